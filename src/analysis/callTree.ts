@@ -1,0 +1,292 @@
+// Call trees over function nodes, the data behind flame graphs, top tables and the
+// sandwich view. A call tree is a struct-of-arrays prefix tree whose node 0 is the
+// synthetic root; parent[i] < i for every other node, so totals accumulate in one
+// reverse pass and trees cross the worker boundary as a handful of typed arrays.
+
+import type { StackProfile } from '../model/profile';
+import { funcNodes } from './nodes';
+
+export interface CallTree {
+  length: number;
+  parent: Int32Array;
+  /** Function node key (see nodes.ts); -1 for the root. */
+  key: Int32Array;
+  depth: Int32Array;
+  total: Float64Array;
+  self: Float64Array;
+  /** Children of node i are childIndex[childStart[i] .. childStart[i + 1]), heaviest first. */
+  childStart: Int32Array;
+  childIndex: Int32Array;
+}
+
+/** Open-addressing (parent, key) -> node interner over typed arrays. */
+export class NodeInterner {
+  parent: Int32Array;
+  key: Int32Array;
+  length = 1;
+  private slots: Int32Array;
+  private mask: number;
+  constructor(capacity = 1024) {
+    const cap = Math.max(16, capacity);
+    this.parent = new Int32Array(cap);
+    this.key = new Int32Array(cap);
+    this.parent[0] = -1;
+    this.key[0] = -1;
+    let size = 16;
+    while (size < cap * 2) size <<= 1;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+  intern(parent: number, key: number): number {
+    let h = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) >>> 0;
+    for (;;) {
+      h &= this.mask;
+      const s = this.slots[h];
+      if (s === -1) break;
+      if (this.key[s] === key && this.parent[s] === parent) return s;
+      h++;
+    }
+    const idx = this.length++;
+    if (idx === this.parent.length) {
+      const p = new Int32Array(idx * 2);
+      p.set(this.parent);
+      this.parent = p;
+      const k = new Int32Array(idx * 2);
+      k.set(this.key);
+      this.key = k;
+    }
+    this.parent[idx] = parent;
+    this.key[idx] = key;
+    this.slots[h] = idx;
+    if (this.length * 2 > this.mask) this.rehash();
+    return idx;
+  }
+  private rehash(): void {
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let i = 1; i < this.length; i++) {
+      let h = (Math.imul(this.parent[i] + 1, 0x9e3779b1) ^ Math.imul(this.key[i] + 1, 0x85ebca77)) >>> 0;
+      for (;;) {
+        h &= mask;
+        if (slots[h] === -1) break;
+        h++;
+      }
+      slots[h] = i;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** Weight of every sample for one sample type, zeroed where `mask` excludes it. */
+export function sampleWeights(p: StackProfile, sampleType: number, mask?: Uint8Array | null): Float64Array {
+  const col = p.samples.values[sampleType];
+  if (!col) throw new RangeError(`sample type ${sampleType} out of range (0..${p.samples.values.length - 1})`);
+  if (!mask) return col;
+  const w = new Float64Array(col.length);
+  for (let i = 0; i < col.length; i++) if (mask[i]) w[i] = col[i];
+  return w;
+}
+
+interface StackNodes {
+  /** call node of each stack-table row */
+  nodeOfStack: Int32Array;
+  parent: Int32Array;
+  key: Int32Array;
+  length: number;
+}
+
+const stackNodeCache = new WeakMap<StackProfile, StackNodes>();
+
+/** Maps every stack of the profile to its top-down call node (cached per profile). */
+function stackNodes(p: StackProfile): StackNodes {
+  let c = stackNodeCache.get(p);
+  if (c) return c;
+  const { nodeOfFrame } = funcNodes(p);
+  const st = p.stacks;
+  const nodes = new NodeInterner(st.length + 1);
+  const nodeOfStack = new Int32Array(st.length);
+  for (let s = 0; s < st.length; s++) {
+    const pre = st.prefix[s];
+    nodeOfStack[s] = nodes.intern(pre === -1 ? 0 : nodeOfStack[pre], nodeOfFrame[st.frame[s]]);
+  }
+  c = { nodeOfStack, parent: nodes.parent.slice(0, nodes.length), key: nodes.key.slice(0, nodes.length), length: nodes.length };
+  stackNodeCache.set(p, c);
+  return c;
+}
+
+function finishTree(length: number, parent: Int32Array, key: Int32Array, self: Float64Array): CallTree {
+  const total = self.slice();
+  for (let i = length - 1; i > 0; i--) total[parent[i]] += total[i];
+  const depth = new Int32Array(length);
+  const childStart = new Int32Array(length + 1);
+  for (let i = 1; i < length; i++) {
+    depth[i] = depth[parent[i]] + 1;
+    childStart[parent[i] + 1]++;
+  }
+  for (let i = 0; i < length; i++) childStart[i + 1] += childStart[i];
+  const fill = childStart.slice(0, length);
+  const childIndex = new Int32Array(Math.max(0, length - 1));
+  for (let i = 1; i < length; i++) childIndex[fill[parent[i]]++] = i;
+  // Heaviest child first: a stable, meaningful order for flame graphs and tree tables.
+  for (let i = 0; i < length; i++) {
+    const a = childStart[i];
+    const b = childStart[i + 1];
+    if (b - a > 1) {
+      const kids = Array.from(childIndex.subarray(a, b)).sort((x, y) => Math.abs(total[y]) - Math.abs(total[x]) || x - y);
+      childIndex.set(kids, a);
+    }
+  }
+  return { length, parent, key, depth, total, self, childStart, childIndex };
+}
+
+/** Top-down call tree (root = callers' callers, leaves = where samples landed). */
+export function callTree(p: StackProfile, weights: Float64Array): CallTree {
+  const sn = stackNodes(p);
+  const self = new Float64Array(sn.length);
+  const stack = p.samples.stack;
+  for (let i = 0; i < stack.length; i++) {
+    const w = weights[i];
+    if (w === 0) continue;
+    const s = stack[i];
+    self[s === -1 ? 0 : sn.nodeOfStack[s]] += w;
+  }
+  return finishTree(sn.length, sn.parent.slice(), sn.key.slice(), self);
+}
+
+/** Bottom-up (inverted) tree: roots are the functions where samples landed. */
+export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTree {
+  const sn = stackNodes(p);
+  // Aggregate per top-down node first: far fewer walks than one per sample.
+  const leafWeight = new Float64Array(sn.length);
+  const stack = p.samples.stack;
+  for (let i = 0; i < stack.length; i++) {
+    const w = weights[i];
+    if (w !== 0) leafWeight[stack[i] === -1 ? 0 : sn.nodeOfStack[stack[i]]] += w;
+  }
+  const inv = new NodeInterner(1024);
+  let selfArr = new Float64Array(1024);
+  const addSelf = (n: number, w: number) => {
+    if (n >= selfArr.length) {
+      const next = new Float64Array(Math.max(n + 1, selfArr.length * 2));
+      next.set(selfArr);
+      selfArr = next;
+    }
+    selfArr[n] += w;
+  };
+  for (let n = 1; n < sn.length; n++) {
+    const w = leafWeight[n];
+    if (w === 0) continue;
+    let node = 0;
+    for (let m = n; m > 0; m = sn.parent[m]) node = inv.intern(node, sn.key[m]);
+    addSelf(node, w);
+  }
+  addSelf(0, leafWeight[0]);
+  const len = inv.length;
+  const self = new Float64Array(len);
+  self.set(selfArr.subarray(0, Math.min(len, selfArr.length)));
+  return finishTree(len, inv.parent.slice(0, len), inv.key.slice(0, len), self);
+}
+
+/**
+ * Per call node: 1 when no ancestor has the same function, i.e. the node where a
+ * recursive function first appears on its path. Summing totals over those nodes counts
+ * each sample once per function, as pprof's cum does.
+ */
+export function firstOccurrence(t: CallTree, keyCount: number): Uint8Array {
+  const first = new Uint8Array(t.length);
+  const active = new Int32Array(keyCount);
+  // Iterative DFS with explicit enter/exit so deep recursion cannot overflow the JS stack.
+  const stack = new Int32Array(t.length * 2 + 2);
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const v = stack[--sp];
+    if (v < 0) {
+      const n = ~v;
+      if (t.key[n] >= 0) active[t.key[n]]--;
+      continue;
+    }
+    const k = t.key[v];
+    if (k >= 0) {
+      if (active[k] === 0) first[v] = 1;
+      active[k]++;
+    }
+    stack[sp++] = ~v;
+    for (let c = t.childStart[v + 1] - 1; c >= t.childStart[v]; c--) stack[sp++] = t.childIndex[c];
+  }
+  return first;
+}
+
+/** Path of function keys from the root's child down to `node`. */
+export function pathToNode(t: CallTree, node: number): number[] {
+  const path: number[] = [];
+  for (let n = node; n > 0; n = t.parent[n]) path.push(t.key[n]);
+  return path.reverse();
+}
+
+/** Finds the node reached by following `keys` from the root, or -1. */
+export function nodeAtPath(t: CallTree, keys: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    let next = -1;
+    for (let c = t.childStart[n]; c < t.childStart[n + 1]; c++) {
+      if (t.key[t.childIndex[c]] === keys[i]) {
+        next = t.childIndex[c];
+        break;
+      }
+    }
+    if (next === -1) return -1;
+    n = next;
+  }
+  return n;
+}
+
+/**
+ * Callees of function `key`: every subtree rooted where `key` first appears on a path,
+ * merged into one tree whose root is `key`.
+ */
+export function calleesTree(t: CallTree, key: number, keyCount: number): CallTree {
+  const first = firstOccurrence(t, keyCount);
+  const out = new NodeInterner(1024);
+  const top = out.intern(0, key);
+  const self: number[] = [0, 0];
+  const mapped = new Int32Array(t.length).fill(-1);
+  for (let n = 1; n < t.length; n++) {
+    let m: number;
+    if (t.key[n] === key && first[n]) m = top;
+    else if (mapped[t.parent[n]] >= 0) m = out.intern(mapped[t.parent[n]], t.key[n]);
+    else continue;
+    mapped[n] = m;
+    while (self.length <= m) self.push(0);
+    self[m] += t.self[n];
+  }
+  const len = out.length;
+  return finishTree(len, out.parent.slice(0, len), out.key.slice(0, len), Float64Array.from(self.slice(0, len)));
+}
+
+/**
+ * Callers of function `key` as a bottom-up tree rooted at `key`: for each node where
+ * `key` first appears, its cumulative weight flows up along its ancestors.
+ */
+export function callersTree(t: CallTree, key: number, keyCount: number): CallTree {
+  const first = firstOccurrence(t, keyCount);
+  const out = new NodeInterner(1024);
+  const top = out.intern(0, key);
+  const self: number[] = [0, 0];
+  for (let n = 1; n < t.length; n++) {
+    if (t.key[n] !== key || !first[n]) continue;
+    let m = top;
+    for (let a = t.parent[n]; a > 0; a = t.parent[a]) m = out.intern(m, t.key[a]);
+    while (self.length <= m) self.push(0);
+    self[m] += t.total[n];
+  }
+  const len = out.length;
+  while (self.length < len) self.push(0);
+  return finishTree(len, out.parent.slice(0, len), out.key.slice(0, len), Float64Array.from(self.slice(0, len)));
+}
+
+export function callTreeTransferables(t: CallTree): ArrayBuffer[] {
+  return [t.parent, t.key, t.depth, t.total, t.self, t.childStart, t.childIndex].map((a) => a.buffer as ArrayBuffer);
+}

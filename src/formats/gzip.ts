@@ -1,0 +1,93 @@
+// gzip inflation for every format. pako is the portable path (Node CLI, any browser);
+// the browser's native DecompressionStream is offered where it measures faster
+// (see bench/ and README). Both are bounded: a zip bomb stops at `maxBytes`.
+
+import { Inflate } from 'pako';
+import { DecodeError, type ProgressFn } from './errors';
+
+/** Largest decompressed input we accept (typed arrays and V8 strings top out near here). */
+export const MAX_INFLATED_BYTES = 2 ** 31 - 1;
+
+export function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Inflates one or more concatenated gzip members (as Go's and pako's readers do). */
+export function gunzip(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let pos = 0;
+  const slice = 1 << 20;
+  while (pos < input.length) {
+    if (!isGzip(input.subarray(pos))) {
+      if (pos === 0) throw new DecodeError('gzip', 'missing gzip magic 1f 8b; expected a gzip stream', { offset: 0 });
+      // Go's gzip reader rejects trailing bytes that do not start a new member; so do we.
+      throw new DecodeError('gzip', 'bytes after the gzip stream are not another gzip member', { offset: pos });
+    }
+    const inf = new Inflate({ chunkSize: 1 << 20 });
+    inf.onData = (c: Uint8Array) => {
+      total += c.length;
+      if (total > maxBytes) throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`, { offset: pos });
+      chunks.push(c);
+    };
+    const memberStart = pos;
+    let consumed = 0;
+    while (!inf.ended && memberStart + consumed < input.length) {
+      const part = input.subarray(memberStart + consumed, Math.min(input.length, memberStart + consumed + slice));
+      const last = memberStart + consumed + part.length >= input.length;
+      inf.push(part, last);
+      if (inf.err === -5 /* Z_BUF_ERROR: input ended mid-stream */) {
+        throw new DecodeError('gzip', 'gzip stream is truncated; expected more compressed bytes', { offset: input.length });
+      }
+      if (inf.err) {
+        throw new DecodeError('gzip', `corrupt gzip data (${inf.msg || inf.err}); expected a valid deflate stream`, { offset: memberStart + consumed });
+      }
+      if (inf.ended) {
+        // strm.avail_in = bytes of this part that belong to the next member.
+        const left = (inf as unknown as { strm: { avail_in: number } }).strm.avail_in;
+        consumed += part.length - left;
+      } else consumed += part.length;
+      onProgress?.(memberStart + consumed, input.length);
+    }
+    if (!inf.ended) {
+      throw new DecodeError('gzip', 'gzip stream is truncated; expected more compressed bytes', { offset: input.length });
+    }
+    pos = memberStart + consumed;
+  }
+  return concat(chunks, total);
+}
+
+/** The browser's native inflater; rejects with the same DecodeError shapes as gunzip(). */
+export async function gunzipNative(input: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Promise<Uint8Array> {
+  const ds = new DecompressionStream('gzip');
+  const reader = new Blob([input as BlobPart]).stream().pipeThrough(ds).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof DecodeError) throw e;
+    throw new DecodeError('gzip', `corrupt or truncated gzip data (${(e as Error).message}); expected a valid gzip stream`);
+  }
+  return concat(chunks, total);
+}

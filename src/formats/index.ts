@@ -1,0 +1,54 @@
+// The one entry point from bytes to a model: sniff, inflate, dispatch to a decoder.
+// Called by the worker (browser) and the CLI (Node); nothing here touches the DOM.
+
+import type { StackProfile } from '../model/profile';
+import { DecodeError } from './errors';
+import { gunzip, isGzip } from './gzip';
+import { decodeLegacyPprof } from './pprof/legacy';
+import { decodePprof } from './pprof/proto';
+import { hexPreview, sniff } from './sniff';
+
+export type DecodePhase = 'inflate' | 'decode';
+export type PhaseProgressFn = (phase: DecodePhase, done: number, total: number) => void;
+
+export interface DecodeOptions {
+  onProgress?: PhaseProgressFn;
+  /** Inflater; the worker passes the native one where it is faster. */
+  gunzip?: (input: Uint8Array, onProgress?: (done: number, total: number) => void) => Uint8Array | Promise<Uint8Array>;
+}
+
+export type Decoded = { kind: 'profile'; profile: StackProfile };
+
+const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats)';
+
+export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Promise<Decoded> {
+  const progress = opts.onProgress ?? (() => {});
+  let bytes = input;
+  let gz = false;
+  if (isGzip(bytes)) {
+    const inflate = opts.gunzip ?? gunzip;
+    bytes = await inflate(bytes, (d, t) => progress('inflate', d, t));
+    gz = true;
+    if (bytes.length === 0) throw new DecodeError('gzip', 'the gzip stream holds no data; expected a compressed profile');
+  }
+  const s = sniff(bytes);
+  const suffix = gz ? ' (gzip)' : '';
+  const onProgress = (d: number, t: number) => progress('decode', d, t);
+  switch (s.format) {
+    case 'pprof-proto':
+      return { kind: 'profile', profile: decodePprof(bytes, { onProgress, encoding: `pprof protobuf${suffix}` }) };
+    case 'pprof-legacy-text':
+    case 'pprof-legacy-binary': {
+      const p = decodeLegacyPprof(bytes, { onProgress });
+      if (p) return { kind: 'profile', profile: { ...p, encoding: p.encoding + suffix } };
+      throw new DecodeError('pprof', `looks like a ${s.what} but no legacy parser recognised it; expected ${SUPPORTED}`, { offset: 0 });
+    }
+    case 'go-trace':
+    case 'perf-script':
+    case 'go-dump':
+      throw new DecodeError(s.format, `recognised a ${s.what}, which this version of stacklens cannot open yet; it opens ${SUPPORTED}`, { offset: 0 });
+    default:
+      if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });
+      throw new DecodeError('input', `unknown format: ${s.what} starting with bytes ${hexPreview(bytes)}${suffix}; expected ${SUPPORTED}`, { offset: 0 });
+  }
+}

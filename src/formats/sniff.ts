@@ -1,0 +1,83 @@
+// Format detection from the bytes alone (never from the file name): users drag files
+// named "profile", "cpu.out" or "dump.txt", and `?url=` sources have no name at all.
+
+export type SniffedFormat =
+  | 'pprof-proto'
+  | 'pprof-legacy-text'
+  | 'pprof-legacy-binary'
+  | 'go-trace'
+  | 'perf-script'
+  | 'go-dump'
+  | 'unknown';
+
+export interface Sniffed {
+  format: SniffedFormat;
+  /** What we recognised, for messages ("Go 1.22 execution trace"). */
+  what: string;
+}
+
+const TEXT_PREFIX = 4096;
+
+function head(b: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, TEXT_PREFIX));
+}
+
+function isMostlyText(b: Uint8Array): boolean {
+  const n = Math.min(b.length, TEXT_PREFIX);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c < 9 || (c > 13 && c < 32) || c === 127) bad++;
+  }
+  return n > 0 && bad / n < 0.01;
+}
+
+/** The first top-level field of a pprof proto: sample_type (1), sample (2), ... as length-delimited
+ * or the scalar fields 7-14; field numbers 1..15 fit in one tag byte. */
+function looksLikeProfileProto(b: Uint8Array): boolean {
+  if (b.length < 2) return false;
+  const t = b[0];
+  const field = t >>> 3;
+  const wire = t & 7;
+  if (field < 1 || field > 15) return false;
+  if ([1, 2, 3, 4, 5, 6, 11].includes(field)) return wire === 2;
+  if (field === 13) return wire === 0 || wire === 2;
+  return wire === 0;
+}
+
+const LEGACY_TEXT = [
+  /^heap profile: /m,
+  /^--- (contentionz|contention|mutex|threadz|heapz|growthz)/m,
+  /^[a-z]+ profile: total \d+/m,
+  /^(cycles\/second|sampling period|ms since reset) ?=/m,
+];
+
+const PERF_LINE = /^\S.*?\s+(?:-?\d+\/)?-?\d+\s+(?:\[\d+\]\s+)?(?:\d+\.\d+:\s+)?(?:\d+\s+)?[\w:.-]+:/m;
+
+export function sniff(b: Uint8Array): Sniffed {
+  if (b.length === 0) return { format: 'unknown', what: 'an empty file' };
+  const traceHead = String.fromCharCode(...b.subarray(0, 16));
+  const tv = /^go 1\.(\d+) trace\0/.exec(traceHead);
+  if (tv) return { format: 'go-trace', what: `Go 1.${tv[1]} execution trace` };
+  if (b.length >= 24 && b.subarray(0, 8).every((x) => x === 0) && b[8] === 3) {
+    return { format: 'pprof-legacy-binary', what: 'legacy binary CPU profile (64-bit words)' };
+  }
+  if (b.length >= 12 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0 && (b[4] === 3 || b[7] === 3)) {
+    return { format: 'pprof-legacy-binary', what: 'legacy binary CPU profile (32-bit words)' };
+  }
+  if (isMostlyText(b)) {
+    const h = head(b);
+    if (LEGACY_TEXT.some((re) => re.test(h))) return { format: 'pprof-legacy-text', what: 'legacy text profile' };
+    if (/^goroutine \d+ \[/m.test(h) || /^(panic: |fatal error: |SIGQUIT)/m.test(h)) {
+      return { format: 'go-dump', what: 'Go goroutine or crash dump' };
+    }
+    if (/^# ========\n# captured on/m.test(h) || PERF_LINE.test(h)) return { format: 'perf-script', what: 'perf script text' };
+    return { format: 'unknown', what: 'a text file of no known format' };
+  }
+  if (looksLikeProfileProto(b)) return { format: 'pprof-proto', what: 'pprof protobuf' };
+  return { format: 'unknown', what: 'binary data of no known format' };
+}
+
+export function hexPreview(b: Uint8Array, n = 8): string {
+  return Array.from(b.subarray(0, n), (x) => x.toString(16).padStart(2, '0')).join(' ');
+}

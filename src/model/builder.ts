@@ -1,0 +1,359 @@
+// Incremental construction of a StackProfile. Decoders that do not know their table
+// sizes up front (text formats, legacy pprof, perf script) push rows here; the result
+// is the same struct-of-arrays model the pprof protobuf decoder fills directly.
+
+import {
+  type FuncTable,
+  type FrameTable,
+  type LabelTable,
+  type LocationTable,
+  type MappingTable,
+  type SampleTable,
+  type StackProfile,
+  type StackTable,
+  type SourceFormat,
+  type ValueType,
+} from './profile';
+
+/** A typed array that grows by doubling; `finish()` returns an exact-length copy-free view. */
+export class GrowableArray<T extends Int32Array | Float64Array | Uint8Array | BigUint64Array> {
+  private data: T;
+  length = 0;
+  constructor(
+    private readonly make: (n: number) => T,
+    initial = 64,
+  ) {
+    this.data = make(Math.max(4, initial));
+  }
+  push(v: T extends BigUint64Array ? bigint : number): void {
+    if (this.length === this.data.length) this.grow(this.length * 2);
+    (this.data as unknown as Array<unknown>)[this.length++] = v;
+  }
+  get(i: number): T extends BigUint64Array ? bigint : number {
+    return (this.data as unknown as Array<T extends BigUint64Array ? bigint : number>)[i];
+  }
+  set(i: number, v: T extends BigUint64Array ? bigint : number): void {
+    (this.data as unknown as Array<unknown>)[i] = v;
+  }
+  private grow(n: number): void {
+    const next = this.make(n);
+    next.set(this.data as never);
+    this.data = next;
+  }
+  /** Exact-length array; copies once so the backing buffer holds no slack. */
+  finish(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+export const int32s = (n = 64) => new GrowableArray<Int32Array>((k) => new Int32Array(k), n);
+export const float64s = (n = 64) => new GrowableArray<Float64Array>((k) => new Float64Array(k), n);
+export const uint8s = (n = 64) => new GrowableArray<Uint8Array>((k) => new Uint8Array(k), n);
+export const biguint64s = (n = 64) =>
+  new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
+
+/**
+ * Interns (prefix, frame) pairs into a stack table with an open-addressing hash over
+ * typed arrays: millions of lookups per profile, so no Map and no per-entry objects.
+ */
+export class StackInterner {
+  readonly prefix = int32s(1024);
+  readonly frame = int32s(1024);
+  private slots = new Int32Array(2048).fill(-1);
+  private mask = 2047;
+
+  get length(): number {
+    return this.prefix.length;
+  }
+
+  intern(prefix: number, frame: number): number {
+    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (;;) {
+      h &= mask;
+      const s = slots[h];
+      if (s === -1) break;
+      if (this.frame.get(s) === frame && this.prefix.get(s) === prefix) return s;
+      h++;
+    }
+    const idx = this.prefix.length;
+    this.prefix.push(prefix);
+    this.frame.push(frame);
+    slots[h] = idx;
+    if (idx * 2 > mask) this.rehash();
+    return idx;
+  }
+
+  private rehash(): void {
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let i = 0; i < this.prefix.length; i++) {
+      let h = (Math.imul(this.prefix.get(i) + 1, 0x9e3779b1) ^ Math.imul(this.frame.get(i), 0x85ebca77)) >>> 0;
+      for (;;) {
+        h &= mask;
+        if (slots[h] === -1) break;
+        h++;
+      }
+      slots[h] = i;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  finish(): StackTable {
+    return { length: this.prefix.length, prefix: this.prefix.finish(), frame: this.frame.finish() };
+  }
+}
+
+export class StringInterner {
+  readonly strings: string[] = [''];
+  private readonly index = new Map<string, number>([['', 0]]);
+  intern(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+export interface ProfileMeta {
+  format: SourceFormat;
+  encoding: string;
+  sampleTypes: ValueType[];
+  defaultSampleType?: number;
+  periodType?: ValueType | null;
+  period?: number;
+  timeNanos?: number;
+  durationNanos?: number;
+  comments?: string[];
+  dropFrames?: string;
+  keepFrames?: string;
+  docUrl?: string;
+}
+
+export interface LabelInput {
+  key: string;
+  str?: string;
+  num?: number;
+  unit?: string;
+}
+
+/**
+ * Row-by-row builder. Typical use: func()/mapping()/location() to describe code, then
+ * sample(locationsLeafFirst, values, labels) per record, then finish(meta).
+ */
+export class ProfileBuilder {
+  readonly strings = new StringInterner();
+  readonly warnings: string[] = [];
+  private readonly funcName = int32s();
+  private readonly funcSystemName = int32s();
+  private readonly funcFileName = int32s();
+  private readonly funcStartLine = float64s();
+  private readonly funcKind = uint8s();
+  private readonly funcIndex = new Map<string, number>();
+
+  private readonly mapStart = biguint64s(8);
+  private readonly mapLimit = biguint64s(8);
+  private readonly mapOffset = biguint64s(8);
+  private readonly mapFile = int32s(8);
+  private readonly mapBuildId = int32s(8);
+  private readonly mapFlags = uint8s(8);
+
+  private readonly locAddress = biguint64s();
+  private readonly locMapping = int32s();
+  private readonly locFolded = uint8s();
+  private readonly locFrameStart = int32s();
+
+  private readonly frameFunc = int32s();
+  private readonly frameLocation = int32s();
+  private readonly frameLine = float64s();
+  private readonly frameColumn = float64s();
+  private readonly frameInlined = uint8s();
+
+  readonly stacks = new StackInterner();
+  private readonly sampleStack = int32s(1024);
+  private sampleValues: ReturnType<typeof float64s>[] = [];
+  private sampleTime: ReturnType<typeof float64s> | null = null;
+  private readonly labelStart = int32s(1024);
+  private readonly labelKey = int32s();
+  private readonly labelStr = int32s();
+  private readonly labelNum = float64s();
+  private readonly labelUnit = int32s();
+
+  constructor(private readonly valueColumns: number) {
+    for (let i = 0; i < valueColumns; i++) this.sampleValues.push(float64s(1024));
+    this.labelStart.push(0);
+  }
+
+  /** Interns a function by (name, file, kind). */
+  func(name: string, opts: { systemName?: string; fileName?: string; startLine?: number; kind?: number } = {}): number {
+    const fileName = opts.fileName ?? '';
+    const kind = opts.kind ?? 0;
+    const key = `${name}\u0000${fileName}\u0000${kind}\u0000${opts.systemName ?? name}`;
+    let i = this.funcIndex.get(key);
+    if (i !== undefined) return i;
+    i = this.funcName.length;
+    this.funcName.push(this.strings.intern(name));
+    this.funcSystemName.push(this.strings.intern(opts.systemName ?? name));
+    this.funcFileName.push(this.strings.intern(fileName));
+    this.funcStartLine.push(opts.startLine ?? 0);
+    this.funcKind.push(kind);
+    this.funcIndex.set(key, i);
+    return i;
+  }
+
+  mapping(m: { start?: bigint; limit?: bigint; offset?: bigint; fileName?: string; buildId?: string; flags?: number }): number {
+    const i = this.mapStart.length;
+    this.mapStart.push(m.start ?? 0n);
+    this.mapLimit.push(m.limit ?? 0n);
+    this.mapOffset.push(m.offset ?? 0n);
+    this.mapFile.push(this.strings.intern(m.fileName ?? ''));
+    this.mapBuildId.push(this.strings.intern(m.buildId ?? ''));
+    this.mapFlags.push(m.flags ?? 0);
+    return i;
+  }
+
+  /**
+   * Adds a location whose frames are given leaf-first (innermost inlined callee first,
+   * the containing function last), as pprof orders Line entries.
+   */
+  location(address: bigint, mapping: number, frames: { func: number; line?: number; column?: number }[], folded = false): number {
+    const i = this.locAddress.length;
+    this.locAddress.push(address);
+    this.locMapping.push(mapping);
+    this.locFolded.push(folded ? 1 : 0);
+    this.locFrameStart.push(this.frameFunc.length);
+    for (let k = 0; k < frames.length; k++) {
+      const f = frames[k];
+      this.frameFunc.push(f.func);
+      this.frameLocation.push(i);
+      this.frameLine.push(f.line ?? 0);
+      this.frameColumn.push(f.column ?? 0);
+      this.frameInlined.push(k < frames.length - 1 ? 1 : 0);
+    }
+    return i;
+  }
+
+  /** Stack id for a list of locations given leaf-first; -1 for an empty list. */
+  stackOfLocations(locationsLeafFirst: ArrayLike<number>): number {
+    let stack = -1;
+    for (let i = locationsLeafFirst.length - 1; i >= 0; i--) {
+      const loc = locationsLeafFirst[i];
+      const start = this.locFrameStart.get(loc);
+      const end = loc + 1 < this.locFrameStart.length ? this.locFrameStart.get(loc + 1) : this.frameFunc.length;
+      for (let f = end - 1; f >= start; f--) stack = this.stacks.intern(stack, f);
+    }
+    return stack;
+  }
+
+  sample(stack: number, values: ArrayLike<number>, labels?: LabelInput[], time?: number): void {
+    this.sampleStack.push(stack);
+    for (let c = 0; c < this.valueColumns; c++) this.sampleValues[c].push(values[c] ?? 0);
+    if (time !== undefined) {
+      if (!this.sampleTime) {
+        this.sampleTime = float64s(1024);
+        for (let i = 0; i < this.sampleStack.length - 1; i++) this.sampleTime.push(NaN);
+      }
+      this.sampleTime.push(time);
+    } else if (this.sampleTime) {
+      this.sampleTime.push(NaN);
+    }
+    if (labels) {
+      for (const l of labels) {
+        this.labelKey.push(this.strings.intern(l.key));
+        if (l.str !== undefined) {
+          this.labelStr.push(this.strings.intern(l.str));
+          this.labelNum.push(0);
+          this.labelUnit.push(-1);
+        } else {
+          this.labelStr.push(-1);
+          this.labelNum.push(l.num ?? 0);
+          this.labelUnit.push(l.unit !== undefined ? this.strings.intern(l.unit) : -1);
+        }
+      }
+    }
+    this.labelStart.push(this.labelKey.length);
+  }
+
+  get sampleCount(): number {
+    return this.sampleStack.length;
+  }
+
+  finish(meta: ProfileMeta): StackProfile {
+    const funcs: FuncTable = {
+      length: this.funcName.length,
+      name: this.funcName.finish(),
+      systemName: this.funcSystemName.finish(),
+      fileName: this.funcFileName.finish(),
+      startLine: this.funcStartLine.finish(),
+      kind: this.funcKind.finish(),
+    };
+    const mappings: MappingTable = {
+      length: this.mapStart.length,
+      start: this.mapStart.finish(),
+      limit: this.mapLimit.finish(),
+      offset: this.mapOffset.finish(),
+      fileName: this.mapFile.finish(),
+      buildId: this.mapBuildId.finish(),
+      flags: this.mapFlags.finish(),
+    };
+    this.locFrameStart.push(this.frameFunc.length);
+    const locations: LocationTable = {
+      length: this.locAddress.length,
+      address: this.locAddress.finish(),
+      mapping: this.locMapping.finish(),
+      folded: this.locFolded.finish(),
+      frameStart: this.locFrameStart.finish(),
+    };
+    const frames: FrameTable = {
+      length: this.frameFunc.length,
+      func: this.frameFunc.finish(),
+      location: this.frameLocation.finish(),
+      line: this.frameLine.finish(),
+      column: this.frameColumn.finish(),
+      inlined: this.frameInlined.finish(),
+    };
+    const samples: SampleTable = {
+      length: this.sampleStack.length,
+      stack: this.sampleStack.finish(),
+      values: this.sampleValues.map((v) => v.finish()),
+      time: this.sampleTime ? this.sampleTime.finish() : null,
+      labelStart: this.labelStart.finish(),
+    };
+    const labels: LabelTable = {
+      length: this.labelKey.length,
+      key: this.labelKey.finish(),
+      str: this.labelStr.finish(),
+      num: this.labelNum.finish(),
+      unit: this.labelUnit.finish(),
+    };
+    return {
+      format: meta.format,
+      encoding: meta.encoding,
+      strings: this.strings.strings,
+      sampleTypes: meta.sampleTypes,
+      defaultSampleType: meta.defaultSampleType ?? meta.sampleTypes.length - 1,
+      periodType: meta.periodType ?? null,
+      period: meta.period ?? 0,
+      timeNanos: meta.timeNanos ?? 0,
+      durationNanos: meta.durationNanos ?? 0,
+      comments: meta.comments ?? [],
+      dropFrames: meta.dropFrames ?? '',
+      keepFrames: meta.keepFrames ?? '',
+      docUrl: meta.docUrl ?? '',
+      funcs,
+      mappings,
+      locations,
+      frames,
+      stacks: this.stacks.finish(),
+      samples,
+      labels,
+      warnings: this.warnings,
+    };
+  }
+}
