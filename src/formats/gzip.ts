@@ -23,48 +23,35 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Inflates one or more concatenated gzip members (as Go's and pako's readers do). */
+/** Inflates one or more concatenated gzip members (pako continues across members, as Go's reader does). */
 export function gunzip(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
+  if (!isGzip(input)) throw new DecodeError('gzip', 'missing gzip magic 1f 8b; expected a gzip stream', { offset: 0 });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let pos = 0;
+  const inf = new Inflate({ chunkSize: 1 << 20 });
+  inf.onData = (c: Uint8Array) => {
+    total += c.length;
+    if (total > maxBytes) throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`);
+    chunks.push(c);
+  };
   const slice = 1 << 20;
-  while (pos < input.length) {
-    if (!isGzip(input.subarray(pos))) {
-      if (pos === 0) throw new DecodeError('gzip', 'missing gzip magic 1f 8b; expected a gzip stream', { offset: 0 });
-      // Go's gzip reader rejects trailing bytes that do not start a new member; so do we.
-      throw new DecodeError('gzip', 'bytes after the gzip stream are not another gzip member', { offset: pos });
-    }
-    const inf = new Inflate({ chunkSize: 1 << 20 });
-    inf.onData = (c: Uint8Array) => {
-      total += c.length;
-      if (total > maxBytes) throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`, { offset: pos });
-      chunks.push(c);
-    };
-    const memberStart = pos;
-    let consumed = 0;
-    while (!inf.ended && memberStart + consumed < input.length) {
-      const part = input.subarray(memberStart + consumed, Math.min(input.length, memberStart + consumed + slice));
-      const last = memberStart + consumed + part.length >= input.length;
-      inf.push(part, last);
+  for (let pos = 0; pos < input.length && !inf.ended; pos += slice) {
+    const end = Math.min(input.length, pos + slice);
+    inf.push(input.subarray(pos, end), end === input.length);
+    if (inf.err) {
+      // next_in = how far into this slice the inflater got when it failed.
+      const at = pos + (inf as unknown as { strm: { next_in: number } }).strm.next_in;
       if (inf.err === -5 /* Z_BUF_ERROR: input ended mid-stream */) {
         throw new DecodeError('gzip', 'gzip stream is truncated; expected more compressed bytes', { offset: input.length });
       }
-      if (inf.err) {
-        throw new DecodeError('gzip', `corrupt gzip data (${inf.msg || inf.err}); expected a valid deflate stream`, { offset: memberStart + consumed });
+      if (inf.msg === 'incorrect header check' && (total > 0 || at > 18)) {
+        throw new DecodeError('gzip', 'bytes after the gzip stream are not another gzip member; expected end of file or a new 1f 8b header', { offset: at });
       }
-      if (inf.ended) {
-        // strm.avail_in = bytes of this part that belong to the next member.
-        const left = (inf as unknown as { strm: { avail_in: number } }).strm.avail_in;
-        consumed += part.length - left;
-      } else consumed += part.length;
-      onProgress?.(memberStart + consumed, input.length);
+      throw new DecodeError('gzip', `corrupt gzip data (${inf.msg || inf.err}); expected a valid deflate stream`, { offset: at });
     }
-    if (!inf.ended) {
-      throw new DecodeError('gzip', 'gzip stream is truncated; expected more compressed bytes', { offset: input.length });
-    }
-    pos = memberStart + consumed;
+    onProgress?.(end, input.length);
   }
+  if (!inf.ended) throw new DecodeError('gzip', 'gzip stream is truncated; expected more compressed bytes', { offset: input.length });
   return concat(chunks, total);
 }
 

@@ -128,7 +128,7 @@ export interface ProfileMeta {
   defaultSampleType?: number;
   periodType?: ValueType | null;
   period?: number;
-  timeNanos?: number;
+  timeNanos?: string;
   durationNanos?: number;
   comments?: string[];
   dropFrames?: string;
@@ -340,7 +340,7 @@ export class ProfileBuilder {
       defaultSampleType: meta.defaultSampleType ?? meta.sampleTypes.length - 1,
       periodType: meta.periodType ?? null,
       period: meta.period ?? 0,
-      timeNanos: meta.timeNanos ?? 0,
+      timeNanos: meta.timeNanos ?? '0',
       durationNanos: meta.durationNanos ?? 0,
       comments: meta.comments ?? [],
       dropFrames: meta.dropFrames ?? '',

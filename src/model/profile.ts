@@ -112,8 +112,9 @@ export interface StackProfile {
   defaultSampleType: number;
   periodType: ValueType | null;
   period: number;
-  /** Start of the profile in ns since the Unix epoch (0 when unknown). */
-  timeNanos: number;
+  /** Start of the profile in ns since the Unix epoch, as an exact decimal ("0" when unknown):
+   * epoch nanoseconds exceed 2^53, so a number would round them. */
+  timeNanos: string;
   durationNanos: number;
   comments: string[];
   dropFrames: string;

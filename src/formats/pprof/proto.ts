@@ -100,6 +100,12 @@ function u64big(r: Reader, end: number): bigint {
   return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
+/** int64 exactly, as a BigInt (epoch nanoseconds). */
+function i64big(r: Reader, end: number): bigint {
+  varint64(r, end);
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
 /**
  * Ids are uint64. Ids below 2^53 are used as numbers; larger ones get a distinct
  * negative key so they can neither collide nor be rounded.
@@ -209,7 +215,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const sampleTypes: RawValueType[] = [];
   let periodType: RawValueType | null = null;
   let period = 0;
-  let timeNanos = 0;
+  let timeNanos = '0';
   let sawTime = false;
   let durationNanos = 0;
   let dropFrames = 0;
@@ -365,7 +371,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
           throw new DecodeError(FMT, 'a second time_nanos field: this is two profiles concatenated, expected exactly one (merge them with `go tool pprof -proto a b`)', { offset: at });
         }
         sawTime = true;
-        timeNanos = i64(r, end);
+        timeNanos = i64big(r, end).toString();
         break;
       case 10: expectWire(wire, 0, 'Profile.duration_nanos', at); durationNanos = i64(r, end); break;
       case 11: expectWire(wire, 2, 'Profile.period_type', at); periodType = valueType(r, end); break;

@@ -1,0 +1,159 @@
+// `stacklens` CLI: the browser's decoders and analysis for scripts, CI and tests.
+// Every failure is one line on stderr and a non-zero exit code.
+
+import { readFileSync } from 'node:fs';
+import { callTree, sampleWeights } from '../analysis/callTree';
+import { funcNodes } from '../analysis/nodes';
+import { summarize } from '../analysis/query';
+import { absTotal, topFromTree } from '../analysis/top';
+import { percentage, scaledLabel, selectOutputUnit } from '../analysis/units';
+import { decodeAny } from '../formats';
+import type { StackProfile } from '../model/profile';
+import { foldedStacks } from '../analysis/collapse';
+
+const USAGE = `usage: stacklens <command> <file> [options]
+
+commands:
+  top <file> [--sample <type>] [--json]   flat/cum per function, as go tool pprof -top
+  collapse <file> [--sample <type>]       folded stacks: root;...;leaf <value>
+  summary <file> [--json]                 format, sample types, totals, counts
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  file: string;
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--sample']);
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(0, eq), a.slice(eq + 1));
+      else if (VALUE_FLAGS.has(a)) {
+        if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+        flags.set(a, argv[++i]);
+      } else flags.set(a, true);
+    } else positional.push(a);
+  }
+  if (positional.length < 2) throw new UsageError(positional.length === 0 ? 'missing command' : 'missing input file');
+  return { command: positional[0], file: positional[1], flags };
+}
+
+/** Sample type by name (pprof also accepts "space" for "inuse_space") or index. */
+export function pickSampleType(p: StackProfile, want: string | true | undefined): number {
+  if (want === undefined || want === true) return p.defaultSampleType;
+  const byName = p.sampleTypes.findIndex((t) => t.type === want);
+  if (byName >= 0) return byName;
+  const inuse = p.sampleTypes.findIndex((t) => t.type === `inuse_${want}`);
+  if (inuse >= 0) return inuse;
+  if (/^\d+$/.test(want) && Number(want) < p.sampleTypes.length) return Number(want);
+  throw new UsageError(`no sample type ${JSON.stringify(want)}; this profile has ${p.sampleTypes.map((t) => t.type).join(', ')}`);
+}
+
+async function load(file: string): Promise<{ profile: StackProfile; bytes: number; ms: number }> {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const t0 = performance.now();
+  const d = await decodeAny(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+  return { profile: d.profile, bytes: buf.byteLength, ms: performance.now() - t0 };
+}
+
+function topCommand(p: StackProfile, args: Args): string {
+  const st = pickSampleType(p, args.flags.get('--sample'));
+  const weights = sampleWeights(p, st);
+  const nodes = funcNodes(p);
+  const top = topFromTree(callTree(p, weights), nodes.names.length, nodes.names, absTotal(weights));
+  const type = p.sampleTypes[st];
+  const rows: number[] = [];
+  for (let i = 0; i < top.keys.length; i++) if (top.cum[i] !== 0 || top.flat[i] !== 0) rows.push(i);
+  if (args.flags.has('--json')) {
+    return JSON.stringify({
+      sampleType: { type: type.type, unit: type.unit },
+      total: top.total,
+      rows: rows.map((i) => ({ name: nodes.names[top.keys[i]], flat: top.flat[i], cum: top.cum[i] })),
+    });
+  }
+  const unit = type.unit.toLowerCase();
+  const out = selectOutputUnit(rows.map((i) => top.flat[i]), rows.map((i) => top.cum[i]), top.total, unit);
+  const lines = [
+    `Type: ${type.type}`,
+    `Showing nodes accounting for ${scaledLabel(top.total, unit, out)}, 100% of ${scaledLabel(top.total, unit, out)} total`,
+    `${'flat'.padStart(10)} ${'flat%'.padStart(6)} ${'sum%'.padStart(6)} ${'cum'.padStart(10)} ${'cum%'.padStart(6)}`,
+  ];
+  let sum = 0;
+  for (const i of rows) {
+    sum += top.flat[i];
+    lines.push(
+      `${scaledLabel(top.flat[i], unit, out).padStart(10)} ${percentage(top.flat[i], top.total)} ${percentage(sum, top.total)} ${scaledLabel(top.cum[i], unit, out).padStart(10)} ${percentage(top.cum[i], top.total)}  ${nodes.names[top.keys[i]]}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function summaryCommand(p: StackProfile, args: Args, bytes: number, ms: number): string {
+  const s = summarize(p, args.file, bytes, ms);
+  const json = {
+    format: s.format,
+    encoding: s.encoding,
+    sampleTypes: s.sampleTypes,
+    defaultSampleType: s.sampleTypes[s.defaultSampleType]?.type ?? null,
+    totals: Object.fromEntries(s.sampleTypes.map((t, i) => [t.type, s.totals[i]])),
+    samples: s.counts.samples,
+    locations: s.counts.locations,
+    functions: s.counts.functions,
+    mappings: s.counts.mappings,
+    periodType: s.periodType,
+    period: s.period,
+    durationNanos: s.durationNanos,
+    timeNanos: s.timeNanos,
+    comments: s.comments,
+    labelKeys: s.labels.map((l) => l.key),
+    warnings: s.warnings,
+  };
+  if (args.flags.has('--json')) return JSON.stringify(json);
+  return [
+    `format:       ${s.encoding}`,
+    `sample types: ${s.sampleTypes.map((t, i) => `${t.type}/${t.unit}${i === s.defaultSampleType ? ' (default)' : ''}`).join(', ')}`,
+    ...s.sampleTypes.map((t, i) => `total ${t.type}: ${scaledLabel(s.totals[i], t.unit)}`),
+    `samples:      ${s.counts.samples}`,
+    `locations:    ${s.counts.locations}`,
+    `functions:    ${s.counts.functions}`,
+    `period:       ${s.period} ${s.periodType ? `${s.periodType.type}/${s.periodType.unit}` : ''}`,
+    `duration:     ${scaledLabel(s.durationNanos, 'nanoseconds')}`,
+    ...s.warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  try {
+    const args = parseArgs(argv);
+    if (!['top', 'collapse', 'summary'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    const { profile, bytes, ms } = await load(args.file);
+    let out: string;
+    if (args.command === 'top') out = topCommand(profile, args);
+    else if (args.command === 'collapse') out = foldedStacks(profile, pickSampleType(profile, args.flags.get('--sample')));
+    else out = summaryCommand(profile, args, bytes, ms);
+    process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
+    return 0;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`stacklens: ${msg.split('\n')[0]}${e instanceof UsageError ? ' (see stacklens --help)' : ''}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

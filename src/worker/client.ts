@@ -1,0 +1,90 @@
+// UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
+
+import type { DecodePhase } from '../formats';
+import type { AnalysisQuery, AnalysisResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
+
+export interface LoadProgress {
+  phase: DecodePhase;
+  done: number;
+  total: number;
+}
+
+export class CancelledLoad extends Error {
+  constructor() {
+    super('Loading was cancelled.');
+    this.name = 'CancelledLoad';
+  }
+}
+
+type WithoutJob<T> = T extends unknown ? Omit<T, 'job'> : never;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: LoadProgress) => void };
+
+export class SourceWorker {
+  private readonly worker: Worker;
+  private job = 0;
+  private readonly pending = new Map<number, Pending>();
+  private dead = false;
+
+  constructor() {
+    this.worker = new Worker(new URL('./source.worker.ts', import.meta.url), { type: 'module', name: 'stacklens-source' });
+    this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.failAll(new Error(`The decoder worker crashed: ${ev.message || 'unknown error'}`));
+    };
+  }
+
+  private receive(msg: WorkerResponse): void {
+    const p = this.pending.get(msg.job);
+    if (!p) return;
+    switch (msg.type) {
+      case 'progress':
+        p.onProgress?.({ phase: msg.phase, done: msg.done, total: msg.total });
+        return;
+      case 'loaded':
+        this.pending.delete(msg.job);
+        p.resolve(msg.summary);
+        return;
+      case 'analysis':
+        this.pending.delete(msg.job);
+        p.resolve(msg.result);
+        return;
+      case 'error':
+        this.pending.delete(msg.job);
+        p.reject(new Error(msg.message));
+        return;
+    }
+  }
+
+  private send<T>(req: WithoutJob<WorkerRequest>, transfer: Transferable[], onProgress?: (p: LoadProgress) => void): Promise<T> {
+    if (this.dead) return Promise.reject(new CancelledLoad());
+    const job = ++this.job;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(job, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      this.worker.postMessage({ ...req, job } as WorkerRequest, transfer);
+    });
+  }
+
+  /** Decodes `bytes` (transferred: the caller must not use them afterwards). */
+  load(name: string, bytes: ArrayBuffer, onProgress?: (p: LoadProgress) => void): Promise<SourceSummary> {
+    return this.send<SourceSummary>({ type: 'load', name, bytes }, [bytes], onProgress);
+  }
+
+  analyze(query: AnalysisQuery): Promise<AnalysisResult> {
+    return this.send<AnalysisResult>({ type: 'analyze', query }, []);
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Stops the worker at once, even mid-decode; pending calls reject with CancelledLoad. */
+  terminate(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker.terminate();
+    this.failAll(new CancelledLoad());
+  }
+}

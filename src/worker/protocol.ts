@@ -1,0 +1,76 @@
+// Messages between the UI thread and a source worker. One worker per loaded source:
+// it decodes the bytes, keeps the model, and answers analysis queries, so the model's
+// memory lives off the UI thread and cancelling a load is `worker.terminate()` (which
+// stops even a decoder in a tight loop). Results carry typed arrays as transferables.
+
+import type { CallTree } from '../analysis/callTree';
+import type { LabelKeySummary, TagFilter } from '../analysis/labels';
+import type { TopTable } from '../analysis/top';
+import type { DecodePhase } from '../formats';
+import type { SourceFormat, ValueType } from '../model/profile';
+
+export interface AnalysisQuery {
+  sampleType: number;
+  /** Bottom-up (icicle) tree instead of top-down. */
+  inverted: boolean;
+  tagFocus: TagFilter[];
+  /** Function node key for the sandwich view (callers and callees), or null. */
+  focusKey: number | null;
+}
+
+export interface MappingSummary {
+  start: string;
+  limit: string;
+  offset: string;
+  file: string;
+  buildId: string;
+}
+
+export interface SourceSummary {
+  name: string;
+  format: SourceFormat;
+  encoding: string;
+  byteLength: number;
+  sampleTypes: ValueType[];
+  defaultSampleType: number;
+  periodType: ValueType | null;
+  period: number;
+  timeNanos: string;
+  durationNanos: number;
+  comments: string[];
+  warnings: string[];
+  dropFrames: string;
+  keepFrames: string;
+  docUrl: string;
+  counts: { samples: number; locations: number; functions: number; mappings: number; stacks: number; labels: number };
+  /** Σ value per sample type (signed) */
+  totals: number[];
+  mappings: MappingSummary[];
+  labels: LabelKeySummary[];
+  /** Function nodes (see analysis/nodes.ts): names, FuncKind, source file. */
+  nodeNames: string[];
+  nodeKinds: Uint8Array;
+  nodeFiles: string[];
+  decodeMs: number;
+}
+
+export interface AnalysisResult {
+  query: AnalysisQuery;
+  tree: CallTree;
+  top: TopTable;
+  /** Samples that pass the tag focus (all samples when there is none). */
+  keptSamples: number;
+  callers: CallTree | null;
+  callees: CallTree | null;
+  analyzeMs: number;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
+  | { type: 'analyze'; job: number; query: AnalysisQuery };
+
+export type WorkerResponse =
+  | { type: 'progress'; job: number; phase: DecodePhase; done: number; total: number }
+  | { type: 'loaded'; job: number; summary: SourceSummary }
+  | { type: 'analysis'; job: number; result: AnalysisResult }
+  | { type: 'error'; job: number; message: string };

@@ -1,0 +1,54 @@
+/// <reference lib="webworker" />
+// Entry of a source worker (see protocol.ts): decode once, then answer queries.
+
+import { analyze, summarize } from '../analysis/query';
+import { callTreeTransferables } from '../analysis/callTree';
+import { decodeAny } from '../formats';
+import { gunzip } from '../formats/gzip';
+import type { StackProfile } from '../model/profile';
+import type { AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let profile: StackProfile | null = null;
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+function resultTransferables(r: AnalysisResult): Transferable[] {
+  const t: ArrayBuffer[] = [...callTreeTransferables(r.tree), r.top.keys.buffer, r.top.flat.buffer, r.top.cum.buffer] as ArrayBuffer[];
+  if (r.callers) t.push(...callTreeTransferables(r.callers));
+  if (r.callees) t.push(...callTreeTransferables(r.callees));
+  // The top-down tree may be shared with nothing else, but never transfer a buffer twice.
+  return [...new Set(t)];
+}
+
+self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
+  const msg = ev.data;
+  try {
+    if (msg.type === 'load') {
+      const t0 = performance.now();
+      // Throttle progress messages: a few per percent is plenty for a progress bar.
+      let last = 0;
+      const decoded = await decodeAny(new Uint8Array(msg.bytes), {
+        gunzip,
+        onProgress: (phase, done, total) => {
+          const now = performance.now();
+          if (now - last > 50 || done === total) {
+            last = now;
+            post({ type: 'progress', job: msg.job, phase, done, total });
+          }
+        },
+      });
+      profile = decoded.profile;
+      post({ type: 'loaded', job: msg.job, summary: summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0) });
+    } else if (msg.type === 'analyze') {
+      if (!profile) throw new Error('no profile loaded in this worker');
+      const result = analyze(profile, msg.query);
+      post({ type: 'analysis', job: msg.job, result }, resultTransferables(result));
+    }
+  } catch (e) {
+    post({ type: 'error', job: msg.job, message: e instanceof Error ? e.message : String(e) });
+  }
+};
