@@ -53,57 +53,85 @@ export const biguint64s = (n = 64) =>
   new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
 
 /**
- * Interns (prefix, frame) pairs into a stack table with an open-addressing hash over
- * typed arrays: millions of lookups per profile, so no Map and no per-entry objects.
+ * Interns (prefix, frame) pairs into a stack table. Millions of lookups per profile, so
+ * an open-addressing hash whose slots hold the key next to the value ([prefix, frame,
+ * index] triples in one Int32Array): a probe costs one cache miss, not three, and no
+ * Map or per-entry object is ever allocated.
  */
 export class StackInterner {
-  readonly prefix = int32s(1024);
-  readonly frame = int32s(1024);
-  private slots = new Int32Array(2048).fill(-1);
-  private mask = 2047;
+  private prefixes: Int32Array;
+  private frames: Int32Array;
+  private table: Int32Array;
+  private mask: number;
+  length = 0;
 
-  get length(): number {
-    return this.prefix.length;
+  constructor(capacityHint = 1024) {
+    const cap = Math.max(1024, capacityHint);
+    this.prefixes = new Int32Array(cap);
+    this.frames = new Int32Array(cap);
+    let size = 2048;
+    while (size < cap * 2) size *= 2;
+    this.table = new Int32Array(size * 3).fill(-1);
+    this.mask = size - 1;
   }
 
   intern(prefix: number, frame: number): number {
-    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
-    const slots = this.slots;
+    const table = this.table;
     const mask = this.mask;
+    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
     for (;;) {
       h &= mask;
-      const s = slots[h];
-      if (s === -1) break;
-      if (this.frame.get(s) === frame && this.prefix.get(s) === prefix) return s;
+      const o = h * 3;
+      const v = table[o + 2];
+      if (v === -1) break;
+      if (table[o + 1] === frame && table[o] === prefix) return v;
       h++;
     }
-    const idx = this.prefix.length;
-    this.prefix.push(prefix);
-    this.frame.push(frame);
-    slots[h] = idx;
-    if (idx * 2 > mask) this.rehash();
+    const idx = this.length++;
+    if (idx === this.prefixes.length) this.grow();
+    this.prefixes[idx] = prefix;
+    this.frames[idx] = frame;
+    const o = h * 3;
+    table[o] = prefix;
+    table[o + 1] = frame;
+    table[o + 2] = idx;
+    if (this.length * 2 > mask) this.rehash();
     return idx;
+  }
+
+  private grow(): void {
+    const n = this.prefixes.length * 2;
+    const p = new Int32Array(n);
+    p.set(this.prefixes);
+    this.prefixes = p;
+    const f = new Int32Array(n);
+    f.set(this.frames);
+    this.frames = f;
   }
 
   private rehash(): void {
     const size = (this.mask + 1) * 2;
-    const slots = new Int32Array(size).fill(-1);
+    const table = new Int32Array(size * 3).fill(-1);
     const mask = size - 1;
-    for (let i = 0; i < this.prefix.length; i++) {
-      let h = (Math.imul(this.prefix.get(i) + 1, 0x9e3779b1) ^ Math.imul(this.frame.get(i), 0x85ebca77)) >>> 0;
+    for (let i = 0; i < this.length; i++) {
+      const prefix = this.prefixes[i];
+      const frame = this.frames[i];
+      let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
       for (;;) {
         h &= mask;
-        if (slots[h] === -1) break;
+        if (table[h * 3 + 2] === -1) break;
         h++;
       }
-      slots[h] = i;
+      table[h * 3] = prefix;
+      table[h * 3 + 1] = frame;
+      table[h * 3 + 2] = i;
     }
-    this.slots = slots;
+    this.table = table;
     this.mask = mask;
   }
 
   finish(): StackTable {
-    return { length: this.prefix.length, prefix: this.prefix.finish(), frame: this.frame.finish() };
+    return { length: this.length, prefix: this.prefixes.slice(0, this.length), frame: this.frames.slice(0, this.length) };
   }
 }
 

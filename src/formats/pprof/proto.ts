@@ -565,114 +565,32 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const nTypes = types.length;
   const starts = sampleStarts.finish();
   const ends = sampleEnds.finish();
-  const stacks = new StackInterner();
+  // Capacity hint: distinct stacks rarely exceed one per location reference byte / 2.
+  let sampleBytes = 0;
+  for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
+  const stacks = new StackInterner(Math.min(sampleBytes >> 1, 1 << 26));
   const sampleStack = new Int32Array(nSamples);
   const columns: Float64Array[] = [];
   for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
   const labelStart = new Int32Array(nSamples + 1);
-  const labelKey = int32s();
-  const labelStr = int32s();
-  const labelNum = float64s();
-  const labelUnit = int32s();
-  let locScratch = new Int32Array(256);
-  const fs = locFrameStart;
+  const labels: SampleLabels = { key: int32s(), str: int32s(), num: float64s(), unit: int32s() };
+  const scratch: SampleScratch = { locs: new Int32Array(256), n: 0, prevLocs: new Int32Array(256), prevStacks: new Int32Array(256), prevDepth: 0 };
   const progressEvery = 16384;
-
   for (let s = 0; s < nSamples; s++) {
-    r.pos = starts[s];
     const stop = ends[s];
-    let nLocs = 0;
-    let nVals = 0;
-    while (r.pos < stop) {
-      const at = r.pos;
-      const t = tag(r, stop);
-      const f = t >>> 3;
-      const w = t & 7;
-      if (f === 1) {
-        const one = () => {
-          const id = idKey(r, stop);
-          const row = locDense ? (id >= 0 && id < locDense.length ? locDense[id] : -1) : (locMap!.get(id) ?? -1);
-          if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
-          if (nLocs === locScratch.length) {
-            const next = new Int32Array(nLocs * 2);
-            next.set(locScratch);
-            locScratch = next;
-          }
-          locScratch[nLocs++] = row;
-        };
-        if (w === 2) {
-          const pstop = len(r, stop, 'Sample.location_id');
-          while (r.pos < pstop) one();
-        } else if (w === 0) one();
-        else throw new DecodeError(FMT, `Sample.location_id has wire type ${w}`, { offset: at });
-      } else if (f === 2) {
-        const one = () => {
-          const v = i64(r, stop);
-          if (nVals < nTypes) columns[nVals][s] = v;
-          nVals++;
-        };
-        if (w === 2) {
-          const pstop = len(r, stop, 'Sample.value');
-          while (r.pos < pstop) one();
-        } else if (w === 0) one();
-        else throw new DecodeError(FMT, `Sample.value has wire type ${w}`, { offset: at });
-      } else if (f === 3) {
-        expectWire(w, 2, 'Sample.label', at);
-        const lstop = len(r, stop, 'Label');
-        let key = 0, sv = 0, num = 0, unit = 0;
-        while (r.pos < lstop) {
-          const lt = tag(r, lstop);
-          const lf = lt >>> 3;
-          if (lf >= 1 && lf <= 4 && (lt & 7) === 0) {
-            const v = i64(r, lstop);
-            if (lf === 1) key = v;
-            else if (lf === 2) sv = v;
-            else if (lf === 3) num = v;
-            else unit = v;
-          } else skip(r, lt & 7, lstop, lf);
-        }
-        labelKey.push(key);
-        // pprof: a label is numeric only when it has no string (num/unit set or both unset).
-        if (sv !== 0) {
-          labelStr.push(sv);
-          labelNum.push(0);
-          labelUnit.push(-1);
-        } else {
-          labelStr.push(-1);
-          labelNum.push(num);
-          labelUnit.push(unit === 0 ? -1 : unit);
-        }
-      } else skip(r, w, stop, f);
-    }
+    r.pos = starts[s];
+    const nVals = decodeSample(r, stop, s, locDense, locMap, columns, scratch, labels);
     if (nVals !== nTypes) {
       throw new DecodeError(FMT, `sample ${s} has ${nVals} values but the profile has ${nTypes} sample types; expected one value per type`, { offset: starts[s] });
     }
-    labelStart[s + 1] = labelKey.length;
-
-    // drop_frames: scanning root->leaf, after the first frame that is not pruned, cut at
-    // the first pruned location (pprof Profile.Prune).
-    let keepFrom = 0; // leaf-most kept index
-    if (locPrune) {
-      let foundUser = false;
-      for (let i = nLocs - 1; i >= 0; i--) {
-        const p = locPrune[locScratch[i]];
-        if (p === 0) {
-          foundUser = true;
-          continue;
-        }
-        if (!foundUser) continue;
-        keepFrom = p === 2 ? i + 1 : i;
-        break;
-      }
-    }
-    let stack = -1;
-    for (let i = nLocs - 1; i >= keepFrom; i--) {
-      const loc = locScratch[i];
-      for (let fr = fs[loc + 1] - 1; fr >= fs[loc]; fr--) stack = stacks.intern(stack, fr);
-    }
-    sampleStack[s] = stack;
+    labelStart[s + 1] = labels.key.length;
+    sampleStack[s] = internSampleStack(stacks, scratch, locFrameStart, locPrune);
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.75), end);
   }
+  const labelKey = labels.key;
+  const labelStr = labels.str;
+  const labelNum = labels.num;
+  const labelUnit = labels.unit;
 
   // Label strings were read before we knew the table size; check them now.
   const nLabels = labelKey.length;
@@ -739,6 +657,151 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     labels: { length: nLabels, key: lk, str: ls, num: labelNum.finish(), unit: lu },
     warnings,
   };
+}
+
+interface SampleScratch {
+  /** Location rows of the current sample, leaf first. */
+  locs: Int32Array;
+  n: number;
+  /** The previous sample's locations root first, and the stack reached after each:
+   * samples share their root-side frames, so those interns can be skipped. */
+  prevLocs: Int32Array;
+  prevStacks: Int32Array;
+  prevDepth: number;
+}
+
+interface SampleLabels {
+  key: ReturnType<typeof int32s>;
+  str: ReturnType<typeof int32s>;
+  num: ReturnType<typeof float64s>;
+  unit: ReturnType<typeof int32s>;
+}
+
+function pushLocation(r: Reader, stop: number, s: number, at: number, locDense: Int32Array | null, locMap: Map<number, number> | null, sc: SampleScratch): void {
+  const id = idKey(r, stop);
+  const row = locDense ? (id >= 0 && id < locDense.length ? locDense[id] : -1) : (locMap!.get(id) ?? -1);
+  if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
+  if (sc.n === sc.locs.length) {
+    const next = new Int32Array(sc.n * 2);
+    next.set(sc.locs);
+    sc.locs = next;
+  }
+  sc.locs[sc.n++] = row;
+}
+
+/** Decodes one Sample message; returns how many values it carried. */
+function decodeSample(
+  r: Reader,
+  stop: number,
+  s: number,
+  locDense: Int32Array | null,
+  locMap: Map<number, number> | null,
+  columns: Float64Array[],
+  sc: SampleScratch,
+  labels: SampleLabels,
+): number {
+  sc.n = 0;
+  let nVals = 0;
+  const nTypes = columns.length;
+  while (r.pos < stop) {
+    const at = r.pos;
+    const t = tag(r, stop);
+    const f = t >>> 3;
+    const w = t & 7;
+    if (f === 1) {
+      if (w === 2) {
+        const pstop = len(r, stop, 'Sample.location_id');
+        while (r.pos < pstop) pushLocation(r, pstop, s, at, locDense, locMap, sc);
+      } else if (w === 0) pushLocation(r, stop, s, at, locDense, locMap, sc);
+      else throw new DecodeError(FMT, `Sample.location_id has wire type ${w}`, { offset: at });
+    } else if (f === 2) {
+      if (w === 2) {
+        const pstop = len(r, stop, 'Sample.value');
+        while (r.pos < pstop) {
+          const v = i64(r, pstop);
+          if (nVals < nTypes) columns[nVals][s] = v;
+          nVals++;
+        }
+      } else if (w === 0) {
+        const v = i64(r, stop);
+        if (nVals < nTypes) columns[nVals][s] = v;
+        nVals++;
+      } else throw new DecodeError(FMT, `Sample.value has wire type ${w}`, { offset: at });
+    } else if (f === 3) {
+      expectWire(w, 2, 'Sample.label', at);
+      decodeLabel(r, len(r, stop, 'Label'), labels);
+    } else skip(r, w, stop, f);
+  }
+  return nVals;
+}
+
+function decodeLabel(r: Reader, lstop: number, labels: SampleLabels): void {
+  let key = 0, sv = 0, num = 0, unit = 0;
+  while (r.pos < lstop) {
+    const lt = tag(r, lstop);
+    const lf = lt >>> 3;
+    if (lf >= 1 && lf <= 4 && (lt & 7) === 0) {
+      const v = i64(r, lstop);
+      if (lf === 1) key = v;
+      else if (lf === 2) sv = v;
+      else if (lf === 3) num = v;
+      else unit = v;
+    } else skip(r, lt & 7, lstop, lf);
+  }
+  labels.key.push(key);
+  // pprof: a label is numeric only when it has no string (num/unit set or both unset).
+  if (sv !== 0) {
+    labels.str.push(sv);
+    labels.num.push(0);
+    labels.unit.push(-1);
+  } else {
+    labels.str.push(-1);
+    labels.num.push(num);
+    labels.unit.push(unit === 0 ? -1 : unit);
+  }
+}
+
+/**
+ * Applies drop_frames at sample level — scanning root->leaf, after the first frame that
+ * is not pruned, cut at the first pruned location (pprof Profile.Prune) — then interns
+ * the remaining frames root-first into the stack prefix tree.
+ */
+function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart: Int32Array, locPrune: Uint8Array | null): number {
+  const locs = sc.locs;
+  const n = sc.n;
+  let keepFrom = 0;
+  if (locPrune) {
+    let foundUser = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const p = locPrune[locs[i]];
+      if (p === 0) {
+        foundUser = true;
+        continue;
+      }
+      if (!foundUser) continue;
+      keepFrom = p === 2 ? i + 1 : i;
+      break;
+    }
+  }
+  const depth = n - keepFrom;
+  if (sc.prevLocs.length < depth) {
+    sc.prevLocs = new Int32Array(depth * 2);
+    sc.prevStacks = new Int32Array(depth * 2);
+  }
+  const prevLocs = sc.prevLocs;
+  const prevStacks = sc.prevStacks;
+  let d = 0;
+  let stack = -1;
+  const shared = Math.min(depth, sc.prevDepth);
+  while (d < shared && prevLocs[d] === locs[n - 1 - d]) stack = prevStacks[d++];
+  for (; d < depth; d++) {
+    const loc = locs[n - 1 - d];
+    for (let fr = frameStart[loc + 1] - 1; fr >= frameStart[loc]; fr--) stack = stacks.intern(stack, fr);
+    prevLocs[d] = loc;
+    prevStacks[d] = stack;
+  }
+  sc.prevDepth = depth;
+  return stack;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

@@ -1,0 +1,48 @@
+// One measurement in a fresh process (so peak RSS belongs to this input alone):
+// inflate + decode + aggregate a profile exactly as the worker does, print JSON.
+//   node --expose-gc --import tsx bench/decode-one.ts <file> [pako|native]
+
+import { readFileSync } from 'node:fs';
+import { analyze } from '../src/analysis/query';
+import { decodeAny } from '../src/formats';
+import { gunzip, gunzipNative, isGzip } from '../src/formats/gzip';
+
+const [file, inflater = 'pako'] = process.argv.slice(2);
+const input = new Uint8Array(readFileSync(file));
+let rawBytes = input.length;
+let inflateMs = 0;
+const t0 = performance.now();
+const decoded = await decodeAny(input, {
+  gunzip: async (b) => {
+    const s = performance.now();
+    const out = inflater === 'native' ? await gunzipNative(b) : gunzip(b);
+    inflateMs = performance.now() - s;
+    rawBytes = out.length;
+    return out;
+  },
+});
+const t1 = performance.now();
+const p = decoded.profile;
+const result = analyze(p, { sampleType: p.defaultSampleType, inverted: false, tagFocus: [], focusKey: null });
+const t2 = performance.now();
+const decodeMs = t1 - t0 - inflateMs;
+const aggregateMs = t2 - t1;
+console.log(
+  JSON.stringify({
+    file,
+    inflater,
+    compressedBytes: isGzip(input) ? input.length : 0,
+    rawBytes,
+    samples: p.samples.length,
+    locations: p.locations.length,
+    functions: p.funcs.length,
+    stacks: p.stacks.length,
+    callNodes: result.tree.length,
+    inflateMs,
+    decodeMs,
+    aggregateMs,
+    totalMs: t2 - t0,
+    rawMBps: rawBytes / 1e6 / ((t2 - t0) / 1000),
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
