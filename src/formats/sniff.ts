@@ -54,17 +54,36 @@ const LEGACY_TEXT = [
 
 const PERF_LINE = /^\S.*?\s+(?:-?\d+\/)?-?\d+\s+(?:\[\d+\]\s+)?(?:\d+\.\d+:\s+)?(?:\d+\s+)?[\w:.-]+:/m;
 
+/**
+ * google/pprof's binary CPU ("profilez") header: words 0, 3, 0|1 (C++|Java), period > 0, 0,
+ * tried as 32-bit LE, 32-bit BE, 64-bit LE, 64-bit BE like pprof's parseCPU. A file too
+ * short for the header but starting 0, 3 is routed too, so the decoder can say it is truncated.
+ */
+function legacyCpuHeader(b: Uint8Array): string | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (const size of [4, 8]) {
+    for (const little of [true, false]) {
+      if (b.length < 2 * size) continue;
+      const word = (i: number): bigint => (size === 4 ? BigInt(dv.getUint32(i * 4, little)) : dv.getBigUint64(i * 8, little));
+      if (word(0) !== 0n || word(1) !== 3n) continue;
+      const layout = `${size * 8}-bit ${little ? 'little' : 'big'}-endian words`;
+      if (b.length < 5 * size) return `truncated legacy binary CPU profile (${layout})`;
+      const kind = word(2);
+      if ((kind === 0n || kind === 1n) && word(3) > 0n && word(4) === 0n) {
+        return `legacy binary ${kind === 1n ? 'Java ' : ''}CPU profile (${layout})`;
+      }
+    }
+  }
+  return null;
+}
+
 export function sniff(b: Uint8Array): Sniffed {
   if (b.length === 0) return { format: 'unknown', what: 'an empty file' };
   const traceHead = String.fromCharCode(...b.subarray(0, 16));
   const tv = /^go 1\.(\d+) trace\0/.exec(traceHead);
   if (tv) return { format: 'go-trace', what: `Go 1.${tv[1]} execution trace` };
-  if (b.length >= 24 && b.subarray(0, 8).every((x) => x === 0) && b[8] === 3) {
-    return { format: 'pprof-legacy-binary', what: 'legacy binary CPU profile (64-bit words)' };
-  }
-  if (b.length >= 12 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] === 0 && (b[4] === 3 || b[7] === 3)) {
-    return { format: 'pprof-legacy-binary', what: 'legacy binary CPU profile (32-bit words)' };
-  }
+  const cpu = legacyCpuHeader(b);
+  if (cpu) return { format: 'pprof-legacy-binary', what: cpu };
   if (isMostlyText(b)) {
     const h = head(b);
     if (LEGACY_TEXT.some((re) => re.test(h))) return { format: 'pprof-legacy-text', what: 'legacy text profile' };

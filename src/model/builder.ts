@@ -75,6 +75,31 @@ export class StackInterner {
     this.mask = size - 1;
   }
 
+  /**
+   * Adds a pair known to be absent — any child of a node created in this same walk —
+   * skipping the key comparisons (the probe still finds a free slot).
+   */
+  append(prefix: number, frame: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
+    for (;;) {
+      h &= mask;
+      if (table[h * 3 + 2] === -1) break;
+      h++;
+    }
+    const idx = this.length++;
+    if (idx === this.prefixes.length) this.grow();
+    this.prefixes[idx] = prefix;
+    this.frames[idx] = frame;
+    const o = h * 3;
+    table[o] = prefix;
+    table[o + 1] = frame;
+    table[o + 2] = idx;
+    if (this.length * 2 > mask) this.rehash();
+    return idx;
+  }
+
   intern(prefix: number, frame: number): number {
     const table = this.table;
     const mask = this.mask;

@@ -794,9 +794,18 @@ function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart:
   let stack = -1;
   const shared = Math.min(depth, sc.prevDepth);
   while (d < shared && prevLocs[d] === locs[n - 1 - d]) stack = prevStacks[d++];
+  // Once a walk creates a node, everything below it is new too: append without lookups.
+  let fresh = false;
   for (; d < depth; d++) {
     const loc = locs[n - 1 - d];
-    for (let fr = frameStart[loc + 1] - 1; fr >= frameStart[loc]; fr--) stack = stacks.intern(stack, fr);
+    for (let fr = frameStart[loc + 1] - 1; fr >= frameStart[loc]; fr--) {
+      if (fresh) stack = stacks.append(stack, fr);
+      else {
+        const before = stacks.length;
+        stack = stacks.intern(stack, fr);
+        fresh = stacks.length !== before;
+      }
+    }
     prevLocs[d] = loc;
     prevStacks[d] = stack;
   }

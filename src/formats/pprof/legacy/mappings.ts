@@ -88,6 +88,8 @@ const libRx = /[.]so$|[.]so[._][0-9]+/;
 /** massageMappings: merge split ranges of one file, then swap the guessed main binary to the front. */
 export function massageMappings(p: LProfile): void {
   if (p.mappings.length > 1) {
+    // Legacy parsers attach locations to mappings only later; skip the no-op relinking scan.
+    const linked = p.locations.some((l) => l.mapping !== null);
     const merged: LMapping[] = [p.mappings[0]];
     for (const m of p.mappings.slice(1)) {
       const lm = merged[merged.length - 1];
@@ -95,7 +97,7 @@ export function massageMappings(p: LProfile): void {
         lm.limit = m.limit;
         if (m.file !== '') lm.file = m.file;
         if (m.buildId !== '') lm.buildId = m.buildId;
-        for (const l of p.locations) if (l.mapping === m) l.mapping = lm;
+        if (linked) for (const l of p.locations) if (l.mapping === m) l.mapping = lm;
         continue;
       }
       merged.push(m);

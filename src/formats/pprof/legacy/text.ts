@@ -2,6 +2,7 @@
 // after pprof's parseHeap, parseThread and parseContention (profile/legacy_profile.go).
 
 import { i64mul, isSpaceOrComment, parseInt64, quote, trimSpace, u64 } from './goutil';
+import { CommentSymbols } from './comments';
 import { LineScanner } from './lines';
 import { isMemoryMapSentinel, parseAdditionalSections } from './mappings';
 import { cleanupDuplicateLocations } from './cpu';
@@ -86,9 +87,13 @@ export function parseHeap(b: Uint8Array): ParseResult {
     Number(period),
   );
   const locs = new LocationTable(p);
+  const symbols = new CommentSymbols();
   while (s.scan()) {
     const line = trimSpace(s.text);
-    if (isSpaceOrComment(line)) continue;
+    if (isSpaceOrComment(line)) {
+      symbols.comment(line);
+      continue;
+    }
     if (isMemoryMapSentinel(line)) break;
     const m = heapSampleRE.exec(line);
     if (!m) throw lineError(s.line, `malformed heap sample ${quote(line)}; expected ${HEAP_ROW}`);
@@ -116,10 +121,13 @@ export function parseHeap(b: Uint8Array): ParseResult {
     const addrs = parseHexAddresses(m[5]);
     if (typeof addrs === 'string') throw lineError(s.line, `malformed sample ${quote(line)}: failed to parse as hex 64-bit number: ${addrs}`);
     // Return addresses: step back by one onto the call instruction.
-    const sloc: LLocation[] = addrs.map((a) => locs.get(u64(a - 1n)));
+    const adjusted = addrs.map((a) => u64(a - 1n));
+    const sloc: LLocation[] = adjusted.map((a) => locs.get(a));
+    symbols.row(adjusted);
     p.samples.push({ locs: sloc, values, bytes: Number(blocksize) });
   }
   parseAdditionalSections(s, p);
+  symbols.apply(locs);
   return p;
 }
 
@@ -248,10 +256,12 @@ export function parseContention(b: Uint8Array): ParseResult {
   }
 
   const locs = new LocationTable(p);
+  const symbols = new CommentSymbols();
   for (;;) {
     const line = trimSpace(s.text);
     if (line.startsWith('---')) break;
-    if (!isSpaceOrComment(line)) {
+    if (isSpaceOrComment(line)) symbols.comment(line);
+    else {
       const m = contentionSampleRE.exec(line);
       if (!m) {
         return new Unrecognized(lineError(s.line, `malformed contention sample ${quote(line)}; expected "DELAY_CYCLES COUNT @ 0xADDR ..."`));
@@ -271,11 +281,13 @@ export function parseContention(b: Uint8Array): ParseResult {
       }
       const addrs = parseHexAddresses(m[3]);
       if (typeof addrs === 'string') throw lineError(s.line, `malformed sample ${quote(line)}: failed to parse as hex 64-bit number: ${addrs}`);
-      const sloc = addrs.map((a) => locs.get(u64(a - 1n)));
-      p.samples.push({ locs: sloc, values: [v2, v1] });
+      const adjusted = addrs.map((a) => u64(a - 1n));
+      symbols.row(adjusted);
+      p.samples.push({ locs: adjusted.map((a) => locs.get(a)), values: [v2, v1] });
     }
     if (!s.scan()) break;
   }
   parseAdditionalSections(s, p);
+  symbols.apply(locs);
   return p;
 }
