@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Regenerates the committed pprof fixtures:
+#   public/examples/{cpu,heap,allocs,mutex,block,goroutine}.pb.gz (+ .json sidecars)
+#   testdata/pprof/{goroutine.debug1.txt,goroutine.debug2.txt,hostile-names.pb.gz,labels.pb.gz} (+ .json)
+# Every fixture except hostile-names.pb.gz is exactly what runtime/pprof
+# wrote; profiles are real recordings, so each run produces slightly
+# different numbers. Safe to re-run; runs from any directory.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+if ! command -v go >/dev/null 2>&1; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
+
+examples="$root/public/examples"
+testdata="$root/testdata/pprof"
+mkdir -p "$examples" "$testdata"
+
+bin="$(mktemp -d "${TMPDIR:-/tmp}/stacklens-gen.XXXXXX")"
+trap 'rm -rf "$bin"' EXIT
+
+start=$SECONDS
+echo "building generators..."
+(cd "$here" && go build -trimpath -buildvcs=false -o "$bin/" \
+	./cpuprof ./memprof ./mutexprof ./blockprof ./goroutineprof ./hostilenames ./inspect)
+
+# attempt N CHECK... -- CMD...: runs CMD, then the inspect CHECK; retries a
+# couple of times because real profiles are timing dependent.
+attempt() {
+	local check=() cmd=()
+	while [[ $1 != -- ]]; do check+=("$1"); shift; done
+	shift
+	cmd=("$@")
+	for try in 1 2 3; do
+		if "${cmd[@]}" && "$bin/inspect" "${check[@]}" >/dev/null; then
+			return 0
+		fi
+		echo "retrying ${cmd[0]##*/} (attempt $try failed its check)" >&2
+	done
+	echo "giving up on ${cmd[0]##*/}" >&2
+	return 1
+}
+
+attempt -require-inline 5 -require-labels worker,shard \
+	-require-funcs 'main.fib|main.walk|main.(*parser).parseExpr|main.isOdd|main.mix64' "$examples/cpu.pb.gz" \
+	-- "$bin/cpuprof" -out "$examples/cpu.pb.gz"
+attempt -require-funcs 'main.storePage|main.storeValue|main.newEntry' "$examples/heap.pb.gz" "$examples/allocs.pb.gz" \
+	-- "$bin/memprof" -out "$examples/heap.pb.gz" -allocs-out "$examples/allocs.pb.gz"
+attempt -require-funcs 'main.postTransfer|main.readBalance|main.reloadConfig' "$examples/mutex.pb.gz" \
+	-- "$bin/mutexprof" -out "$examples/mutex.pb.gz"
+attempt -require-funcs 'main.produce|main.awaitWork|main.dispatch|main.runBatch' "$examples/block.pb.gz" \
+	-- "$bin/blockprof" -out "$examples/block.pb.gz"
+attempt -require-labels op,tenant -require-funcs 'main.(*client).awaitReply|main.watch|main.(*queue).take' "$examples/goroutine.pb.gz" \
+	-- "$bin/goroutineprof" -out "$examples/goroutine.pb.gz" \
+	-debug1-out "$testdata/goroutine.debug1.txt" -debug2-out "$testdata/goroutine.debug2.txt"
+attempt -require-labels 'handler,<b>tenant</b>' "$testdata/hostile-names.pb.gz" \
+	-- "$bin/hostilenames" -out "$testdata/hostile-names.pb.gz"
+
+# labels.pb.gz: the CPU profile already carries pprof.Do string labels
+# (worker, shard), so the labels fixture is a copy of it.
+cp "$examples/cpu.pb.gz" "$testdata/labels.pb.gz"
+cat >"$testdata/labels.pb.gz.json" <<JSON
+{
+  "scenario": "Copy of public/examples/cpu.pb.gz: CPU profile whose samples carry pprof.Do string labels worker=hash|sort|recurse|parse and shard=0|1 (numeric labels are covered by heap.pb.gz's bytes label).",
+  "generator": "tools/gen/cpuprof",
+  "goVersion": "$(go env GOVERSION)",
+  "sampleTypes": [
+    "samples/count",
+    "cpu/nanoseconds"
+  ]
+}
+JSON
+
+echo
+"$bin/inspect" "$examples"/*.pb.gz "$testdata"/*.pb.gz
+echo "run.sh: done in $((SECONDS - start))s"
