@@ -4,6 +4,7 @@
 // reverse pass and trees cross the worker boundary as a handful of typed arrays.
 
 import type { StackProfile } from '../model/profile';
+import { PrefixTrie } from '../model/trie';
 import { funcNodes } from './nodes';
 
 export interface CallTree {
@@ -14,68 +15,38 @@ export interface CallTree {
   depth: Int32Array;
   total: Float64Array;
   self: Float64Array;
-  /** Children of node i are childIndex[childStart[i] .. childStart[i + 1]), heaviest first. */
+  /** Children of node i are childIndex[childStart[i] .. childStart[i + 1]), in creation order. */
   childStart: Int32Array;
   childIndex: Int32Array;
 }
 
-/** Open-addressing (parent, key) -> node interner over typed arrays. */
+/**
+ * (parent, key) -> node interner whose node 0 is the synthetic root, as CallTree wants;
+ * a thin adapter over PrefixTrie (trie node i is call node i + 1).
+ */
 export class NodeInterner {
-  parent: Int32Array;
-  key: Int32Array;
-  length = 1;
-  private slots: Int32Array;
-  private mask: number;
+  private readonly trie: PrefixTrie;
   constructor(capacity = 1024) {
-    const cap = Math.max(16, capacity);
-    this.parent = new Int32Array(cap);
-    this.key = new Int32Array(cap);
-    this.parent[0] = -1;
-    this.key[0] = -1;
-    let size = 16;
-    while (size < cap * 2) size <<= 1;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
+    this.trie = new PrefixTrie(capacity);
+  }
+  get length(): number {
+    return this.trie.length + 1;
   }
   intern(parent: number, key: number): number {
-    let h = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) >>> 0;
-    for (;;) {
-      h &= this.mask;
-      const s = this.slots[h];
-      if (s === -1) break;
-      if (this.key[s] === key && this.parent[s] === parent) return s;
-      h++;
-    }
-    const idx = this.length++;
-    if (idx === this.parent.length) {
-      const p = new Int32Array(idx * 2);
-      p.set(this.parent);
-      this.parent = p;
-      const k = new Int32Array(idx * 2);
-      k.set(this.key);
-      this.key = k;
-    }
-    this.parent[idx] = parent;
-    this.key[idx] = key;
-    this.slots[h] = idx;
-    if (this.length * 2 > this.mask) this.rehash();
-    return idx;
+    return this.trie.intern(parent - 1, key) + 1;
   }
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
-    const slots = new Int32Array(size).fill(-1);
-    const mask = size - 1;
-    for (let i = 1; i < this.length; i++) {
-      let h = (Math.imul(this.parent[i] + 1, 0x9e3779b1) ^ Math.imul(this.key[i] + 1, 0x85ebca77)) >>> 0;
-      for (;;) {
-        h &= mask;
-        if (slots[h] === -1) break;
-        h++;
-      }
-      slots[h] = i;
+  finish(): { parent: Int32Array; key: Int32Array } {
+    const t = this.trie.finish();
+    const n = t.parent.length + 1;
+    const parent = new Int32Array(n);
+    const key = new Int32Array(n);
+    parent[0] = -1;
+    key[0] = -1;
+    for (let i = 1; i < n; i++) {
+      parent[i] = t.parent[i - 1] + 1;
+      key[i] = t.label[i - 1];
     }
-    this.slots = slots;
-    this.mask = mask;
+    return { parent, key };
   }
 }
 
@@ -92,10 +63,12 @@ export function sampleWeights(p: StackProfile, sampleType: number, mask?: Uint8A
 interface StackNodes {
   /** call node of each stack-table row */
   nodeOfStack: Int32Array;
-  parent: Int32Array;
-  key: Int32Array;
-  length: number;
+  /** The top-down tree's structure; only its weights change between queries. */
+  shape: TreeShape;
 }
+
+/** A call tree without weights. */
+type TreeShape = Omit<CallTree, 'total' | 'self'>;
 
 const stackNodeCache = new WeakMap<StackProfile, StackNodes>();
 
@@ -111,14 +84,13 @@ function stackNodes(p: StackProfile): StackNodes {
     const pre = st.prefix[s];
     nodeOfStack[s] = nodes.intern(pre === -1 ? 0 : nodeOfStack[pre], nodeOfFrame[st.frame[s]]);
   }
-  c = { nodeOfStack, parent: nodes.parent.slice(0, nodes.length), key: nodes.key.slice(0, nodes.length), length: nodes.length };
+  const { parent, key } = nodes.finish();
+  c = { nodeOfStack, shape: treeShape(parent.length, parent, key) };
   stackNodeCache.set(p, c);
   return c;
 }
 
-function finishTree(length: number, parent: Int32Array, key: Int32Array, self: Float64Array): CallTree {
-  const total = self.slice();
-  for (let i = length - 1; i > 0; i--) total[parent[i]] += total[i];
+function treeShape(length: number, parent: Int32Array, key: Int32Array): TreeShape {
   const depth = new Int32Array(length);
   const childStart = new Int32Array(length + 1);
   for (let i = 1; i < length; i++) {
@@ -129,22 +101,25 @@ function finishTree(length: number, parent: Int32Array, key: Int32Array, self: F
   const fill = childStart.slice(0, length);
   const childIndex = new Int32Array(Math.max(0, length - 1));
   for (let i = 1; i < length; i++) childIndex[fill[parent[i]]++] = i;
-  // Heaviest child first: a stable, meaningful order for flame graphs and tree tables.
-  for (let i = 0; i < length; i++) {
-    const a = childStart[i];
-    const b = childStart[i + 1];
-    if (b - a > 1) {
-      const kids = Array.from(childIndex.subarray(a, b)).sort((x, y) => Math.abs(total[y]) - Math.abs(total[x]) || x - y);
-      childIndex.set(kids, a);
-    }
-  }
-  return { length, parent, key, depth, total, self, childStart, childIndex };
+  return { length, parent, key, depth, childStart, childIndex };
+}
+
+/** Adds weights to a shape: total = self + Σ children, in one reverse pass (parent < child). */
+function weigh(shape: TreeShape, self: Float64Array): CallTree {
+  const total = self.slice();
+  const parent = shape.parent;
+  for (let i = shape.length - 1; i > 0; i--) total[parent[i]] += total[i];
+  return { ...shape, total, self };
+}
+
+function finishTree(length: number, parent: Int32Array, key: Int32Array, self: Float64Array): CallTree {
+  return weigh(treeShape(length, parent, key), self);
 }
 
 /** Top-down call tree (root = callers' callers, leaves = where samples landed). */
 export function callTree(p: StackProfile, weights: Float64Array): CallTree {
   const sn = stackNodes(p);
-  const self = new Float64Array(sn.length);
+  const self = new Float64Array(sn.shape.length);
   const stack = p.samples.stack;
   for (let i = 0; i < stack.length; i++) {
     const w = weights[i];
@@ -152,14 +127,15 @@ export function callTree(p: StackProfile, weights: Float64Array): CallTree {
     const s = stack[i];
     self[s === -1 ? 0 : sn.nodeOfStack[s]] += w;
   }
-  return finishTree(sn.length, sn.parent.slice(), sn.key.slice(), self);
+  return weigh(sn.shape, self);
 }
 
 /** Bottom-up (inverted) tree: roots are the functions where samples landed. */
 export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTree {
   const sn = stackNodes(p);
+  const { parent, key } = sn.shape;
   // Aggregate per top-down node first: far fewer walks than one per sample.
-  const leafWeight = new Float64Array(sn.length);
+  const leafWeight = new Float64Array(sn.shape.length);
   const stack = p.samples.stack;
   for (let i = 0; i < stack.length; i++) {
     const w = weights[i];
@@ -175,18 +151,18 @@ export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTr
     }
     selfArr[n] += w;
   };
-  for (let n = 1; n < sn.length; n++) {
+  for (let n = 1; n < sn.shape.length; n++) {
     const w = leafWeight[n];
     if (w === 0) continue;
     let node = 0;
-    for (let m = n; m > 0; m = sn.parent[m]) node = inv.intern(node, sn.key[m]);
+    for (let m = n; m > 0; m = parent[m]) node = inv.intern(node, key[m]);
     addSelf(node, w);
   }
   addSelf(0, leafWeight[0]);
-  const len = inv.length;
-  const self = new Float64Array(len);
-  self.set(selfArr.subarray(0, Math.min(len, selfArr.length)));
-  return finishTree(len, inv.parent.slice(0, len), inv.key.slice(0, len), self);
+  const t = inv.finish();
+  const self = new Float64Array(t.parent.length);
+  self.set(selfArr.subarray(0, Math.min(self.length, selfArr.length)));
+  return finishTree(t.parent.length, t.parent, t.key, self);
 }
 
 /**
@@ -194,7 +170,12 @@ export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTr
  * recursive function first appears on its path. Summing totals over those nodes counts
  * each sample once per function, as pprof's cum does.
  */
-export function firstOccurrence(t: CallTree, keyCount: number): Uint8Array {
+const firstCache = new WeakMap<Int32Array, Uint8Array>();
+
+export function firstOccurrence(t: TreeShape, keyCount: number): Uint8Array {
+  // Weight-independent: trees of one profile share their structure arrays, so cache by them.
+  const cached = firstCache.get(t.parent);
+  if (cached) return cached;
   const first = new Uint8Array(t.length);
   const active = new Int32Array(keyCount);
   // Iterative DFS with explicit enter/exit so deep recursion cannot overflow the JS stack.
@@ -216,6 +197,7 @@ export function firstOccurrence(t: CallTree, keyCount: number): Uint8Array {
     stack[sp++] = ~v;
     for (let c = t.childStart[v + 1] - 1; c >= t.childStart[v]; c--) stack[sp++] = t.childIndex[c];
   }
+  firstCache.set(t.parent, first);
   return first;
 }
 
@@ -262,8 +244,9 @@ export function calleesTree(t: CallTree, key: number, keyCount: number): CallTre
     while (self.length <= m) self.push(0);
     self[m] += t.self[n];
   }
-  const len = out.length;
-  return finishTree(len, out.parent.slice(0, len), out.key.slice(0, len), Float64Array.from(self.slice(0, len)));
+  const f = out.finish();
+  while (self.length < f.parent.length) self.push(0);
+  return finishTree(f.parent.length, f.parent, f.key, Float64Array.from(self));
 }
 
 /**
@@ -282,9 +265,9 @@ export function callersTree(t: CallTree, key: number, keyCount: number): CallTre
     while (self.length <= m) self.push(0);
     self[m] += t.total[n];
   }
-  const len = out.length;
-  while (self.length < len) self.push(0);
-  return finishTree(len, out.parent.slice(0, len), out.key.slice(0, len), Float64Array.from(self.slice(0, len)));
+  const f = out.finish();
+  while (self.length < f.parent.length) self.push(0);
+  return finishTree(f.parent.length, f.parent, f.key, Float64Array.from(self));
 }
 
 export function callTreeTransferables(t: CallTree): ArrayBuffer[] {

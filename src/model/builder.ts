@@ -14,6 +14,7 @@ import {
   type SourceFormat,
   type ValueType,
 } from './profile';
+import { PrefixTrie } from './trie';
 
 /** A typed array that grows by doubling; `finish()` returns an exact-length copy-free view. */
 export class GrowableArray<T extends Int32Array | Float64Array | Uint8Array | BigUint64Array> {
@@ -52,111 +53,25 @@ export const uint8s = (n = 64) => new GrowableArray<Uint8Array>((k) => new Uint8
 export const biguint64s = (n = 64) =>
   new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
 
-/**
- * Interns (prefix, frame) pairs into a stack table. Millions of lookups per profile, so
- * an open-addressing hash whose slots hold the key next to the value ([prefix, frame,
- * index] triples in one Int32Array): a probe costs one cache miss, not three, and no
- * Map or per-entry object is ever allocated.
- */
+/** Interns (prefix, frame) pairs into a stack table (see PrefixTrie for why it is fast). */
 export class StackInterner {
-  private prefixes: Int32Array;
-  private frames: Int32Array;
-  private table: Int32Array;
-  private mask: number;
-  length = 0;
-
+  private readonly trie: PrefixTrie;
   constructor(capacityHint = 1024) {
-    const cap = Math.max(1024, capacityHint);
-    this.prefixes = new Int32Array(cap);
-    this.frames = new Int32Array(cap);
-    let size = 2048;
-    while (size < cap * 2) size *= 2;
-    this.table = new Int32Array(size * 3).fill(-1);
-    this.mask = size - 1;
+    this.trie = new PrefixTrie(capacityHint);
   }
-
-  /**
-   * Adds a pair known to be absent — any child of a node created in this same walk —
-   * skipping the key comparisons (the probe still finds a free slot).
-   */
-  append(prefix: number, frame: number): number {
-    const table = this.table;
-    const mask = this.mask;
-    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
-    for (;;) {
-      h &= mask;
-      if (table[h * 3 + 2] === -1) break;
-      h++;
-    }
-    const idx = this.length++;
-    if (idx === this.prefixes.length) this.grow();
-    this.prefixes[idx] = prefix;
-    this.frames[idx] = frame;
-    const o = h * 3;
-    table[o] = prefix;
-    table[o + 1] = frame;
-    table[o + 2] = idx;
-    if (this.length * 2 > mask) this.rehash();
-    return idx;
+  get length(): number {
+    return this.trie.length;
   }
-
   intern(prefix: number, frame: number): number {
-    const table = this.table;
-    const mask = this.mask;
-    let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
-    for (;;) {
-      h &= mask;
-      const o = h * 3;
-      const v = table[o + 2];
-      if (v === -1) break;
-      if (table[o + 1] === frame && table[o] === prefix) return v;
-      h++;
-    }
-    const idx = this.length++;
-    if (idx === this.prefixes.length) this.grow();
-    this.prefixes[idx] = prefix;
-    this.frames[idx] = frame;
-    const o = h * 3;
-    table[o] = prefix;
-    table[o + 1] = frame;
-    table[o + 2] = idx;
-    if (this.length * 2 > mask) this.rehash();
-    return idx;
+    return this.trie.intern(prefix, frame);
   }
-
-  private grow(): void {
-    const n = this.prefixes.length * 2;
-    const p = new Int32Array(n);
-    p.set(this.prefixes);
-    this.prefixes = p;
-    const f = new Int32Array(n);
-    f.set(this.frames);
-    this.frames = f;
+  /** Adds a pair known to be absent: any child of a stack created during the same walk. */
+  append(prefix: number, frame: number): number {
+    return this.trie.append(prefix, frame);
   }
-
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
-    const table = new Int32Array(size * 3).fill(-1);
-    const mask = size - 1;
-    for (let i = 0; i < this.length; i++) {
-      const prefix = this.prefixes[i];
-      const frame = this.frames[i];
-      let h = (Math.imul(prefix + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) >>> 0;
-      for (;;) {
-        h &= mask;
-        if (table[h * 3 + 2] === -1) break;
-        h++;
-      }
-      table[h * 3] = prefix;
-      table[h * 3 + 1] = frame;
-      table[h * 3 + 2] = i;
-    }
-    this.table = table;
-    this.mask = mask;
-  }
-
   finish(): StackTable {
-    return { length: this.length, prefix: this.prefixes.slice(0, this.length), frame: this.frames.slice(0, this.length) };
+    const t = this.trie.finish();
+    return { length: t.parent.length, prefix: t.parent, frame: t.label };
   }
 }
 

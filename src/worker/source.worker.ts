@@ -17,10 +17,11 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 function resultTransferables(r: AnalysisResult): Transferable[] {
-  const t: ArrayBuffer[] = [...callTreeTransferables(r.tree), r.top.keys.buffer, r.top.flat.buffer, r.top.cum.buffer] as ArrayBuffer[];
+  // The top-down tree's structure arrays are cached here for the next query and must be
+  // copied (structured clone), not transferred; its weights and everything else are fresh.
+  const t: ArrayBuffer[] = [r.tree.total.buffer, r.tree.self.buffer, r.top.keys.buffer, r.top.flat.buffer, r.top.cum.buffer] as ArrayBuffer[];
   if (r.callers) t.push(...callTreeTransferables(r.callers));
   if (r.callees) t.push(...callTreeTransferables(r.callees));
-  // The top-down tree may be shared with nothing else, but never transfer a buffer twice.
   return [...new Set(t)];
 }
 
