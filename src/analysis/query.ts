@@ -50,6 +50,7 @@ export function summarize(p: StackProfile, name: string, byteLength: number, dec
     mappings,
     labels: labelSummary(p),
     nodeNames: nodes.names,
+    nodeFullNames: nodes.fullNames,
     nodeKinds: nodes.kinds,
     nodeFiles: nodes.files,
     decodeMs,

@@ -47,8 +47,11 @@ export interface SourceSummary {
   totals: number[];
   mappings: MappingSummary[];
   labels: LabelKeySummary[];
-  /** Function nodes (see analysis/nodes.ts): names, FuncKind, source file. */
+  /** Function nodes (see analysis/nodes.ts): names as go tool pprof prints them, FuncKind, source file. */
   nodeNames: string[];
+  /** The names as recorded in the profile (differs from nodeNames only where pprof simplifies
+   * C++-looking names); show these in tooltips so nothing the profile says is hidden. */
+  nodeFullNames: string[];
   nodeKinds: Uint8Array;
   nodeFiles: string[];
   decodeMs: number;
