@@ -1,0 +1,182 @@
+// App shell: header + toolbar, banners, the active view, the profile-info panel,
+// drag-and-drop anywhere, keyboard shortcuts.
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { actions, activeSource, openFile, sampleTypeIndex, useStore } from './state/store';
+import { FlameView } from './views/FlameView';
+import { makeMatcher, matchKeys, searchStats } from './views/flameData';
+import { AppHeader, Banners, Toolbar } from './views/Header';
+import { DropOverlay, EmptyState, ShortcutsOverlay } from './views/Overlays';
+import { ProfileInfo } from './views/ProfileInfo';
+import { Sandwich } from './views/Sandwich';
+import { shortcutFor } from './views/shortcuts';
+import { TopTable } from './views/TopTable';
+
+function isTextEntry(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  if (el.isContentEditable) return true;
+  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  if (el instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(el.type);
+  return false;
+}
+
+function hasFiles(e: DragEvent): boolean {
+  return !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+}
+
+export function App() {
+  const source = useStore((s) => activeSource(s));
+  const result = useStore((s) => s.result);
+  const settings = useStore((s) => s.settings);
+  const loading = useStore((s) => s.loading !== null);
+  const shortcutsOpen = useStore((s) => s.shortcutsOpen);
+  const infoOpen = useStore((s) => s.infoOpen);
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const names = source?.summary.nodeNames;
+  const matcher = useMemo(() => makeMatcher(settings.search, settings.searchRegex), [settings.search, settings.searchRegex]);
+  const keyMatch = useMemo(() => (names && matcher.ok && matcher.active ? matchKeys(names, matcher) : null), [names, matcher]);
+  const stats = useMemo(() => (result && keyMatch ? searchStats(result.tree, keyMatch) : null), [result, keyMatch]);
+
+  // Drag and drop anywhere on the page.
+  useEffect(() => {
+    let depth = 0;
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      setDragging(true);
+    };
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const f = e.dataTransfer?.files?.[0];
+      if (f) void openFile(f);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  // Keyboard shortcuts (see views/shortcuts.ts).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      const action = shortcutFor(e);
+      if (!action) return;
+      const s = useStore.getState();
+      if (action === 'escape') {
+        if (s.shortcutsOpen) actions.setShortcutsOpen(false);
+        else if (s.error) actions.dismissError();
+        else if (s.settings.search) actions.setSearch('');
+        else if (s.settings.zoomPath.length > 0) actions.setZoomPath([]);
+        else return;
+        e.preventDefault();
+        return;
+      }
+      if (isTextEntry(e.target)) return;
+      if (s.shortcutsOpen && action !== 'help') return;
+      e.preventDefault();
+      switch (action) {
+        case 'search':
+          searchRef.current?.focus();
+          searchRef.current?.select();
+          break;
+        case 'flame':
+          actions.setView('flame');
+          break;
+        case 'top':
+          actions.setView('top');
+          break;
+        case 'sandwich':
+          actions.setView('sandwich');
+          break;
+        case 'invert':
+          actions.toggleInverted();
+          break;
+        case 'open':
+          fileInputRef.current?.click();
+          break;
+        case 'help':
+          actions.setShortcutsOpen(!s.shortcutsOpen);
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const stIndex = result ? result.query.sampleType : source ? sampleTypeIndex(source.summary, settings.sampleType) : 0;
+  const unit = source?.summary.sampleTypes[stIndex]?.unit ?? '';
+
+  let main;
+  if (!source) {
+    main = loading ? <div className="placeholder">Loading…</div> : <EmptyState onOpen={() => fileInputRef.current?.click()} />;
+  } else if (!result) {
+    main = <div className="placeholder">Analysing…</div>;
+  } else if (settings.view === 'flame') {
+    main = <FlameView source={source} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
+  } else if (settings.view === 'top') {
+    main = (
+      <TopTable
+        result={result}
+        summary={source.summary}
+        unit={unit}
+        selected={settings.selectedFunction}
+        onSelect={actions.selectFunction}
+        onOpen={(name) => {
+          actions.selectFunction(name);
+          actions.setView('sandwich');
+        }}
+      />
+    );
+  } else {
+    main = <Sandwich result={result} source={source} unit={unit} selected={settings.selectedFunction} onSelect={actions.selectFunction} keyMatch={keyMatch} />;
+  }
+
+  return (
+    <div className="app">
+      <AppHeader fileInputRef={fileInputRef} />
+      <Toolbar searchRef={searchRef} matcher={matcher} stats={stats} />
+      <Banners />
+      <div className="workspace">
+        <main className="main" data-view={settings.view}>
+          {main}
+        </main>
+        {source && infoOpen && (
+          <ProfileInfo
+            source={source}
+            result={result}
+            sampleType={stIndex}
+            tagFocus={settings.tagFocus}
+            onTagFocus={actions.setTagFocus}
+            onClose={() => actions.setInfoOpen(false)}
+          />
+        )}
+      </div>
+      {dragging && <DropOverlay />}
+      {shortcutsOpen && <ShortcutsOverlay />}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// Entry: restore view settings from the location hash, keep them in sync with
+// history, start loading what ?url= / ?example= asks for, render the app.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { actions, openExample, openUrl, useStore } from './state/store';
+import { decodeHash, installUrlSync, parseSourceParam } from './state/url';
+import './styles/app.css';
+
+actions.applyFromUrl(decodeHash(location.hash));
+installUrlSync({
+  getSettings: () => useStore.getState().settings,
+  getHistoryMode: () => useStore.getState().historyMode,
+  applyFromUrl: actions.applyFromUrl,
+  subscribe: (fn) => useStore.subscribe(fn),
+});
+
+const src = parseSourceParam(location.search);
+if (src?.kind === 'url') void openUrl(src.value);
+else if (src?.kind === 'example') void openExample(src.value);
+
+const rootEl = document.getElementById('root');
+if (!rootEl) throw new Error('missing #root');
+createRoot(rootEl).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

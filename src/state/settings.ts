@@ -1,0 +1,79 @@
+// View settings: everything the location hash carries, so a reload or a shared link
+// reproduces the view. Pure data, no DOM.
+
+import type { TagFilter } from '../analysis/labels';
+
+export type ViewName = 'flame' | 'top' | 'sandwich';
+export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich'];
+
+export interface ViewSettings {
+  view: ViewName;
+  /** Sample type name (e.g. `alloc_space`); null = the profile's default. */
+  sampleType: string | null;
+  inverted: boolean;
+  search: string;
+  searchRegex: boolean;
+  /** Function names from the root down to the zoomed frame; [] = whole graph. */
+  zoomPath: string[];
+  selectedFunction: string | null;
+  tagFocus: TagFilter[];
+}
+
+export const DEFAULT_SETTINGS: ViewSettings = {
+  view: 'flame',
+  sampleType: null,
+  inverted: false,
+  search: '',
+  searchRegex: false,
+  zoomPath: [],
+  selectedFunction: null,
+  tagFocus: [],
+};
+
+export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].key !== b[i].key || a[i].values.length !== b[i].values.length) return false;
+    for (let j = 0; j < a[i].values.length; j++) if (a[i].values[j] !== b[i].values[j]) return false;
+  }
+  return true;
+}
+
+export function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
+  return (
+    a.view === b.view &&
+    a.sampleType === b.sampleType &&
+    a.inverted === b.inverted &&
+    a.search === b.search &&
+    a.searchRegex === b.searchRegex &&
+    samePath(a.zoomPath, b.zoomPath) &&
+    a.selectedFunction === b.selectedFunction &&
+    sameTagFocus(a.tagFocus, b.tagFocus)
+  );
+}
+
+/** True when a and b differ only in the search fields (typing replaces history). */
+export function onlySearchDiffers(a: ViewSettings, b: ViewSettings): boolean {
+  return !sameSettings(a, b) && sameSettings({ ...a, search: b.search, searchRegex: b.searchRegex }, b);
+}
+
+/** Adds or removes one value of a tag-focus key (a key with no values left is dropped). */
+export function toggleTagValue(focus: readonly TagFilter[], key: string, value: string): TagFilter[] {
+  const out: TagFilter[] = [];
+  let found = false;
+  for (const f of focus) {
+    if (f.key !== key) {
+      out.push(f);
+      continue;
+    }
+    found = true;
+    const values = f.values.includes(value) ? f.values.filter((v) => v !== value) : [...f.values, value];
+    if (values.length > 0) out.push({ key, values });
+  }
+  if (!found) out.push({ key, values: [value] });
+  return out;
+}

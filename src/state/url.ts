@@ -1,0 +1,193 @@
+// URL state. The location HASH holds every view setting, e.g.
+//   #view=flame&st=alloc_space&zoom=main.main;main.work&q=fib&fn=main.fib&inv=1&tag=worker:hash
+// Each value (and each element of zoom / tag) is encodeURIComponent-encoded, so names
+// containing ; & = # : , or any unicode round-trip exactly. The SEARCH part holds only
+// what to load: ?url=<address> or ?example=<name>. The hash never leaves the browser.
+//
+// encodeHash / decodeHash are pure (unit-tested); installUrlSync wires them to history.
+
+import type { TagFilter } from '../analysis/labels';
+import { DEFAULT_SETTINGS, VIEWS, onlySearchDiffers, sameSettings, type ViewName, type ViewSettings } from './settings';
+
+const enc = encodeURIComponent;
+
+function dec(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function encodeHash(s: ViewSettings): string {
+  const parts: string[] = [`view=${s.view}`];
+  if (s.sampleType !== null) parts.push(`st=${enc(s.sampleType)}`);
+  if (s.inverted) parts.push('inv=1');
+  if (s.zoomPath.length > 0) parts.push(`zoom=${s.zoomPath.map(enc).join(';')}`);
+  if (s.search !== '') parts.push(`q=${enc(s.search)}`);
+  if (s.searchRegex) parts.push('rx=1');
+  if (s.selectedFunction !== null) parts.push(`fn=${enc(s.selectedFunction)}`);
+  const tags = s.tagFocus.filter((t) => t.values.length > 0);
+  if (tags.length > 0) parts.push(`tag=${tags.map((t) => `${enc(t.key)}:${t.values.map(enc).join(',')}`).join(';')}`);
+  return parts.join('&');
+}
+
+export function decodeTagFocus(v: string): TagFilter[] {
+  const out: TagFilter[] = [];
+  for (const item of v.split(';')) {
+    const colon = item.indexOf(':');
+    if (colon <= 0) continue;
+    const key = dec(item.slice(0, colon));
+    const values = item
+      .slice(colon + 1)
+      .split(',')
+      .filter((x) => x !== '')
+      .map(dec);
+    if (values.length > 0) out.push({ key, values });
+  }
+  return out;
+}
+
+/** Settings from a location hash (with or without the leading '#'); unknown keys are ignored. */
+export function decodeHash(hash: string): ViewSettings {
+  const s: ViewSettings = { ...DEFAULT_SETTINGS, zoomPath: [], tagFocus: [] };
+  const h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (h === '') return s;
+  for (const part of h.split('&')) {
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? part : part.slice(0, eq);
+    const v = eq < 0 ? '' : part.slice(eq + 1);
+    switch (k) {
+      case 'view':
+        if ((VIEWS as readonly string[]).includes(v)) s.view = v as ViewName;
+        break;
+      case 'st':
+        s.sampleType = dec(v);
+        break;
+      case 'inv':
+        s.inverted = v === '1';
+        break;
+      case 'zoom':
+        s.zoomPath = v.split(';').map(dec);
+        break;
+      case 'q':
+        s.search = dec(v);
+        break;
+      case 'rx':
+        s.searchRegex = v === '1';
+        break;
+      case 'fn':
+        s.selectedFunction = dec(v);
+        break;
+      case 'tag':
+        s.tagFocus = decodeTagFocus(v);
+        break;
+    }
+  }
+  return s;
+}
+
+export type SourceParam = { kind: 'url'; value: string } | { kind: 'example'; value: string } | null;
+
+export function parseSourceParam(search: string): SourceParam {
+  const p = new URLSearchParams(search);
+  const url = p.get('url');
+  if (url) return { kind: 'url', value: url };
+  const ex = p.get('example');
+  if (ex) return { kind: 'example', value: ex };
+  return null;
+}
+
+/** The search part for a source (or none): '?example=cpu', '?url=…' or ''. */
+export function sourceSearch(src: SourceParam): string {
+  if (!src) return '';
+  const p = new URLSearchParams();
+  p.set(src.kind, src.value);
+  return `?${p.toString()}`;
+}
+
+// ---------------------------------------------------------------------------------
+// Browser binding
+
+export type HistoryMode = 'push' | 'replace' | 'none';
+
+export interface UrlSyncTarget {
+  getSettings(): ViewSettings;
+  getHistoryMode(): HistoryMode;
+  /** Apply settings read from the URL without writing history. */
+  applyFromUrl(s: ViewSettings): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export const SEARCH_REPLACE_DELAY_MS = 300;
+
+/**
+ * Keeps location.hash and the settings in step: user actions push a history entry,
+ * search typing replaces the current one (debounced), back/forward restore.
+ */
+export function installUrlSync(target: UrlSyncTarget): () => void {
+  let last = target.getSettings();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pendingReplace = false;
+
+  const urlFor = (s: ViewSettings) => {
+    const h = encodeHash(s);
+    return `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
+  };
+  const flush = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (pendingReplace) {
+      pendingReplace = false;
+      history.replaceState(history.state, '', urlFor(target.getSettings()));
+    }
+  };
+
+  const unsubscribe = target.subscribe(() => {
+    const s = target.getSettings();
+    if (s === last || sameSettings(s, last)) {
+      last = s;
+      return;
+    }
+    const prev = last;
+    last = s;
+    const mode = target.getHistoryMode();
+    if (mode === 'none') return;
+    const current = decodeHash(location.hash);
+    if (sameSettings(current, s)) return;
+    if (onlySearchDiffers(prev, s)) {
+      // Typing: one replaced entry, written once the user pauses.
+      pendingReplace = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(flush, SEARCH_REPLACE_DELAY_MS);
+      return;
+    }
+    if (mode === 'replace') {
+      flush();
+      history.replaceState(history.state, '', urlFor(s));
+      return;
+    }
+    // A real action: settle the typed search into the current entry, then push.
+    flush();
+    history.pushState(null, '', urlFor(s));
+  });
+
+  const onPop = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    pendingReplace = false;
+    const s = decodeHash(location.hash);
+    if (!sameSettings(s, target.getSettings())) {
+      last = s;
+      target.applyFromUrl(s);
+    }
+  };
+  window.addEventListener('popstate', onPop);
+  window.addEventListener('hashchange', onPop);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', onPop);
+    window.removeEventListener('hashchange', onPop);
+    if (timer !== null) clearTimeout(timer);
+  };
+}

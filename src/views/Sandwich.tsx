@@ -1,0 +1,139 @@
+// Sandwich view: the selected function in the middle, who calls it above (a flame
+// graph growing upwards from the function) and what it calls below (an icicle growing
+// downwards) — pprof's peek / speedscope's sandwich.
+
+import { useState } from 'react';
+import type { Source } from '../state/store';
+import type { AnalysisResult } from '../worker/protocol';
+import { FlameGraph } from './FlameGraph';
+import { fmtPct, fmtValue } from './format';
+
+interface Props {
+  result: AnalysisResult;
+  source: Source;
+  unit: string;
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+  keyMatch: Uint8Array | null;
+}
+
+export function Sandwich(props: Props) {
+  const { result, source, selected, onSelect } = props;
+  const summary = source.summary;
+  const top = result.top;
+  if (selected === null) {
+    const picks = Array.from(top.keys.keys())
+      .sort((a, b) => Math.abs(top.cum[b]) - Math.abs(top.cum[a]))
+      .slice(0, 12);
+    return (
+      <section className="sandwich sandwich-empty" data-testid="sandwich">
+        <p>
+          Pick a function to see its callers and callees: alt-click a frame in the flame graph, click a row of the Top table, or choose one of the heaviest
+          functions here.
+        </p>
+        <ul className="pick-list">
+          {picks.map((i) => {
+            const name = summary.nodeNames[top.keys[i]] ?? '';
+            return (
+              <li key={i}>
+                <button type="button" onClick={() => onSelect(name)} title={name}>
+                  <span className="pick-name">{name}</span>
+                  <span className="pick-val">{fmtPct(top.cum[i], top.total)} cum</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    );
+  }
+  const key = source.nameIndex.get(selected);
+  if (key === undefined) {
+    return (
+      <section className="sandwich sandwich-empty" data-testid="sandwich">
+        <p>
+          The selected function <code>{selected}</code> is not in this profile.
+        </p>
+        <button type="button" onClick={() => onSelect(null)}>
+          Clear the selection
+        </button>
+      </section>
+    );
+  }
+  if (result.query.focusKey !== key || !result.callers || !result.callees) {
+    return (
+      <section className="sandwich sandwich-empty" data-testid="sandwich" aria-busy="true">
+        <p>Computing callers and callees of {selected}…</p>
+      </section>
+    );
+  }
+  let row = -1;
+  for (let i = 0; i < top.keys.length; i++) if (top.keys[i] === key) row = i;
+  const flat = row >= 0 ? top.flat[row] : 0;
+  const cum = row >= 0 ? top.cum[row] : 0;
+  return <SandwichPanels key={`${selected}\u0000${result.query.sampleType}`} {...props} selected={selected} flat={flat} cum={cum} />;
+}
+
+function SandwichPanels(props: Props & { selected: string; flat: number; cum: number }) {
+  const { result, source, unit, selected, onSelect, keyMatch, flat, cum } = props;
+  const [callersZoom, setCallersZoom] = useState<string[]>([]);
+  const [calleesZoom, setCalleesZoom] = useState<string[]>([]);
+  const total = result.top.total;
+  return (
+    <section className="sandwich" data-testid="sandwich" data-function={selected}>
+      <div className="sandwich-pane">
+        <h3 className="pane-title">
+          Callers <span className="pane-sub">(who calls it — read upwards)</span>
+        </h3>
+        <FlameGraph
+          tree={result.callers!}
+          summary={source.summary}
+          nameIndex={source.nameIndex}
+          unit={unit}
+          profileTotal={total}
+          zoomPath={callersZoom}
+          onZoom={setCallersZoom}
+          selected={selected}
+          onSelect={onSelect}
+          keyMatch={keyMatch}
+          icicle={false}
+          rootName="all callers"
+          testId="sandwich-callers"
+          maxFrames={1500}
+        />
+      </div>
+      <div className="sandwich-fn" data-testid="sandwich-function">
+        <span className="fn-name" title={selected}>
+          {selected}
+        </span>
+        <span className="fn-stats">
+          flat {fmtValue(flat, unit)} ({fmtPct(flat, total)}) · cum {fmtValue(cum, unit)} ({fmtPct(cum, total)})
+        </span>
+        <button type="button" className="link-button" onClick={() => onSelect(null)}>
+          clear
+        </button>
+      </div>
+      <div className="sandwich-pane">
+        <h3 className="pane-title">
+          Callees <span className="pane-sub">(what it calls — read downwards)</span>
+        </h3>
+        <FlameGraph
+          tree={result.callees!}
+          summary={source.summary}
+          nameIndex={source.nameIndex}
+          unit={unit}
+          profileTotal={total}
+          zoomPath={calleesZoom}
+          onZoom={setCalleesZoom}
+          selected={selected}
+          onSelect={onSelect}
+          keyMatch={keyMatch}
+          icicle={true}
+          rootName="all callees"
+          testId="sandwich-callees"
+          maxFrames={1500}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+// Keyboard shortcuts (single source of truth for the handler, the `?` overlay and README).
+
+export type ShortcutAction = 'search' | 'escape' | 'flame' | 'top' | 'sandwich' | 'invert' | 'open' | 'help';
+
+export interface Shortcut {
+  /** KeyboardEvent.key value. */
+  key: string;
+  /** How the key is written in the UI and README. */
+  label: string;
+  action: ShortcutAction;
+  description: string;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { key: '/', label: '/', action: 'search', description: 'Focus the search box' },
+  { key: 'Escape', label: 'Esc', action: 'escape', description: 'Close this overlay or the error, else clear the search, else reset the zoom' },
+  { key: 'f', label: 'f', action: 'flame', description: 'Flame graph view' },
+  { key: 't', label: 't', action: 'top', description: 'Top table view' },
+  { key: 's', label: 's', action: 'sandwich', description: 'Sandwich view (callers and callees of the selected function)' },
+  { key: 'i', label: 'i', action: 'invert', description: 'Toggle inverted (bottom-up icicle)' },
+  { key: 'o', label: 'o', action: 'open', description: 'Open a profile file' },
+  { key: '?', label: '?', action: 'help', description: 'Show these shortcuts' },
+];
+
+/** Mouse gestures worth listing next to the keys. */
+export const MOUSE_HINTS: readonly { label: string; description: string }[] = [
+  { label: 'Click frame', description: 'Zoom into that frame (re-root the graph)' },
+  { label: 'Alt+click frame', description: 'Select the function (highlights all its frames, scrolls the Top table)' },
+  { label: 'Click breadcrumb', description: 'Zoom back out to that frame; "all" resets' },
+];
+
+export function shortcutFor(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): ShortcutAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  const s = SHORTCUTS.find((x) => x.key === e.key);
+  return s ? s.action : null;
+}
