@@ -12,12 +12,11 @@ export interface CallTree {
   parent: Int32Array;
   /** Function node key (see nodes.ts); -1 for the root. */
   key: Int32Array;
-  depth: Int32Array;
   total: Float64Array;
   self: Float64Array;
-  /** Children of node i are childIndex[childStart[i] .. childStart[i + 1]), in creation order. */
-  childStart: Int32Array;
-  childIndex: Int32Array;
+  /** Children as sibling lists: firstChild[i], then nextSibling[...] until -1 (no order). */
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
 }
 
 /**
@@ -35,18 +34,9 @@ export class NodeInterner {
   intern(parent: number, key: number): number {
     return this.trie.intern(parent - 1, key) + 1;
   }
-  finish(): { parent: Int32Array; key: Int32Array } {
-    const t = this.trie.finish();
-    const n = t.parent.length + 1;
-    const parent = new Int32Array(n);
-    const key = new Int32Array(n);
-    parent[0] = -1;
-    key[0] = -1;
-    for (let i = 1; i < n; i++) {
-      parent[i] = t.parent[i - 1] + 1;
-      key[i] = t.label[i - 1];
-    }
-    return { parent, key };
+  finish(): TreeShape {
+    const t = this.trie.finishRooted();
+    return { length: t.parent.length, parent: t.parent, key: t.label, firstChild: t.firstChild, nextSibling: t.nextSibling };
   }
 }
 
@@ -68,7 +58,7 @@ interface StackNodes {
 }
 
 /** A call tree without weights. */
-type TreeShape = Omit<CallTree, 'total' | 'self'>;
+export type TreeShape = Omit<CallTree, 'total' | 'self'>;
 
 const stackNodeCache = new WeakMap<StackProfile, StackNodes>();
 
@@ -84,24 +74,10 @@ function stackNodes(p: StackProfile): StackNodes {
     const pre = st.prefix[s];
     nodeOfStack[s] = nodes.intern(pre === -1 ? 0 : nodeOfStack[pre], nodeOfFrame[st.frame[s]]);
   }
-  const { parent, key } = nodes.finish();
-  c = { nodeOfStack, shape: treeShape(parent.length, parent, key) };
+  const shape = nodes.finish();
+  c = { nodeOfStack, shape };
   stackNodeCache.set(p, c);
   return c;
-}
-
-function treeShape(length: number, parent: Int32Array, key: Int32Array): TreeShape {
-  const depth = new Int32Array(length);
-  const childStart = new Int32Array(length + 1);
-  for (let i = 1; i < length; i++) {
-    depth[i] = depth[parent[i]] + 1;
-    childStart[parent[i] + 1]++;
-  }
-  for (let i = 0; i < length; i++) childStart[i + 1] += childStart[i];
-  const fill = childStart.slice(0, length);
-  const childIndex = new Int32Array(Math.max(0, length - 1));
-  for (let i = 1; i < length; i++) childIndex[fill[parent[i]]++] = i;
-  return { length, parent, key, depth, childStart, childIndex };
 }
 
 /** Adds weights to a shape: total = self + Σ children, in one reverse pass (parent < child). */
@@ -110,10 +86,6 @@ function weigh(shape: TreeShape, self: Float64Array): CallTree {
   const parent = shape.parent;
   for (let i = shape.length - 1; i > 0; i--) total[parent[i]] += total[i];
   return { ...shape, total, self };
-}
-
-function finishTree(length: number, parent: Int32Array, key: Int32Array, self: Float64Array): CallTree {
-  return weigh(treeShape(length, parent, key), self);
 }
 
 /** Top-down call tree (root = callers' callers, leaves = where samples landed). */
@@ -159,10 +131,10 @@ export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTr
     addSelf(node, w);
   }
   addSelf(0, leafWeight[0]);
-  const t = inv.finish();
-  const self = new Float64Array(t.parent.length);
+  const shape = inv.finish();
+  const self = new Float64Array(shape.length);
   self.set(selfArr.subarray(0, Math.min(self.length, selfArr.length)));
-  return finishTree(t.parent.length, t.parent, t.key, self);
+  return weigh(shape, self);
 }
 
 /**
@@ -195,7 +167,7 @@ export function firstOccurrence(t: TreeShape, keyCount: number): Uint8Array {
       active[k]++;
     }
     stack[sp++] = ~v;
-    for (let c = t.childStart[v + 1] - 1; c >= t.childStart[v]; c--) stack[sp++] = t.childIndex[c];
+    for (let c = t.firstChild[v]; c !== -1; c = t.nextSibling[c]) stack[sp++] = c;
   }
   firstCache.set(t.parent, first);
   return first;
@@ -213,9 +185,9 @@ export function nodeAtPath(t: CallTree, keys: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < keys.length; i++) {
     let next = -1;
-    for (let c = t.childStart[n]; c < t.childStart[n + 1]; c++) {
-      if (t.key[t.childIndex[c]] === keys[i]) {
-        next = t.childIndex[c];
+    for (let c = t.firstChild[n]; c !== -1; c = t.nextSibling[c]) {
+      if (t.key[c] === keys[i]) {
+        next = c;
         break;
       }
     }
@@ -244,9 +216,9 @@ export function calleesTree(t: CallTree, key: number, keyCount: number): CallTre
     while (self.length <= m) self.push(0);
     self[m] += t.self[n];
   }
-  const f = out.finish();
-  while (self.length < f.parent.length) self.push(0);
-  return finishTree(f.parent.length, f.parent, f.key, Float64Array.from(self));
+  const shape = out.finish();
+  while (self.length < shape.length) self.push(0);
+  return weigh(shape, Float64Array.from(self));
 }
 
 /**
@@ -265,11 +237,11 @@ export function callersTree(t: CallTree, key: number, keyCount: number): CallTre
     while (self.length <= m) self.push(0);
     self[m] += t.total[n];
   }
-  const f = out.finish();
-  while (self.length < f.parent.length) self.push(0);
-  return finishTree(f.parent.length, f.parent, f.key, Float64Array.from(self));
+  const shape = out.finish();
+  while (self.length < shape.length) self.push(0);
+  return weigh(shape, Float64Array.from(self));
 }
 
 export function callTreeTransferables(t: CallTree): ArrayBuffer[] {
-  return [t.parent, t.key, t.depth, t.total, t.self, t.childStart, t.childIndex].map((a) => a.buffer as ArrayBuffer);
+  return [t.parent, t.key, t.total, t.self, t.firstChild, t.nextSibling].map((a) => a.buffer as ArrayBuffer);
 }

@@ -140,6 +140,25 @@ export class PrefixTrie {
     this.nodes = nodes;
   }
 
+  /**
+   * The whole structure with the virtual root kept as node 0 (so node i here is external
+   * node i - 1): parent (-1 for node 0), label (-1 for node 0) and sibling-list children.
+   */
+  finishRooted(): { parent: Int32Array; label: Int32Array; firstChild: Int32Array; nextSibling: Int32Array } {
+    const n = this.size;
+    const parent = this.parentOf.slice(0, n);
+    const label = new Int32Array(n);
+    const firstChild = new Int32Array(n);
+    const nextSibling = new Int32Array(n);
+    const nodes = this.nodes;
+    for (let i = 0, o = 0; i < n; i++, o += STRIDE) {
+      label[i] = nodes[o + LABEL];
+      firstChild[i] = nodes[o + FIRST];
+      nextSibling[i] = nodes[o + NEXT];
+    }
+    return { parent, label, firstChild, nextSibling };
+  }
+
   /** Parent (external id, -1 for root-level) and label of every node, in creation order. */
   finish(): { parent: Int32Array; label: Int32Array } {
     const n = this.size - 1;

@@ -63,9 +63,9 @@ export function resolveZoom(tree: CallTree, index: ReadonlyMap<string, number>, 
     const key = index.get(name);
     if (key === undefined) return { chain, complete: false };
     let next = -1;
-    for (let c = tree.childStart[n]; c < tree.childStart[n + 1]; c++) {
-      if (tree.key[tree.childIndex[c]] === key) {
-        next = tree.childIndex[c];
+    for (let c = tree.firstChild[n]; c !== -1; c = tree.nextSibling[c]) {
+      if (tree.key[c] === key) {
+        next = c;
         break;
       }
     }
@@ -151,8 +151,7 @@ export function buildFlameData(
   const heap = new NodeHeap();
   let pruned = false;
   const pushChildren = (n: number) => {
-    for (let c = tree.childStart[n]; c < tree.childStart[n + 1]; c++) {
-      const child = tree.childIndex[c];
+    for (let child = tree.firstChild[n]; child !== -1; child = tree.nextSibling[child]) {
       const w = Math.abs(tree.total[child]);
       // Children come in creation order, not by weight: check every one.
       if (w < threshold || w === 0) {

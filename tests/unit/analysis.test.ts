@@ -49,7 +49,7 @@ describe('call trees of the CPU example', async () => {
     for (const t of [top, invertedCallTree(p, w)]) {
       for (let n = 0; n < t.length; n++) {
         let sum = t.self[n];
-        for (let c = t.childStart[n]; c < t.childStart[n + 1]; c++) sum += t.total[t.childIndex[c]];
+        for (let c = t.firstChild[n]; c !== -1; c = t.nextSibling[c]) sum += t.total[c];
         expect(t.total[n]).toBe(sum);
       }
     }
@@ -60,8 +60,7 @@ describe('call trees of the CPU example', async () => {
     expect(inv.total[0]).toBe(top.total[0]);
     const flatOf = new Map<number, number>();
     table.keys.forEach((k, i) => flatOf.set(k, table.flat[i]));
-    for (let c = inv.childStart[0]; c < inv.childStart[1]; c++) {
-      const n = inv.childIndex[c];
+    for (let n = inv.firstChild[0]; n !== -1; n = inv.nextSibling[n]) {
       expect(inv.total[n]).toBe(flatOf.get(inv.key[n]));
     }
   });

@@ -48,28 +48,27 @@ function treeOf(stacks: [string[], number][]): { tree: CallTree; names: string[]
   const len = parent.length;
   const total = Float64Array.from(self);
   for (let i = len - 1; i > 0; i--) total[parent[i]] += total[i];
-  const depth = new Int32Array(len);
-  for (let i = 1; i < len; i++) depth[i] = depth[parent[i]] + 1;
+  // Sibling lists in insertion order, lightest first, so nothing may rely on heavy-first order.
+  const firstChild = new Int32Array(len).fill(-1);
+  const nextSibling = new Int32Array(len).fill(-1);
   const kids: number[][] = Array.from({ length: len }, () => []);
   for (let i = 1; i < len; i++) kids[parent[i]].push(i);
-  const childStart = new Int32Array(len + 1);
-  const childIndex: number[] = [];
   for (let i = 0; i < len; i++) {
-    kids[i].sort((a, b) => Math.abs(total[b]) - Math.abs(total[a]) || a - b);
-    childStart[i] = childIndex.length;
-    childIndex.push(...kids[i]);
+    const order = kids[i].sort((a, b) => Math.abs(total[a]) - Math.abs(total[b]) || a - b);
+    for (let j = order.length - 1; j >= 0; j--) {
+      nextSibling[order[j]] = firstChild[i];
+      firstChild[i] = order[j];
+    }
   }
-  childStart[len] = childIndex.length;
   return {
     tree: {
       length: len,
       parent: Int32Array.from(parent),
       key: Int32Array.from(key),
-      depth,
       total,
       self: Float64Array.from(self),
-      childStart,
-      childIndex: Int32Array.from(childIndex),
+      firstChild,
+      nextSibling,
     },
     names,
   };
