@@ -5,7 +5,6 @@
 
 import type { StackProfile } from '../model/profile';
 import { PrefixTrie } from '../model/trie';
-import { funcNodes } from './nodes';
 
 export interface CallTree {
   length: number;
@@ -50,35 +49,38 @@ export function sampleWeights(p: StackProfile, sampleType: number, mask?: Uint8A
   return w;
 }
 
-interface StackNodes {
-  /** call node of each stack-table row */
-  nodeOfStack: Int32Array;
-  /** The top-down tree's structure; only its weights change between queries. */
-  shape: TreeShape;
+const shapeCache = new WeakMap<StackProfile, TreeShape>();
+
+/**
+ * The top-down call tree's structure (cached per profile): the stack table already is a
+ * prefix tree of functions, so call node i + 1 is stack i and node 0 is the root.
+ */
+export function topDownShape(p: StackProfile): TreeShape {
+  let t = shapeCache.get(p);
+  if (t) return t;
+  const st = p.stacks;
+  const length = st.length + 1;
+  const parent = new Int32Array(length);
+  const key = new Int32Array(length);
+  const firstChild = new Int32Array(length).fill(-1);
+  const nextSibling = new Int32Array(length).fill(-1);
+  parent[0] = -1;
+  key[0] = -1;
+  for (let s = st.length - 1; s >= 0; s--) {
+    const n = s + 1;
+    const par = st.prefix[s] + 1;
+    parent[n] = par;
+    key[n] = st.func[s];
+    nextSibling[n] = firstChild[par];
+    firstChild[par] = n;
+  }
+  t = { length, parent, key, firstChild, nextSibling };
+  shapeCache.set(p, t);
+  return t;
 }
 
 /** A call tree without weights. */
 export type TreeShape = Omit<CallTree, 'total' | 'self'>;
-
-const stackNodeCache = new WeakMap<StackProfile, StackNodes>();
-
-/** Maps every stack of the profile to its top-down call node (cached per profile). */
-function stackNodes(p: StackProfile): StackNodes {
-  let c = stackNodeCache.get(p);
-  if (c) return c;
-  const { nodeOfFrame } = funcNodes(p);
-  const st = p.stacks;
-  const nodes = new NodeInterner(st.length + 1);
-  const nodeOfStack = new Int32Array(st.length);
-  for (let s = 0; s < st.length; s++) {
-    const pre = st.prefix[s];
-    nodeOfStack[s] = nodes.intern(pre === -1 ? 0 : nodeOfStack[pre], nodeOfFrame[st.frame[s]]);
-  }
-  const shape = nodes.finish();
-  c = { nodeOfStack, shape };
-  stackNodeCache.set(p, c);
-  return c;
-}
 
 /** Adds weights to a shape: total = self + Σ children, in one reverse pass (parent < child). */
 function weigh(shape: TreeShape, self: Float64Array): CallTree {
@@ -90,28 +92,25 @@ function weigh(shape: TreeShape, self: Float64Array): CallTree {
 
 /** Top-down call tree (root = callers' callers, leaves = where samples landed). */
 export function callTree(p: StackProfile, weights: Float64Array): CallTree {
-  const sn = stackNodes(p);
-  const self = new Float64Array(sn.shape.length);
+  const shape = topDownShape(p);
+  const self = new Float64Array(shape.length);
   const stack = p.samples.stack;
   for (let i = 0; i < stack.length; i++) {
     const w = weights[i];
-    if (w === 0) continue;
-    const s = stack[i];
-    self[s === -1 ? 0 : sn.nodeOfStack[s]] += w;
+    if (w !== 0) self[stack[i] + 1] += w;
   }
-  return weigh(sn.shape, self);
+  return weigh(shape, self);
 }
 
 /** Bottom-up (inverted) tree: roots are the functions where samples landed. */
 export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTree {
-  const sn = stackNodes(p);
-  const { parent, key } = sn.shape;
+  const { parent, key, length } = topDownShape(p);
   // Aggregate per top-down node first: far fewer walks than one per sample.
-  const leafWeight = new Float64Array(sn.shape.length);
+  const leafWeight = new Float64Array(length);
   const stack = p.samples.stack;
   for (let i = 0; i < stack.length; i++) {
     const w = weights[i];
-    if (w !== 0) leafWeight[stack[i] === -1 ? 0 : sn.nodeOfStack[stack[i]]] += w;
+    if (w !== 0) leafWeight[stack[i] + 1] += w;
   }
   const inv = new NodeInterner(1024);
   let selfArr = new Float64Array(1024);
@@ -123,7 +122,7 @@ export function invertedCallTree(p: StackProfile, weights: Float64Array): CallTr
     }
     selfArr[n] += w;
   };
-  for (let n = 1; n < sn.shape.length; n++) {
+  for (let n = 1; n < length; n++) {
     const w = leafWeight[n];
     if (w === 0) continue;
     let node = 0;

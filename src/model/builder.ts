@@ -3,6 +3,7 @@
 // is the same struct-of-arrays model the pprof protobuf decoder fills directly.
 
 import {
+  FuncKind,
   type FuncTable,
   type FrameTable,
   type LabelTable,
@@ -14,6 +15,7 @@ import {
   type SourceFormat,
   type ValueType,
 } from './profile';
+import { pprofDisplayName, unsymbolizedName } from './names';
 import { PrefixTrie } from './trie';
 
 /** A typed array that grows by doubling; `finish()` returns an exact-length copy-free view. */
@@ -53,7 +55,7 @@ export const uint8s = (n = 64) => new GrowableArray<Uint8Array>((k) => new Uint8
 export const biguint64s = (n = 64) =>
   new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
 
-/** Interns (prefix, frame) pairs into a stack table (see PrefixTrie for why it is fast). */
+/** Interns (prefix, func) pairs into a stack table (see PrefixTrie for why it is fast). */
 export class StackInterner {
   private readonly trie: PrefixTrie;
   constructor(capacityHint = 1024) {
@@ -62,16 +64,16 @@ export class StackInterner {
   get length(): number {
     return this.trie.length;
   }
-  intern(prefix: number, frame: number): number {
-    return this.trie.intern(prefix, frame);
+  intern(prefix: number, func: number): number {
+    return this.trie.intern(prefix, func);
   }
   /** Adds a pair known to be absent: any child of a stack created during the same walk. */
-  append(prefix: number, frame: number): number {
-    return this.trie.append(prefix, frame);
+  append(prefix: number, func: number): number {
+    return this.trie.append(prefix, func);
   }
   finish(): StackTable {
     const t = this.trie.finish();
-    return { length: t.parent.length, prefix: t.parent, frame: t.label };
+    return { length: t.parent.length, prefix: t.parent, func: t.label };
   }
 }
 
@@ -119,7 +121,7 @@ export class ProfileBuilder {
   readonly strings = new StringInterner();
   readonly warnings: string[] = [];
   private readonly funcName = int32s();
-  private readonly funcSystemName = int32s();
+  private readonly funcRecordedName = int32s();
   private readonly funcFileName = int32s();
   private readonly funcStartLine = float64s();
   private readonly funcKind = uint8s();
@@ -145,6 +147,8 @@ export class ProfileBuilder {
 
   readonly stacks = new StackInterner();
   private readonly sampleStack = int32s(1024);
+  private readonly sampleLocStart = int32s(1024);
+  private readonly sampleLoc = int32s(4096);
   private sampleValues: ReturnType<typeof float64s>[] = [];
   private sampleTime: ReturnType<typeof float64s> | null = null;
   private readonly labelStart = int32s(1024);
@@ -156,23 +160,40 @@ export class ProfileBuilder {
   constructor(private readonly valueColumns: number) {
     for (let i = 0; i < valueColumns; i++) this.sampleValues.push(float64s(1024));
     this.labelStart.push(0);
+    this.sampleLocStart.push(0);
   }
 
-  /** Interns a function by (name, file, kind). */
-  func(name: string, opts: { systemName?: string; fileName?: string; startLine?: number; kind?: number } = {}): number {
-    const fileName = opts.fileName ?? '';
-    const kind = opts.kind ?? 0;
-    const key = `${name}\u0000${fileName}\u0000${kind}\u0000${opts.systemName ?? name}`;
+  /**
+   * The function row for a recorded name: functions are keyed by the name pprof would
+   * print (see names.ts) and kind, so differently recorded names that print alike are one
+   * row. Returns -1 when the printed name is empty; location() names such frames after
+   * their mapping, as pprof does.
+   */
+  func(recordedName: string, opts: { systemName?: string; fileName?: string; startLine?: number; kind?: number } = {}): number {
+    const name = pprofDisplayName(recordedName, opts.systemName ?? recordedName);
+    if (name === '') return -1;
+    return this.funcNamed(name, recordedName, opts.fileName ?? '', opts.startLine ?? 0, opts.kind ?? 0);
+  }
+
+  private funcNamed(name: string, recordedName: string, fileName: string, startLine: number, kind: number): number {
+    const key = `${name}\u0000${kind}`;
     let i = this.funcIndex.get(key);
     if (i !== undefined) return i;
     i = this.funcName.length;
     this.funcName.push(this.strings.intern(name));
-    this.funcSystemName.push(this.strings.intern(opts.systemName ?? name));
+    this.funcRecordedName.push(this.strings.intern(recordedName));
     this.funcFileName.push(this.strings.intern(fileName));
-    this.funcStartLine.push(opts.startLine ?? 0);
+    this.funcStartLine.push(startLine);
     this.funcKind.push(kind);
     this.funcIndex.set(key, i);
     return i;
+  }
+
+  /** The function standing for frames without a name in `mapping` ("[libc.so.6]", "<unknown>"). */
+  unsymbolized(mapping: number): number {
+    const file = mapping >= 0 ? this.strings.strings[this.mapFile.get(mapping)] : '';
+    const name = unsymbolizedName(file);
+    return this.funcNamed(name, name, '', 0, FuncKind.Unsymbolized);
   }
 
   mapping(m: { start?: bigint; limit?: bigint; offset?: bigint; fileName?: string; buildId?: string; flags?: number }): number {
@@ -188,9 +209,11 @@ export class ProfileBuilder {
 
   /**
    * Adds a location whose frames are given leaf-first (innermost inlined callee first,
-   * the containing function last), as pprof orders Line entries.
+   * the containing function last), as pprof orders Line entries. An empty frame list or
+   * a func of -1 stands for a frame without a name.
    */
   location(address: bigint, mapping: number, frames: { func: number; line?: number; column?: number }[], folded = false): number {
+    if (frames.length === 0) frames = [{ func: -1 }];
     const i = this.locAddress.length;
     this.locAddress.push(address);
     this.locMapping.push(mapping);
@@ -198,7 +221,7 @@ export class ProfileBuilder {
     this.locFrameStart.push(this.frameFunc.length);
     for (let k = 0; k < frames.length; k++) {
       const f = frames[k];
-      this.frameFunc.push(f.func);
+      this.frameFunc.push(f.func >= 0 ? f.func : this.unsymbolized(mapping));
       this.frameLocation.push(i);
       this.frameLine.push(f.line ?? 0);
       this.frameColumn.push(f.column ?? 0);
@@ -208,19 +231,22 @@ export class ProfileBuilder {
   }
 
   /** Stack id for a list of locations given leaf-first; -1 for an empty list. */
-  stackOfLocations(locationsLeafFirst: ArrayLike<number>): number {
+  private stackOfLocations(locationsLeafFirst: ArrayLike<number>): number {
     let stack = -1;
     for (let i = locationsLeafFirst.length - 1; i >= 0; i--) {
       const loc = locationsLeafFirst[i];
       const start = this.locFrameStart.get(loc);
       const end = loc + 1 < this.locFrameStart.length ? this.locFrameStart.get(loc + 1) : this.frameFunc.length;
-      for (let f = end - 1; f >= start; f--) stack = this.stacks.intern(stack, f);
+      for (let f = end - 1; f >= start; f--) stack = this.stacks.intern(stack, this.frameFunc.get(f));
     }
     return stack;
   }
 
-  sample(stack: number, values: ArrayLike<number>, labels?: LabelInput[], time?: number): void {
-    this.sampleStack.push(stack);
+  /** Adds a sample whose stack is the given locations, leaf first. */
+  sample(locationsLeafFirst: ArrayLike<number>, values: ArrayLike<number>, labels?: LabelInput[], time?: number): void {
+    this.sampleStack.push(this.stackOfLocations(locationsLeafFirst));
+    for (let i = 0; i < locationsLeafFirst.length; i++) this.sampleLoc.push(locationsLeafFirst[i]);
+    this.sampleLocStart.push(this.sampleLoc.length);
     for (let c = 0; c < this.valueColumns; c++) this.sampleValues[c].push(values[c] ?? 0);
     if (time !== undefined) {
       if (!this.sampleTime) {
@@ -256,7 +282,7 @@ export class ProfileBuilder {
     const funcs: FuncTable = {
       length: this.funcName.length,
       name: this.funcName.finish(),
-      systemName: this.funcSystemName.finish(),
+      recordedName: this.funcRecordedName.finish(),
       fileName: this.funcFileName.finish(),
       startLine: this.funcStartLine.finish(),
       kind: this.funcKind.finish(),
@@ -289,6 +315,8 @@ export class ProfileBuilder {
     const samples: SampleTable = {
       length: this.sampleStack.length,
       stack: this.sampleStack.finish(),
+      locationStart: this.sampleLocStart.finish(),
+      location: this.sampleLoc.finish(),
       values: this.sampleValues.map((v) => v.finish()),
       time: this.sampleTime ? this.sampleTime.finish() : null,
       labelStart: this.labelStart.finish(),

@@ -21,10 +21,17 @@ export const FuncKind = {
 } as const;
 export type FuncKind = (typeof FuncKind)[keyof typeof FuncKind];
 
+/**
+ * One row per function as a reader sees it: `name` is the function's identity and what
+ * every view prints — for pprof exactly the name `go tool pprof` prints (its symbolizer
+ * simplifies names that look like demangled C++), so two Function entries with the same
+ * printed name are one row, as they are one node in pprof's reports.
+ */
 export interface FuncTable {
   length: number;
   name: Int32Array;
-  systemName: Int32Array;
+  /** The name exactly as the input recorded it (differs from `name` only where simplified). */
+  recordedName: Int32Array;
   fileName: Int32Array;
   startLine: Float64Array;
   kind: Uint8Array;
@@ -69,13 +76,16 @@ export interface FrameTable {
 }
 
 /**
- * A prefix tree of frames: stack i is frame[i] called from stack prefix[i].
+ * A prefix tree of functions: stack i is func[i] called from stack prefix[i]; a stack
+ * never has two children with the same function, so the table is the top-down call tree.
+ * Stacks are kept at function granularity (pprof's default report granularity): inlined
+ * calls are separate entries, while lines and addresses live in the location/frame tables.
  * Invariant: prefix[i] < i, so one forward pass visits parents before children.
  */
 export interface StackTable {
   length: number;
   prefix: Int32Array;
-  frame: Int32Array;
+  func: Int32Array;
 }
 
 /** Labels of sample i are rows labelStart[i] .. labelStart[i + 1] of the label table. */
@@ -93,6 +103,10 @@ export interface SampleTable {
   length: number;
   /** Stack of the sample, -1 when the stack is empty (e.g. after drop_frames). */
   stack: Int32Array;
+  /** Locations of sample i, leaf first: location[locationStart[i] .. locationStart[i + 1]).
+   * The full-fidelity stack (addresses, lines) behind the function-level `stack`. */
+  locationStart: Int32Array;
+  location: Int32Array;
   /** One column per sample type, same order as StackProfile.sampleTypes. */
   values: Float64Array[];
   /** Sample time in ns since the profile start, when the format has one. */
@@ -138,16 +152,16 @@ export function profileTransferables(p: StackProfile): ArrayBuffer[] {
     for (const a of arrays) out.push(a.buffer as ArrayBuffer);
   };
   const f = p.funcs;
-  add(f.name, f.systemName, f.fileName, f.startLine, f.kind);
+  add(f.name, f.recordedName, f.fileName, f.startLine, f.kind);
   const m = p.mappings;
   add(m.start, m.limit, m.offset, m.fileName, m.buildId, m.flags);
   const l = p.locations;
   add(l.address, l.mapping, l.folded, l.frameStart);
   const fr = p.frames;
   add(fr.func, fr.location, fr.line, fr.column, fr.inlined);
-  add(p.stacks.prefix, p.stacks.frame);
+  add(p.stacks.prefix, p.stacks.func);
   const s = p.samples;
-  add(s.stack, s.labelStart, ...s.values);
+  add(s.stack, s.locationStart, s.location, s.labelStart, ...s.values);
   if (s.time) add(s.time);
   const lb = p.labels;
   add(lb.key, lb.str, lb.num, lb.unit);

@@ -40,6 +40,26 @@ describe('call trees of the CPU example', async () => {
   const cumOf = new Map<number, number>();
   table.keys.forEach((k, i) => cumOf.set(k, table.cum[i]));
 
+  it('the stack table is a call tree whose paths are the samples\' location frames', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < p.stacks.length; i++) {
+      expect(p.stacks.prefix[i]).toBeLessThan(i);
+      const id = `${p.stacks.prefix[i]}/${p.stacks.func[i]}`;
+      expect(seen.has(id)).toBe(false);
+      seen.add(id);
+    }
+    for (let s = 0; s < p.samples.length; s++) {
+      const fromLocations: number[] = [];
+      for (let k = p.samples.locationStart[s]; k < p.samples.locationStart[s + 1]; k++) {
+        const loc = p.samples.location[k];
+        for (let f = p.locations.frameStart[loc]; f < p.locations.frameStart[loc + 1]; f++) fromLocations.push(p.frames.func[f]);
+      }
+      const fromStack: number[] = [];
+      for (let st = p.samples.stack[s]; st !== -1; st = p.stacks.prefix[st]) fromStack.push(p.stacks.func[st]);
+      expect(fromStack).toEqual(fromLocations);
+    }
+  });
+
   it('root total equals the sum of all sample values', () => {
     expect(top.total[0]).toBe(w.reduce((a, b) => a + b, 0));
     expect(absTotal(w)).toBe(top.total[0]);

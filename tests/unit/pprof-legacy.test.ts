@@ -96,15 +96,9 @@ function lineOf(s: string): string {
 
 // ---------- the same view of our profile ----------
 
-/** Location rows of sample i, leaf-first (a location's first frame starts it). */
+/** Location rows of sample i, leaf-first. */
 function sampleLocations(p: StackProfile, s: number): number[] {
-  const out: number[] = [];
-  for (let st = p.samples.stack[s]; st !== -1; st = p.stacks.prefix[st]) {
-    const f = p.stacks.frame[st];
-    const loc = p.frames.location[f];
-    if (p.locations.frameStart[loc] === f) out.push(loc);
-  }
-  return out;
+  return Array.from(p.samples.location.subarray(p.samples.locationStart[s], p.samples.locationStart[s + 1]));
 }
 
 function ourMapping(p: StackProfile, m: number): DumpMapping {

@@ -8,7 +8,7 @@
 //
 // Two passes over the bytes: pass A decodes everything but samples (Go writes samples
 // before the locations they reference); pass B decodes samples and interns each stack
-// into the frame prefix tree without materialising per-sample location lists.
+// into the function prefix tree without materialising per-sample location lists.
 
 import pb from 'protobufjs/minimal.js';
 import { StackInterner, float64s, int32s } from '../../model/builder';
@@ -23,6 +23,7 @@ import {
 } from '../../model/profile';
 import { DecodeError, type ProgressFn } from '../errors';
 import { compileFrameFilter, simplifyFuncName } from './prune';
+import { pprofDisplayName, unsymbolizedName } from '../../model/names';
 
 type Reader = InstanceType<typeof pb.Reader>;
 const FMT = 'pprof';
@@ -441,35 +442,38 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     str(fnSystem[i], 'function system_name');
     str(fnFile[i], 'function filename');
   }
+  // Our functions are keyed by the name pprof prints (names.ts): Function rows that print
+  // alike become one function; a row that prints as nothing (-1) is named per mapping.
   const funcName = int32s(nFn + 16);
-  const funcSystem = int32s(nFn + 16);
+  const funcRecorded = int32s(nFn + 16);
   const funcFile = int32s(nFn + 16);
   const funcStart = float64s(nFn + 16);
   const funcKind = int32s(nFn + 16);
+  const funcByName = new Map<string, number>();
+  const addFunc = (name: string, recorded: number, file: number, start: number, kind: number): number => {
+    const key = kind === FuncKind.User ? name : `${name}\u0000${kind}`;
+    let f = funcByName.get(key);
+    if (f === undefined) {
+      f = funcName.length;
+      funcName.push(name === strings[recorded] ? recorded : internExtra(name));
+      funcRecorded.push(recorded);
+      funcFile.push(file);
+      funcStart.push(start);
+      funcKind.push(kind);
+      funcByName.set(key, f);
+    }
+    return f;
+  };
+  const funcOfFn = new Int32Array(nFn);
   for (let i = 0; i < nFn; i++) {
-    funcName.push(fnName[i]);
-    funcSystem.push(fnSystem[i]);
-    funcFile.push(fnFile[i]);
-    funcStart.push(fnStartLine[i]);
-    funcKind.push(FuncKind.User);
+    const printed = pprofDisplayName(strings[fnName[i]], strings[fnSystem[i]]);
+    funcOfFn[i] = printed === '' ? -1 : addFunc(printed, fnName[i] !== 0 ? fnName[i] : fnSystem[i], fnFile[i], fnStartLine[i], FuncKind.User);
   }
   // pprof names a frame without a symbol after its mapping's file ("[libc.so.6]") or
   // "<unknown>"; one synthetic function per such name keeps `-top` rows identical.
-  const unsymbolizedFunc = new Map<string, number>();
   const unsymbolized = (mapping: number): number => {
-    const file = mapping >= 0 ? strings[mapFile[mapping]] : '';
-    const name = file ? `[${file.slice(file.lastIndexOf('/') + 1)}]` : '<unknown>';
-    let f = unsymbolizedFunc.get(name);
-    if (f === undefined) {
-      f = funcName.length;
-      funcName.push(internExtra(name));
-      funcSystem.push(0);
-      funcFile.push(0);
-      funcStart.push(0);
-      funcKind.push(FuncKind.Unsymbolized);
-      unsymbolizedFunc.set(name, f);
-    }
-    return f;
+    const name = unsymbolizedName(mapping >= 0 ? strings[mapFile[mapping]] : '');
+    return addFunc(name, internExtra(name), 0, 0, FuncKind.Unsymbolized);
   };
 
   // ---- drop_frames / keep_frames (applied as `go tool pprof` does on load) ----
@@ -479,7 +483,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const pruneFrom = (fn: number): boolean => {
     let v = pruneCache.get(fn);
     if (v === undefined) {
-      const name = strings[fnName[fn]];
+      const name = strings[funcName.get(fn)];
       v = name !== '' && filter !== null && filter(simplifyFuncName(name));
       pruneCache.set(fn, v);
     }
@@ -518,7 +522,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       const fid = lineFuncId.get(k);
       const row = fid === 0 ? undefined : fnRow.get(fid);
       if (fid !== 0 && row === undefined) throw new DecodeError(FMT, `location ${id} refers to function ${fid}, which is not defined`);
-      fns.push(row === undefined || strings[fnName[row]] === '' ? -1 : row);
+      fns.push(row === undefined ? -1 : funcOfFn[row]);
     }
     let first = ls; // first kept line (leaf-most)
     if (locPrune) {
@@ -546,6 +550,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     }
   }
   locFrameStart[nLoc] = frameFunc.length;
+  const framesFunc = frameFunc.finish();
 
   // Location id -> row: dense table for the usual small sequential ids, Map otherwise.
   const dense = maxLocId < 1 << 24 && bigIds.size === 0;
@@ -574,6 +579,10 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
   const labelStart = new Int32Array(nSamples + 1);
   const labels: SampleLabels = { key: int32s(), str: int32s(), num: float64s(), unit: int32s() };
+  // Kept locations of every sample, leaf first; location ids take at least a byte each.
+  const sampleLocStart = new Int32Array(nSamples + 1);
+  let sampleLoc = new Int32Array(Math.max(1024, sampleBytes >> 2));
+  let nSampleLoc = 0;
   const scratch: SampleScratch = { locs: new Int32Array(256), n: 0, prevLocs: new Int32Array(256), prevStacks: new Int32Array(256), prevDepth: 0 };
   const progressEvery = 16384;
   for (let s = 0; s < nSamples; s++) {
@@ -584,7 +593,17 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       throw new DecodeError(FMT, `sample ${s} has ${nVals} values but the profile has ${nTypes} sample types; expected one value per type`, { offset: starts[s] });
     }
     labelStart[s + 1] = labels.key.length;
-    sampleStack[s] = internSampleStack(stacks, scratch, locFrameStart, locPrune);
+    const keepFrom = dropFramesCut(scratch, locPrune);
+    sampleStack[s] = internSampleStack(stacks, scratch, keepFrom, locFrameStart, framesFunc);
+    const kept = scratch.n - keepFrom;
+    if (nSampleLoc + kept > sampleLoc.length) {
+      const grown = new Int32Array(Math.max(sampleLoc.length * 2, nSampleLoc + kept));
+      grown.set(sampleLoc);
+      sampleLoc = grown;
+    }
+    const locs = scratch.locs;
+    for (let i = keepFrom; i < scratch.n; i++) sampleLoc[nSampleLoc++] = locs[i];
+    sampleLocStart[s + 1] = nSampleLoc;
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.75), end);
   }
   const labelKey = labels.key;
@@ -623,7 +642,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     funcs: {
       length: funcName.length,
       name: funcName.finish(),
-      systemName: funcSystem.finish(),
+      recordedName: funcRecorded.finish(),
       fileName: funcFile.finish(),
       startLine: funcStart.finish(),
       kind: Uint8Array.from(kind),
@@ -645,15 +664,23 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       frameStart: locFrameStart,
     },
     frames: {
-      length: frameFunc.length,
-      func: frameFunc.finish(),
+      length: framesFunc.length,
+      func: framesFunc,
       location: frameLoc.finish(),
       line: frameLine.finish(),
       column: frameCol.finish(),
       inlined: Uint8Array.from(frameInl.finish()),
     },
     stacks: stacks.finish(),
-    samples: { length: nSamples, stack: sampleStack, values: columns, time: null, labelStart },
+    samples: {
+      length: nSamples,
+      stack: sampleStack,
+      locationStart: sampleLocStart,
+      location: sampleLoc.slice(0, nSampleLoc),
+      values: columns,
+      time: null,
+      labelStart,
+    },
     labels: { length: nLabels, key: lk, str: ls, num: labelNum.finish(), unit: lu },
     warnings,
   };
@@ -762,27 +789,30 @@ function decodeLabel(r: Reader, lstop: number, labels: SampleLabels): void {
 }
 
 /**
- * Applies drop_frames at sample level — scanning root->leaf, after the first frame that
- * is not pruned, cut at the first pruned location (pprof Profile.Prune) — then interns
- * the remaining frames root-first into the stack prefix tree.
+ * drop_frames at sample level: scanning root->leaf, after the first frame that is not
+ * pruned, cut at the first pruned location (pprof Profile.Prune). Returns the leaf-most
+ * kept index into the sample's leaf-first locations.
  */
-function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart: Int32Array, locPrune: Uint8Array | null): number {
+function dropFramesCut(sc: SampleScratch, locPrune: Uint8Array | null): number {
+  if (!locPrune) return 0;
+  const locs = sc.locs;
+  let foundUser = false;
+  for (let i = sc.n - 1; i >= 0; i--) {
+    const p = locPrune[locs[i]];
+    if (p === 0) {
+      foundUser = true;
+      continue;
+    }
+    if (!foundUser) continue;
+    return p === 2 ? i + 1 : i;
+  }
+  return 0;
+}
+
+/** Interns the functions of the kept frames, root first, into the stack prefix tree. */
+function internSampleStack(stacks: StackInterner, sc: SampleScratch, keepFrom: number, frameStart: Int32Array, frameFunc: Int32Array): number {
   const locs = sc.locs;
   const n = sc.n;
-  let keepFrom = 0;
-  if (locPrune) {
-    let foundUser = false;
-    for (let i = n - 1; i >= 0; i--) {
-      const p = locPrune[locs[i]];
-      if (p === 0) {
-        foundUser = true;
-        continue;
-      }
-      if (!foundUser) continue;
-      keepFrom = p === 2 ? i + 1 : i;
-      break;
-    }
-  }
   const depth = n - keepFrom;
   if (sc.prevLocs.length < depth) {
     sc.prevLocs = new Int32Array(depth * 2);
@@ -799,10 +829,11 @@ function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart:
   for (; d < depth; d++) {
     const loc = locs[n - 1 - d];
     for (let fr = frameStart[loc + 1] - 1; fr >= frameStart[loc]; fr--) {
-      if (fresh) stack = stacks.append(stack, fr);
+      const fn = frameFunc[fr];
+      if (fresh) stack = stacks.append(stack, fn);
       else {
         const before = stacks.length;
-        stack = stacks.intern(stack, fr);
+        stack = stacks.intern(stack, fn);
         fresh = stacks.length !== before;
       }
     }

@@ -172,26 +172,19 @@ export function buildStackProfile(p: LProfile): StackProfile {
     mapRow.set(m, b.mapping({ start: m.start, limit: m.limit, offset: m.offset, fileName: m.file, buildId: m.buildId }));
   }
   const fnRow = new Map<LFunction, number>();
-  const unsymbolized = (m: LMapping | null): number => {
-    const file = m ? m.file : '';
-    const name = file ? `[${file.slice(file.lastIndexOf('/') + 1)}]` : '<unknown>';
-    return b.func(name, { systemName: '', kind: FuncKind.Unsymbolized });
-  };
   const locRow = new Map<LLocation, number>();
   const addLocation = (l: LLocation): number => {
     const m = l.mapping ? (mapRow.get(l.mapping) ?? -1) : -1;
-    const frames =
-      l.lines.length === 0
-        ? [{ func: unsymbolized(l.mapping) }]
-        : l.lines.map((ln) => {
-            if (ln.fn.name === '') return { func: unsymbolized(l.mapping), line: ln.line };
-            let f = fnRow.get(ln.fn);
-            if (f === undefined) {
-              f = b.func(ln.fn.name, { systemName: ln.fn.systemName, fileName: ln.fn.filename, kind: FuncKind.User });
-              fnRow.set(ln.fn, f);
-            }
-            return { func: f, line: ln.line };
-          });
+    // No lines, or a function without a name (func -1): the builder names the frame after its mapping.
+    const frames = l.lines.map((ln) => {
+      if (ln.fn.name === '') return { func: -1, line: ln.line };
+      let f = fnRow.get(ln.fn);
+      if (f === undefined) {
+        f = b.func(ln.fn.name, { systemName: ln.fn.systemName, fileName: ln.fn.filename, kind: FuncKind.User });
+        fnRow.set(ln.fn, f);
+      }
+      return { func: f, line: ln.line };
+    });
     const row = b.location(l.address, m, frames);
     locRow.set(l, row);
     return row;
@@ -199,8 +192,7 @@ export function buildStackProfile(p: LProfile): StackProfile {
   for (const l of p.locations) addLocation(l);
   for (const s of p.samples) {
     const rows = s.locs.map((l) => locRow.get(l) ?? addLocation(l));
-    const stack = b.stackOfLocations(rows);
-    b.sample(stack, s.values, s.bytes === undefined ? undefined : [{ key: 'bytes', num: s.bytes }]);
+    b.sample(rows, s.values, s.bytes === undefined ? undefined : [{ key: 'bytes', num: s.bytes }]);
   }
   return b.finish({
     format: 'pprof-legacy',
