@@ -1,7 +1,8 @@
 // `npm run bench`: decode + aggregate throughput and peak memory on big real-shaped
 // profiles, side by side with `go tool pprof -top` on the same files. Each run is a
 // fresh process; figures are medians of 3. Inputs are generated (not committed) by
-// tools/gen/bench.sh into bench/.data/. Browser first-render timing: bench/browser.ts.
+// tools/gen/bench.sh into bench/.data/. Then bench/browser.ts times the same files in
+// Chromium: decode in the worker and the flame graph's first render.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -78,3 +79,6 @@ for (const inp of inputs) {
   }
   console.log('');
 }
+
+console.log('In Chromium (built app, worker decode, flame graph first render):');
+execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'bench/browser.ts'), ...inputs.map((i) => i.file)], { cwd: repo, stdio: 'inherit' });

@@ -55,10 +55,29 @@ export function gunzip(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MA
   return concat(chunks, total);
 }
 
-/** The browser's native inflater; rejects with the same DecodeError shapes as gunzip(). */
-export async function gunzipNative(input: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Promise<Uint8Array> {
-  const ds = new DecompressionStream('gzip');
-  const reader = new Blob([input as BlobPart]).stream().pipeThrough(ds).getReader();
+/**
+ * The browser's native inflater (faster than pako in Chromium; see bench/). Input is fed
+ * in 1 MiB slices so progress is reported by compressed bytes consumed. On failure it
+ * re-runs pako, whose errors name the byte offset, so the message is the same either way.
+ */
+export async function gunzipNative(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MAX_INFLATED_BYTES): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') return gunzip(input, onProgress, maxBytes);
+  if (!isGzip(input)) throw new DecodeError('gzip', 'missing gzip magic 1f 8b; expected a gzip stream', { offset: 0 });
+  const slice = 1 << 20;
+  let fed = 0;
+  const source = new ReadableStream<BufferSource>({
+    pull(controller) {
+      if (fed >= input.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(input.length, fed + slice);
+      controller.enqueue(input.slice(fed, end));
+      fed = end;
+      onProgress?.(fed, input.length);
+    },
+  });
+  const reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -74,7 +93,7 @@ export async function gunzipNative(input: Uint8Array, maxBytes = MAX_INFLATED_BY
     }
   } catch (e) {
     if (e instanceof DecodeError) throw e;
-    throw new DecodeError('gzip', `corrupt or truncated gzip data (${(e as Error).message}); expected a valid gzip stream`);
+    return gunzip(input, undefined, maxBytes); // throws pako's precise DecodeError
   }
   return concat(chunks, total);
 }

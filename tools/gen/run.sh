@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the committed pprof fixtures:
 #   public/examples/{cpu,heap,allocs,mutex,block,goroutine}.pb.gz (+ .json sidecars)
-#   testdata/pprof/{goroutine.debug1.txt,goroutine.debug2.txt,hostile-names.pb.gz,labels.pb.gz} (+ .json)
+#   testdata/pprof/{goroutine.debug1.txt,goroutine.debug2.txt,hostile-names.pb.gz} (+ .json)
+#   testdata/pprof/bigservice-small.pb.gz (synthetic, 64-bit addresses)
 # Every fixture except hostile-names.pb.gz is exactly what runtime/pprof
 # wrote; profiles are real recordings, so each run produces slightly
 # different numbers. Safe to re-run; runs from any directory.
@@ -57,20 +58,9 @@ attempt -require-labels op,tenant -require-funcs 'main.(*client).awaitReply|main
 attempt -require-labels 'handler,<b>tenant</b>' "$testdata/hostile-names.pb.gz" \
 	-- "$bin/hostilenames" -out "$testdata/hostile-names.pb.gz"
 
-# labels.pb.gz: the CPU profile already carries pprof.Do string labels
-# (worker, shard), so the labels fixture is a copy of it.
-cp "$examples/cpu.pb.gz" "$testdata/labels.pb.gz"
-cat >"$testdata/labels.pb.gz.json" <<JSON
-{
-  "scenario": "Copy of public/examples/cpu.pb.gz: CPU profile whose samples carry pprof.Do string labels worker=hash|sort|recurse|parse and shard=0|1 (numeric labels are covered by heap.pb.gz's bytes label).",
-  "generator": "tools/gen/cpuprof",
-  "goVersion": "$(go env GOVERSION)",
-  "sampleTypes": [
-    "samples/count",
-    "cpu/nanoseconds"
-  ]
-}
-JSON
+# A small cut of the synthetic service profile (tools/gen/bigservice): its kernel mapping
+# puts addresses above 2^63, which a JavaScript number would round.
+(cd "$here" && go run ./bigservice -records 3000 -stacks 2500 -out "$testdata/bigservice-small.pb.gz")
 
 echo
 "$bin/inspect" "$examples"/*.pb.gz "$testdata"/*.pb.gz

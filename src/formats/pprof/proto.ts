@@ -716,6 +716,41 @@ function pushLocation(r: Reader, stop: number, s: number, at: number, locDense: 
   sc.locs[sc.n++] = row;
 }
 
+/**
+ * The hot loop of every profile: packed location ids with small dense ids, read inline
+ * for one- and two-byte varints (ids < 16384); anything else takes the general path.
+ */
+function pushPackedDense(r: Reader, pstop: number, s: number, at: number, locDense: Int32Array, sc: SampleScratch): void {
+  const buf = r.buf;
+  const n = locDense.length;
+  let pos = r.pos;
+  while (pos < pstop) {
+    const b0 = buf[pos];
+    let id: number;
+    if (b0 < 0x80) {
+      id = b0;
+      pos += 1;
+    } else if (pos + 1 < pstop && buf[pos + 1] < 0x80) {
+      id = (b0 & 0x7f) | (buf[pos + 1] << 7);
+      pos += 2;
+    } else {
+      r.pos = pos;
+      pushLocation(r, pstop, s, at, locDense, null, sc);
+      pos = r.pos;
+      continue;
+    }
+    const row = id < n ? locDense[id] : -1;
+    if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
+    if (sc.n === sc.locs.length) {
+      const next = new Int32Array(sc.n * 2);
+      next.set(sc.locs);
+      sc.locs = next;
+    }
+    sc.locs[sc.n++] = row;
+  }
+  r.pos = pos;
+}
+
 /** Decodes one Sample message; returns how many values it carried. */
 function decodeSample(
   r: Reader,
@@ -738,7 +773,8 @@ function decodeSample(
     if (f === 1) {
       if (w === 2) {
         const pstop = len(r, stop, 'Sample.location_id');
-        while (r.pos < pstop) pushLocation(r, pstop, s, at, locDense, locMap, sc);
+        if (locDense) pushPackedDense(r, pstop, s, at, locDense, sc);
+        else while (r.pos < pstop) pushLocation(r, pstop, s, at, locDense, locMap, sc);
       } else if (w === 0) pushLocation(r, stop, s, at, locDense, locMap, sc);
       else throw new DecodeError(FMT, `Sample.location_id has wire type ${w}`, { offset: at });
     } else if (f === 2) {
