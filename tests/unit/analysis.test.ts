@@ -12,6 +12,7 @@ import { funcNodes } from '../../src/analysis/nodes';
 import { absTotal, topTable } from '../../src/analysis/top';
 import { decodeAny } from '../../src/formats';
 import type { StackProfile } from '../../src/model/profile';
+import { goBinary, goEnv } from '../helpers/go';
 
 const repo = path.resolve(__dirname, '../..');
 const cpuFile = path.join(repo, 'public/examples/cpu.pb.gz');
@@ -20,13 +21,9 @@ const heapFile = path.join(repo, 'public/examples/heap.pb.gz');
 const load = async (f: string): Promise<StackProfile> => (await decodeAny(new Uint8Array(readFileSync(f)))).profile;
 
 function goAvailable(): boolean {
-  try {
-    execFileSync('go', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    console.warn('skipped: no Go toolchain — tag-focus comparison with go tool pprof needs it');
-    return false;
-  }
+  if (goBinary()) return true;
+  console.warn('skipped: no Go toolchain — tag-focus comparison with go tool pprof needs it');
+  return false;
 }
 
 describe('call trees of the CPU example', async () => {
@@ -125,7 +122,7 @@ describe('call trees of the CPU example', async () => {
     for (const value of ['hash', 'sort']) {
       const mask = tagFocusMask(p, [{ key: 'worker', values: [value] }]);
       const ours = topTable(p, sampleWeights(p, st, mask));
-      const out = execFileSync('go', ['tool', 'pprof', '-raw', `-tagfocus=worker=${value}`, cpuFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const out = execFileSync(goBinary()!, ['tool', 'pprof', '-raw', `-tagfocus=worker=${value}`, cpuFile], { encoding: 'utf8', env: goEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
       // -raw lists each kept sample as "count cpu: locations"; sum the cpu column.
       const samples = out.slice(out.indexOf('Samples:'), out.indexOf('Locations'));
       let kept = 0;

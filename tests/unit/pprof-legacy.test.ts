@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { goBinary } from '../helpers/go';
 import { decodeAny } from '../../src/formats';
 import { DecodeError } from '../../src/formats/errors';
 import { decodeLegacyPprof } from '../../src/formats/pprof/legacy';
@@ -303,18 +304,7 @@ describe.skipIf(!haveCorpus)('legacy corpus against profile.Parse goldens (*.str
 
 // ---------- live go tool pprof (current pprof, prints after RemoveUninteresting) ----------
 
-function findGo(): string | null {
-  for (const g of ['go', '/usr/local/go/bin/go']) {
-    try {
-      execFileSync(g, ['version'], { stdio: 'ignore' });
-      return g;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-const go = haveCorpus ? findGo() : null;
+const go = haveCorpus ? goBinary() : null;
 if (haveCorpus && !go) console.warn('pprof-legacy: no Go toolchain — live `go tool pprof -raw` comparisons skipped');
 
 describe.skipIf(!go)('live `go tool pprof -symbolize=none -raw`, sample by sample', () => {

@@ -13,25 +13,14 @@ import { absTotal, topFromTree } from '../../src/analysis/top';
 import { percentage, scaledLabel, selectOutputUnit } from '../../src/analysis/units';
 import { decodeAny } from '../../src/formats';
 import type { StackProfile } from '../../src/model/profile';
+import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
+import { goBinary, goEnv } from '../helpers/go';
 
-const repo = path.resolve(__dirname, '../..');
-const corpus = process.env.STACKLENS_CORPUS ?? path.resolve(repo, '../shared/corpus');
-const pprofDir = path.join(corpus, 'pprof');
-const haveCorpus = existsSync(path.join(pprofDir, 'oracle'));
-if (!haveCorpus) console.warn(`skipped: corpus not found at ${pprofDir} — see shared/corpus/README.md`);
-
-function findGo(): string | null {
-  for (const g of ['go', '/usr/local/go/bin/go']) {
-    try {
-      execFileSync(g, ['version'], { stdio: 'ignore' });
-      return g;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-const go = findGo();
+const repo = repoRoot;
+const pprofDir = corpusPath('pprof');
+const haveCorpus = hasCorpus('pprof', 'oracle');
+if (!haveCorpus) warnCorpusMissing(pprofDir);
+const go = goBinary();
 if (!go) console.warn('skipped: no Go toolchain on PATH — live `go tool pprof` comparisons need it');
 
 async function load(file: string): Promise<StackProfile> {
@@ -113,6 +102,7 @@ describe.skipIf(!haveCorpus)('recorded go tool pprof oracle (Go 1.19, default no
 function liveTop(file: string, sampleType: string): string {
   return execFileSync(go!, ['tool', 'pprof', '-top', '-nodefraction=0', '-nodecount=10000000', `-sample_index=${sampleType}`, file], {
     encoding: 'utf8',
+    env: goEnv(),
     maxBuffer: 256 << 20,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

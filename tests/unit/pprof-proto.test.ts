@@ -6,16 +6,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAny } from '../../src/formats';
+import { goBinary, goEnv } from '../helpers/go';
 
 const file = path.resolve(__dirname, '../../testdata/pprof/bigservice-small.pb.gz');
 
 function goRaw(f: string): string | null {
-  try {
-    return execFileSync('go', ['tool', 'pprof', '-raw', f], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
+  const go = goBinary();
+  if (!go) {
     console.warn('skipped: no Go toolchain — go tool pprof -raw comparison needs it');
     return null;
   }
+  return execFileSync(go, ['tool', 'pprof', '-raw', f], { encoding: 'utf8', env: goEnv(), maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 describe('exact 64-bit values', async () => {
