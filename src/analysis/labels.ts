@@ -84,3 +84,44 @@ export function sampleLabels(p: StackProfile, sample: number): string[] {
   }
   return out;
 }
+
+export interface LabelShare {
+  key: string;
+  value: string;
+  /** Σ sample weight of the function's samples that carry this label value. */
+  weight: number;
+  samples: number;
+}
+
+/**
+ * The labels on the samples that run through function `func` (anywhere on the stack, as
+ * cum counts them), heaviest first: which handler, tenant or object size a frame's time
+ * belongs to.
+ */
+export function labelsOfFunction(p: StackProfile, weights: Float64Array, func: number, max = 40): LabelShare[] {
+  const keys = new Map<string, Map<string, { weight: number; samples: number }>>();
+  const { stack: sampleStack, labelStart } = p.samples;
+  const { prefix, func: stackFunc } = p.stacks;
+  // A stack contains `func` if it is `func` or its prefix contains it; prefixes come first.
+  const has = new Uint8Array(p.stacks.length);
+  for (let st = 0; st < has.length; st++) has[st] = stackFunc[st] === func || (prefix[st] >= 0 && has[prefix[st]] === 1) ? 1 : 0;
+  for (let s = 0; s < sampleStack.length; s++) {
+    const w = weights[s];
+    const top = sampleStack[s];
+    if (w === 0 || top < 0 || has[top] === 0) continue;
+    for (let r = labelStart[s]; r < labelStart[s + 1]; r++) {
+      const key = p.strings[p.labels.key[r]];
+      let byValue = keys.get(key);
+      if (!byValue) keys.set(key, (byValue = new Map()));
+      const value = labelValueText(p, r);
+      const e = byValue.get(value) ?? { weight: 0, samples: 0 };
+      e.weight += w;
+      e.samples++;
+      byValue.set(value, e);
+    }
+  }
+  const out: LabelShare[] = [];
+  for (const [key, byValue] of keys) for (const [value, e] of byValue) out.push({ key, value, ...e });
+  out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || (a.key < b.key ? -1 : 1));
+  return out.slice(0, max);
+}

@@ -5,7 +5,7 @@
 import type { StackProfile } from '../model/profile';
 import type { AnalysisQuery, AnalysisResult, SourceSummary } from '../worker/protocol';
 import { callTree, callersTree, calleesTree, invertedCallTree, sampleWeights } from './callTree';
-import { labelSummary, tagFocusMask } from './labels';
+import { labelSummary, labelsOfFunction, tagFocusMask } from './labels';
 import { funcNodes } from './nodes';
 import { absTotal, topFromTree } from './top';
 
@@ -80,6 +80,7 @@ export function analyze(p: StackProfile, query: AnalysisQuery): AnalysisResult {
     keptSamples: kept,
     callers: hasFocus ? callersTree(topDown, focus, keyCount) : null,
     callees: hasFocus ? calleesTree(topDown, focus, keyCount) : null,
+    focusLabels: hasFocus ? labelsOfFunction(p, weights, focus) : [],
     analyzeMs: performance.now() - t0,
   };
 }

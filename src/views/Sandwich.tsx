@@ -113,6 +113,16 @@ function SandwichPanels(props: Props & { selected: string; flat: number; cum: nu
           clear
         </button>
       </div>
+      {result.focusLabels.length > 0 && (
+        <div className="sandwich-labels" data-testid="focus-labels">
+          <span className="labels-title">Labels of its samples:</span>
+          {result.focusLabels.map((l) => (
+            <span key={`${l.key}\u0000${l.value}`} className="label-chip" data-key={l.key} data-value={l.value} title={`${l.samples} samples`}>
+              {l.key}={l.value} <span className="label-share">{fmtPct(l.weight, cum)}</span>
+            </span>
+          ))}
+        </div>
+      )}
       <div className="sandwich-pane">
         <h3 className="pane-title">
           Callees <span className="pane-sub">(what it calls — read downwards)</span>

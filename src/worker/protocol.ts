@@ -4,7 +4,7 @@
 // stops even a decoder in a tight loop). Results carry typed arrays as transferables.
 
 import type { CallTree } from '../analysis/callTree';
-import type { LabelKeySummary, TagFilter } from '../analysis/labels';
+import type { LabelKeySummary, LabelShare, TagFilter } from '../analysis/labels';
 import type { TopTable } from '../analysis/top';
 import type { DecodePhase } from '../formats';
 import type { SourceFormat, ValueType } from '../model/profile';
@@ -65,6 +65,8 @@ export interface AnalysisResult {
   keptSamples: number;
   callers: CallTree | null;
   callees: CallTree | null;
+  /** Labels of the focus function's samples (cum), heaviest first; [] without a focus. */
+  focusLabels: LabelShare[];
   analyzeMs: number;
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callersTree, calleesTree, callTree, invertedCallTree, nodeAtPath, pathToNode, sampleWeights } from '../../src/analysis/callTree';
 import { foldedStacks } from '../../src/analysis/collapse';
-import { labelSummary, tagFocusMask } from '../../src/analysis/labels';
+import { labelSummary, labelsOfFunction, tagFocusMask } from '../../src/analysis/labels';
 import { funcNodes } from '../../src/analysis/nodes';
 import { absTotal, topTable } from '../../src/analysis/top';
 import { decodeAny } from '../../src/formats';
@@ -98,6 +98,20 @@ describe('call trees of the CPU example', async () => {
       expect(callees.total[1]).toBe(cumOf.get(k));
       expect(callers.total[1]).toBe(cumOf.get(k));
       expect(callees.key[1]).toBe(k);
+    }
+  });
+
+  it('labels of a function split its cum exactly as a tag focus would', () => {
+    for (const name of ['main.hashBlock', 'main.fib', 'runtime/pprof.Do']) {
+      const k = nodes.names.indexOf(name);
+      expect(k).toBeGreaterThanOrEqual(0);
+      const shares = labelsOfFunction(p, w, k);
+      expect(shares.length).toBeGreaterThan(0);
+      for (const sh of shares) {
+        const focused = topTable(p, sampleWeights(p, st, tagFocusMask(p, [{ key: sh.key, values: [sh.value] }])));
+        const i = Array.from(focused.keys).indexOf(k);
+        expect({ name, label: `${sh.key}=${sh.value}`, weight: sh.weight }).toEqual({ name, label: `${sh.key}=${sh.value}`, weight: focused.cum[i] });
+      }
     }
   });
 
