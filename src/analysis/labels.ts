@@ -76,15 +76,6 @@ export function tagFocusMask(p: StackProfile, filters: TagFilter[]): Uint8Array 
   return mask;
 }
 
-/** Labels of one sample as "key=value" strings, for tooltips and the sample view. */
-export function sampleLabels(p: StackProfile, sample: number): string[] {
-  const out: string[] = [];
-  for (let r = p.samples.labelStart[sample]; r < p.samples.labelStart[sample + 1]; r++) {
-    out.push(`${p.strings[p.labels.key[r]]}=${labelValueText(p, r)}`);
-  }
-  return out;
-}
-
 export interface LabelShare {
   key: string;
   value: string;

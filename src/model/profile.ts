@@ -144,39 +144,3 @@ export interface StackProfile {
   /** Non-fatal problems the reader must see (e.g. a drop_frames regex JS cannot honour). */
   warnings: string[];
 }
-
-/** Every buffer a profile owns, for postMessage transfer lists. */
-export function profileTransferables(p: StackProfile): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  const add = (...arrays: ArrayBufferView[]) => {
-    for (const a of arrays) out.push(a.buffer as ArrayBuffer);
-  };
-  const f = p.funcs;
-  add(f.name, f.recordedName, f.fileName, f.startLine, f.kind);
-  const m = p.mappings;
-  add(m.start, m.limit, m.offset, m.fileName, m.buildId, m.flags);
-  const l = p.locations;
-  add(l.address, l.mapping, l.folded, l.frameStart);
-  const fr = p.frames;
-  add(fr.func, fr.location, fr.line, fr.column, fr.inlined);
-  add(p.stacks.prefix, p.stacks.func);
-  const s = p.samples;
-  add(s.stack, s.locationStart, s.location, s.labelStart, ...s.values);
-  if (s.time) add(s.time);
-  const lb = p.labels;
-  add(lb.key, lb.str, lb.num, lb.unit);
-  // A buffer may back several views only if a decoder shares it; transfer each once.
-  return [...new Set(out)];
-}
-
-/** Display name of a function row. */
-export function funcName(p: StackProfile, func: number): string {
-  return p.strings[p.funcs.name[func]];
-}
-
-/** Depth (number of frames) of a stack; 0 for the empty stack -1. */
-export function stackDepth(stacks: StackTable, stack: number): number {
-  let d = 0;
-  for (let s = stack; s !== -1; s = stacks.prefix[s]) d++;
-  return d;
-}

@@ -54,27 +54,33 @@ export function forEachLine(bytes: Uint8Array, onLine: (text: string, lineNo: nu
   let carry = '';
   let lineNo = 0;
   const total = bytes.length;
-  for (let pos = start; pos < total || (pos === start && total === start); ) {
+  const emit = (line: string): boolean => {
+    if (stripCR && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    return onLine(line, ++lineNo) !== false;
+  };
+  let pos = start;
+  for (;;) {
     const end = Math.min(total, pos + CHUNK);
     const last = end >= total;
-    const text = carry + decode(bytes.subarray(pos, end), last);
+    const text = decode(bytes.subarray(pos, end), last);
     pos = end;
     let from = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', from);
-      if (nl < 0) break;
-      let lineEnd = nl;
-      if (stripCR && lineEnd > from && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-      if (onLine(text.slice(from, lineEnd), ++lineNo) === false) return;
+    // Only the new chunk is searched, so a very long line costs no rescans of the carry.
+    let nl = text.indexOf('\n');
+    if (nl >= 0) {
+      if (!emit(carry + text.slice(0, nl))) return;
+      carry = '';
       from = nl + 1;
+      for (;;) {
+        nl = text.indexOf('\n', from);
+        if (nl < 0) break;
+        if (!emit(text.slice(from, nl))) return;
+        from = nl + 1;
+      }
     }
-    carry = text.slice(from);
+    carry += text.slice(from);
     opts.onProgress?.(pos, total);
     if (last) break;
   }
-  if (carry !== '') {
-    let t = carry;
-    if (stripCR && t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
-    onLine(t, ++lineNo);
-  }
+  if (carry !== '') emit(carry);
 }

@@ -1,0 +1,72 @@
+// Go execution-trace header: exactly 16 bytes, ASCII "go 1.<minor> trace" padded with NUL
+// bytes. The minor number names the *format* version (Go 1.24 writes "go 1.23 trace").
+
+import { DecodeError } from '../errors.ts';
+import type { GoTraceV2Version } from './spec.ts';
+
+export const GOTRACE_FORMAT = 'gotrace';
+export const HEADER_SIZE = 16;
+
+export type GoTraceHeader =
+  | {
+      kind: 'v2';
+      /** Format version (22, 23, 25 or 26). */
+      version: GoTraceV2Version;
+      /** "go 1.22 trace" etc. */
+      text: string;
+      /** Bytes taken by the header (always 16). */
+      size: number;
+    }
+  | {
+      kind: 'legacy';
+      /** Format minor version, 11..21. */
+      version: number;
+      text: string;
+      size: number;
+      /** Human-readable explanation: legacy traces are recognised but not decoded yet. */
+      message: string;
+    };
+
+const V2: Record<number, GoTraceV2Version> = { 22: 22, 23: 23, 25: 25, 26: 26 };
+
+/** True when the bytes start like a Go execution trace ("go 1." prefix). Cheap sniffing. */
+export function looksLikeGoTrace(bytes: Uint8Array): boolean {
+  const p = [0x67, 0x6f, 0x20, 0x31, 0x2e]; // "go 1."
+  if (bytes.length < p.length) return false;
+  for (let i = 0; i < p.length; i++) if (bytes[i] !== p[i]) return false;
+  return true;
+}
+
+/**
+ * Parses the 16-byte header. Returns the format family and version; throws DecodeError for
+ * anything that is not a supported or recognised Go execution trace header.
+ */
+export function readGoTraceHeader(bytes: Uint8Array): GoTraceHeader {
+  const n = Math.min(bytes.length, HEADER_SIZE);
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+  if (!looksLikeGoTrace(bytes)) {
+    throw new DecodeError(GOTRACE_FORMAT, 'bad file format: not a Go execution trace (expected header "go 1.N trace")', { offset: 0 });
+  }
+  if (bytes.length < HEADER_SIZE) {
+    throw new DecodeError(GOTRACE_FORMAT, `truncated header: ${bytes.length} of ${HEADER_SIZE} bytes`, { offset: bytes.length });
+  }
+  const m = /^go 1\.(\d{1,4}) trace(\0+)$/.exec(s);
+  if (m === null) {
+    throw new DecodeError(GOTRACE_FORMAT, 'bad file format: malformed Go execution trace header', { offset: 0 });
+  }
+  const minor = Number(m[1]);
+  const text = `go 1.${minor} trace`;
+  const v2 = V2[minor];
+  if (v2 !== undefined) return { kind: 'v2', version: v2, text, size: HEADER_SIZE };
+  if (minor >= 11 && minor <= 21) {
+    return {
+      kind: 'legacy',
+      version: minor,
+      text,
+      size: HEADER_SIZE,
+      message: `legacy format (Go 1.${minor} trace, written by Go 1.21 or older), not yet supported`,
+    };
+  }
+  throw new DecodeError(GOTRACE_FORMAT, `unsupported trace version 1.${minor}`, { offset: 0 });
+}

@@ -1,0 +1,174 @@
+// The data model produced by the Go 1.22+ trace reader: one Generation per trace
+// generation, holding its tables and its raw (not yet ordered) events.
+//
+// Events are stored column-wise in typed arrays (traces have millions of events):
+//   type[i]    event code (spec.ts Ev)
+//   ticks[i]   absolute trace-clock ticks (batch time + running sum of dt)
+//   argOff[i]  index into `args` of the event's first argument *after* dt;
+//              the argument count is TIMED_EXTRA_ARGS[type[i]]
+//   args[k]    U64 codes (u64.ts): >= 0 exact value, -1 = 2^64-1, <= -2 = bigs[-2-code]
+// Events are grouped by batch (batches[b].first .. first+count), in file order.
+
+import type { GoTraceV2Version } from './spec.ts';
+import { SPECS, TIMED_EXTRA_ARGS } from './spec.ts';
+import type { U64 } from './u64.ts';
+import { decodeU64Code } from './u64.ts';
+
+export type BatchKind = 'events' | 'strings' | 'stacks' | 'cpu' | 'sync' | 'experimental';
+
+export interface BatchInfo {
+  kind: BatchKind;
+  /** Thread (M) id; 2^64-1 (U64_MAX) for batches not written by a thread. */
+  m: U64;
+  /** Batch base time in ticks. */
+  time: U64;
+  /** File offset of the batch header byte. */
+  offset: number;
+  /** Payload size in bytes (as in the header). */
+  size: number;
+  /** For kind 'events': first event index and event count. */
+  first: number;
+  count: number;
+  /** For kind 'experimental': the experiment id. */
+  experiment: number;
+}
+
+/** One frame of the per-generation PC table (first definition of a PC wins). */
+export interface Frame {
+  pc: U64;
+  func: string;
+  file: string;
+  line: U64;
+  funcId: U64;
+  fileId: U64;
+}
+
+export interface ClockSnapshot {
+  /** Trace clock in ticks (sync batch time + dt). */
+  ticks: U64;
+  /** Monotonic clock (nanotime) in ns. */
+  mono: U64;
+  /** Wall clock, Unix seconds and nanoseconds. */
+  sec: U64;
+  nsec: U64;
+}
+
+/** CPU profile samples of a generation, in wire order (Go sorts them by time). */
+export interface CpuSamples {
+  count: number;
+  /** Absolute ticks. */
+  ticks: Float64Array;
+  /** U64 codes (see model comment); p = -1 means no P. g = 0 means no goroutine. */
+  m: Float64Array;
+  p: Float64Array;
+  g: Float64Array;
+  stack: Float64Array;
+}
+
+export interface ExperimentalBatch {
+  experiment: number;
+  m: U64;
+  time: U64;
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface EventColumns {
+  count: number;
+  type: Uint8Array;
+  ticks: Float64Array;
+  argOff: Uint32Array;
+  args: Float64Array;
+}
+
+export interface Generation {
+  /** Generation number from the batch headers (not necessarily starting at 1). */
+  gen: U64;
+  version: GoTraceV2Version;
+  /** Index of this generation in the file (0-based). */
+  index: number;
+  /** Byte range [offset, end) of the generation in the file (end includes a 1.26 EndOfGeneration byte). */
+  offset: number;
+  end: number;
+  /** Ticks per second from the Frequency event. */
+  ticksPerSec: U64;
+  /** Go's conversion factor: 1 / (ticksPerSec / 1e9). */
+  nsPerTick: number;
+  /** Go 1.25+: the clock snapshot of the sync batch. */
+  clock: ClockSnapshot | null;
+  /** Smallest batch time of the generation (Go's minTs rule: time 0 counts as unset). */
+  minTicks: U64;
+  /** Go's Sync event time for this generation: trunc(minTicks * nsPerTick), in ns. */
+  syncTimeNs: number;
+  strings: Map<U64, string>;
+  /** Stack id -> PCs, leaf first. Ids 0 (empty string, empty stack) are implicit. */
+  stacks: Map<U64, U64[]>;
+  frames: Map<U64, Frame>;
+  cpuSamples: CpuSamples;
+  batches: BatchInfo[];
+  /** Ms with event batches, in order of first appearance; per M the indices into `batches`. */
+  ms: U64[];
+  batchesByM: Map<U64, number[]>;
+  events: EventColumns;
+  /** Side table for U64 codes <= -2 (events and CPU samples). */
+  bigs: bigint[];
+  experimental: ExperimentalBatch[];
+  /** Events whose code is newer than the trace version (accepted like Go does). */
+  eventsNewerThanVersion: number;
+  /** True when some tick value exceeded 2^53 and lost precision (corrupt or exotic clocks). */
+  ticksInexact: boolean;
+  /** Go 1.26+: the generation was closed by an EndOfGeneration byte. */
+  endMarker: boolean;
+}
+
+/** Exact value of argument k (0-based, after dt) of event i. */
+export function eventArg(g: Generation, i: number, k: number): U64 {
+  return decodeU64Code(g.events.args[g.events.argOff[i] + k], g.bigs);
+}
+
+/** Number of arguments after dt of event i. */
+export function eventArgCount(g: Generation, i: number): number {
+  return TIMED_EXTRA_ARGS[g.events.type[i]];
+}
+
+/** Event i as a plain object (for debugging and tests; not for bulk use). */
+export function eventObject(g: Generation, i: number): { name: string; type: number; ticks: number; args: Record<string, U64> } {
+  const type = g.events.type[i];
+  const spec = SPECS[type];
+  const args: Record<string, U64> = {};
+  const n = TIMED_EXTRA_ARGS[type];
+  for (let k = 0; k < n; k++) args[spec?.args[k + 1] ?? `arg${k}`] = eventArg(g, i, k);
+  return { name: spec?.name ?? `Invalid(${type})`, type, ticks: g.events.ticks[i], args };
+}
+
+/** Resolves a stack id to frames (leaf first); undefined for an unknown id, [] for id 0. */
+export function stackFrames(g: Generation, id: U64): Frame[] | undefined {
+  if (id === 0) return [];
+  const pcs = g.stacks.get(id);
+  if (pcs === undefined) return undefined;
+  const out: Frame[] = [];
+  for (const pc of pcs) {
+    const f = g.frames.get(pc);
+    if (f !== undefined) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Go's per-event nanosecond times for one batch (before the reader's monotonic +1 ns bumps):
+ * t0 = trunc(batch.time * nsPerTick), t = prev + trunc(dt * nsPerTick).
+ */
+export function batchEventTimesNs(g: Generation, batchIndex: number): Float64Array {
+  const b = g.batches[batchIndex];
+  const out = new Float64Array(b.count);
+  const f = g.nsPerTick;
+  let prevTicks = typeof b.time === 'bigint' ? Number(b.time) : b.time;
+  let t = Math.trunc(prevTicks * f);
+  for (let j = 0; j < b.count; j++) {
+    const ticks = g.events.ticks[b.first + j];
+    t += Math.trunc((ticks - prevTicks) * f);
+    prevTicks = ticks;
+    out[j] = t;
+  }
+  return out;
+}
