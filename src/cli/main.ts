@@ -7,7 +7,8 @@ import { funcNodes } from '../analysis/nodes';
 import { summarize } from '../analysis/query';
 import { absTotal, topFromTree } from '../analysis/top';
 import { percentage, scaledLabel, selectOutputUnit } from '../analysis/units';
-import { decodeAny } from '../formats';
+import { decodeAny, type Decoded } from '../formats';
+import { dumpGoroutines, dumpSummary } from './godump';
 import type { StackProfile } from '../model/profile';
 import { foldedStacks } from '../analysis/collapse';
 
@@ -17,6 +18,7 @@ commands:
   top <file> [--sample <type>] [--json]   flat/cum per function, as go tool pprof -top
   collapse <file> [--sample <type>]       folded stacks: root;...;leaf <value>
   summary <file> [--json]                 format, sample types, totals, counts
+  goroutines <dump> [--json]              goroutines of a Go crash/goroutine dump, grouped by stack
 `;
 
 class UsageError extends Error {}
@@ -58,7 +60,7 @@ export function pickSampleType(p: StackProfile, want: string | true | undefined)
   throw new UsageError(`no sample type ${JSON.stringify(want)}; this profile has ${p.sampleTypes.map((t) => t.type).join(', ')}`);
 }
 
-async function load(file: string): Promise<{ profile: StackProfile; bytes: number; ms: number }> {
+async function load(file: string): Promise<{ decoded: Decoded; profile: StackProfile; bytes: number; ms: number }> {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -67,7 +69,7 @@ async function load(file: string): Promise<{ profile: StackProfile; bytes: numbe
   }
   const t0 = performance.now();
   const d = await decodeAny(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-  return { profile: d.profile, bytes: buf.byteLength, ms: performance.now() - t0 };
+  return { decoded: d, profile: d.profile, bytes: buf.byteLength, ms: performance.now() - t0 };
 }
 
 function topCommand(p: StackProfile, args: Args): string {
@@ -143,11 +145,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const args = parseArgs(argv);
-    if (!['top', 'collapse', 'summary'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
-    const { profile, bytes, ms } = await load(args.file);
+    if (!['top', 'collapse', 'summary', 'goroutines'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    const { decoded, profile, bytes, ms } = await load(args.file);
     let out: string;
     if (args.command === 'top') out = topCommand(profile, args);
     else if (args.command === 'collapse') out = foldedStacks(profile, pickSampleType(profile, args.flags.get('--sample')));
+    else if (args.command === 'goroutines') {
+      if (decoded.kind !== 'go-dump') throw new Error(`${args.file} is a ${profile.encoding}, not a goroutine or crash dump`);
+      out = JSON.stringify(dumpGoroutines(decoded.dump), null, args.flags.has('--json') ? undefined : 2);
+    } else if (decoded.kind === 'go-dump' && args.flags.has('--json')) out = JSON.stringify(dumpSummary(decoded.dump));
     else out = summaryCommand(profile, args, bytes, ms);
     process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
     return 0;

@@ -2,6 +2,7 @@
 // Called by the worker (browser) and the CLI (Node); nothing here touches the DOM.
 
 import type { StackProfile } from '../model/profile';
+import { parseGoDump, type GoDump } from './godump';
 import { DecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
@@ -17,9 +18,11 @@ export interface DecodeOptions {
   gunzip?: (input: Uint8Array, onProgress?: (done: number, total: number) => void) => Uint8Array | Promise<Uint8Array>;
 }
 
-export type Decoded = { kind: 'profile'; profile: StackProfile };
+/** Every decoded source carries a StackProfile (the flame graph and top table work on
+ * all of them); formats with more to show carry their own model beside it. */
+export type Decoded = { kind: 'profile'; profile: StackProfile } | { kind: 'go-dump'; profile: StackProfile; dump: GoDump };
 
-const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats)';
+const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats) or a Go goroutine/crash dump';
 
 export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Promise<Decoded> {
   const progress = opts.onProgress ?? (() => {});
@@ -43,9 +46,12 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       if (p) return { kind: 'profile', profile: { ...p, encoding: p.encoding + suffix } };
       throw new DecodeError('pprof', `looks like a ${s.what} but no legacy parser recognised it; expected ${SUPPORTED}`, { offset: 0 });
     }
+    case 'go-dump': {
+      const dump = parseGoDump(bytes, { onProgress });
+      return { kind: 'go-dump', profile: dump.profile, dump };
+    }
     case 'go-trace':
     case 'perf-script':
-    case 'go-dump':
       throw new DecodeError(s.format, `recognised a ${s.what}, which this version of stacklens cannot open yet; it opens ${SUPPORTED}`, { offset: 0 });
     default:
       if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });

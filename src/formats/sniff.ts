@@ -1,6 +1,8 @@
 // Format detection from the bytes alone (never from the file name): users drag files
 // named "profile", "cpu.out" or "dump.txt", and `?url=` sources have no name at all.
 
+import { looksLikeGoDump } from './godump';
+
 export type SniffedFormat =
   | 'pprof-proto'
   | 'pprof-legacy-text'
@@ -87,9 +89,7 @@ export function sniff(b: Uint8Array): Sniffed {
   if (isMostlyText(b)) {
     const h = head(b);
     if (LEGACY_TEXT.some((re) => re.test(h))) return { format: 'pprof-legacy-text', what: 'legacy text profile' };
-    if (/^goroutine \d+ \[/m.test(h) || /^(panic: |fatal error: |SIGQUIT)/m.test(h)) {
-      return { format: 'go-dump', what: 'Go goroutine or crash dump' };
-    }
+    if (looksLikeGoDump(h)) return { format: 'go-dump', what: 'Go goroutine or crash dump' };
     if (/^# ========\n# captured on/m.test(h) || PERF_LINE.test(h)) return { format: 'perf-script', what: 'perf script text' };
     return { format: 'unknown', what: 'a text file of no known format' };
   }

@@ -90,7 +90,7 @@ export interface GoroutineGroup {
   /** Frames of the first member (debug=1: the `#` lines). */
   frames: GoFrame[];
   createdBy: GoCreatedBy | null;
-  /** debug=1 `# labels:`; for dumps the labels of the first member. */
+  /** debug=1 `# labels:`; for dumps the labels all members share (same key and value). */
   labels: Record<string, string>;
 }
 

@@ -36,16 +36,22 @@ bin="$tmp/crashdump"
 (cd "$gen" && go build -trimpath -buildvcs=false -o "$bin" ./crashdump)
 goversion="$(go env GOVERSION)"
 
+# json_escape TEXT: TEXT with backslashes and double quotes escaped for a JSON string.
+json_escape() {
+	local s=${1//\\/\\\\}
+	printf '%s' "${s//\"/\\\"}"
+}
+
 # sidecar FILE SCENARIO ENV STATUS SIGNAL ATTEMPTS
 sidecar() {
 	local signal_json=null
 	[[ -n $5 ]] && signal_json="\"$5\""
 	cat >"$1.json" <<EOF
 {
-  "scenario": "$2",
+  "scenario": "$(json_escape "$2")",
   "generator": "tools/gen/crashdump",
   "goVersion": "$goversion",
-  "env": "$3",
+  "env": "$(json_escape "$3")",
   "exitStatus": $4,
   "signal": $signal_json,
   "attempts": $6,
@@ -56,7 +62,7 @@ EOF
 
 # An exit status above 128 from bash means the child died of signal (status-128).
 signame() {
-	if (($1 > 128)); then kill -l $(($1 - 128)); fi
+	if (($1 > 128)); then echo "SIG$(kill -l $(($1 - 128)))"; fi
 }
 
 # crash NAME MODE WANT SCENARIO [ENV=VALUE...]: runs the binary until its
