@@ -75,6 +75,10 @@ export function topDownShape(p: StackProfile): TreeShape {
     firstChild[par] = n;
   }
   t = { length, parent, key, firstChild, nextSibling };
+  // The decoders recorded where each function first appears on a path; node 0 is the root.
+  const first = new Uint8Array(length);
+  first.set(st.firstOfFunc, 1);
+  firstCache.set(parent, first);
   shapeCache.set(p, t);
   return t;
 }

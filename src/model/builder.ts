@@ -55,25 +55,57 @@ export const uint8s = (n = 64) => new GrowableArray<Uint8Array>((k) => new Uint8
 export const biguint64s = (n = 64) =>
   new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
 
-/** Interns (prefix, func) pairs into a stack table (see PrefixTrie for why it is fast). */
+/**
+ * Interns (prefix, func) pairs into a stack table (see PrefixTrie for why it is fast) and
+ * records for each new stack whether its function already occurs on its path.
+ */
 export class StackInterner {
   private readonly trie: PrefixTrie;
+  private first: Uint8Array;
   constructor(capacityHint = 1024) {
     this.trie = new PrefixTrie(capacityHint);
+    this.first = new Uint8Array(Math.max(1024, capacityHint));
   }
   get length(): number {
     return this.trie.length;
   }
-  intern(prefix: number, func: number): number {
-    return this.trie.intern(prefix, func);
+  /**
+   * `firstHint`: 1/0 when the caller knows whether `func` is absent from the path (it
+   * tracks the walk), -1 to have it computed here by walking the ancestors.
+   */
+  intern(prefix: number, func: number, firstHint = -1): number {
+    const before = this.trie.length;
+    const id = this.trie.intern(prefix, func);
+    if (this.trie.length !== before) this.setFirst(id, prefix, func, firstHint);
+    return id;
   }
   /** Adds a pair known to be absent: any child of a stack created during the same walk. */
-  append(prefix: number, func: number): number {
-    return this.trie.append(prefix, func);
+  append(prefix: number, func: number, firstHint = -1): number {
+    const id = this.trie.append(prefix, func);
+    this.setFirst(id, prefix, func, firstHint);
+    return id;
+  }
+  private setFirst(id: number, prefix: number, func: number, hint: number): void {
+    if (id >= this.first.length) {
+      const grown = new Uint8Array(this.first.length * 2);
+      grown.set(this.first);
+      this.first = grown;
+    }
+    let first = hint;
+    if (first < 0) {
+      first = 1;
+      for (let a = prefix; a !== -1; a = this.trie.parent(a)) {
+        if (this.trie.label(a) === func) {
+          first = 0;
+          break;
+        }
+      }
+    }
+    this.first[id] = first;
   }
   finish(): StackTable {
     const t = this.trie.finish();
-    return { length: t.parent.length, prefix: t.parent, func: t.label };
+    return { length: t.parent.length, prefix: t.parent, func: t.label, firstOfFunc: this.first.slice(0, t.parent.length) };
   }
 }
 

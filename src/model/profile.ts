@@ -86,6 +86,9 @@ export interface StackTable {
   length: number;
   prefix: Int32Array;
   func: Int32Array;
+  /** 1 when no ancestor stack has the same function: where a recursive function first
+   * appears on its path. Summing over these counts a sample once per function (pprof's cum). */
+  firstOfFunc: Uint8Array;
 }
 
 /** Labels of sample i are rows labelStart[i] .. labelStart[i + 1] of the label table. */

@@ -67,6 +67,16 @@ export class PrefixTrie {
     return this.add(p, label) - 1;
   }
 
+  /** Parent of node `i` (-1 for a root-level node). */
+  parent(i: number): number {
+    return this.parentOf[i + 1] - 1;
+  }
+
+  /** Label of node `i`. */
+  label(i: number): number {
+    return this.nodes[(i + 1) * STRIDE + LABEL];
+  }
+
   /** Adds a node known to be absent (any child of a node created during this same walk). */
   append(parent: number, label: number): number {
     return this.add(parent + 1, label) - 1;

@@ -57,6 +57,17 @@ describe('call trees of the CPU example', async () => {
     }
   });
 
+  it('firstOfFunc marks exactly the stacks whose function is not on their path', async () => {
+    const small = await load(path.join(repo, 'testdata/pprof/bigservice-small.pb.gz'));
+    for (const q of [p, small]) {
+      for (let i = 0; i < q.stacks.length; i++) {
+        let onPath = false;
+        for (let a = q.stacks.prefix[i]; a !== -1; a = q.stacks.prefix[a]) if (q.stacks.func[a] === q.stacks.func[i]) onPath = true;
+        if (q.stacks.firstOfFunc[i] !== (onPath ? 0 : 1)) throw new Error(`stack ${i}: firstOfFunc ${q.stacks.firstOfFunc[i]}, path says ${onPath ? 0 : 1}`);
+      }
+    }
+  });
+
   it('root total equals the sum of all sample values', () => {
     expect(top.total[0]).toBe(w.reduce((a, b) => a + b, 0));
     expect(absTotal(w)).toBe(top.total[0]);

@@ -583,7 +583,17 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const sampleLocStart = new Int32Array(nSamples + 1);
   let sampleLoc = new Int32Array(Math.max(1024, sampleBytes >> 2));
   let nSampleLoc = 0;
-  const scratch: SampleScratch = { locs: new Int32Array(256), n: 0, prevLocs: new Int32Array(256), prevStacks: new Int32Array(256), prevDepth: 0 };
+  const scratch: SampleScratch = {
+    locs: new Int32Array(256),
+    n: 0,
+    prevLocs: new Int32Array(256),
+    prevStacks: new Int32Array(256),
+    prevDepth: 0,
+    pathFuncs: new Int32Array(1024),
+    pathLen: 0,
+    levelEnd: new Int32Array(256),
+    onPath: new Int32Array(funcName.length),
+  };
   const progressEvery = 16384;
   for (let s = 0; s < nSamples; s++) {
     const stop = ends[s];
@@ -695,6 +705,12 @@ interface SampleScratch {
   prevLocs: Int32Array;
   prevStacks: Int32Array;
   prevDepth: number;
+  /** The previous walk's functions root first, how many frames each location level
+   * ended at, and how often each function occurs on that path (for firstOfFunc). */
+  pathFuncs: Int32Array;
+  pathLen: number;
+  levelEnd: Int32Array;
+  onPath: Int32Array;
 }
 
 interface SampleLabels {
@@ -851,32 +867,57 @@ function internSampleStack(stacks: StackInterner, sc: SampleScratch, keepFrom: n
   const n = sc.n;
   const depth = n - keepFrom;
   if (sc.prevLocs.length < depth) {
-    sc.prevLocs = new Int32Array(depth * 2);
-    sc.prevStacks = new Int32Array(depth * 2);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(depth * 2);
+      b.set(a);
+      return b;
+    };
+    sc.prevLocs = grow(sc.prevLocs);
+    sc.prevStacks = grow(sc.prevStacks);
+    sc.levelEnd = grow(sc.levelEnd);
   }
   const prevLocs = sc.prevLocs;
   const prevStacks = sc.prevStacks;
+  const levelEnd = sc.levelEnd;
+  const onPath = sc.onPath;
   let d = 0;
   let stack = -1;
   const shared = Math.min(depth, sc.prevDepth);
   while (d < shared && prevLocs[d] === locs[n - 1 - d]) stack = prevStacks[d++];
+  // Leave the previous walk's path where it diverges from this one.
+  const keep = d > 0 ? levelEnd[d - 1] : 0;
+  let pathFuncs = sc.pathFuncs;
+  for (let j = sc.pathLen - 1; j >= keep; j--) onPath[pathFuncs[j]]--;
+  let pathLen = keep;
   // Once a walk creates a node, everything below it is new too: append without lookups.
   let fresh = false;
   for (; d < depth; d++) {
     const loc = locs[n - 1 - d];
-    for (let fr = frameStart[loc + 1] - 1; fr >= frameStart[loc]; fr--) {
+    const fStart = frameStart[loc];
+    const fEnd = frameStart[loc + 1];
+    if (pathLen + (fEnd - fStart) > pathFuncs.length) {
+      const b = new Int32Array(pathFuncs.length * 2 + (fEnd - fStart));
+      b.set(pathFuncs);
+      pathFuncs = sc.pathFuncs = b;
+    }
+    for (let fr = fEnd - 1; fr >= fStart; fr--) {
       const fn = frameFunc[fr];
-      if (fresh) stack = stacks.append(stack, fn);
+      const first = onPath[fn] === 0 ? 1 : 0;
+      if (fresh) stack = stacks.append(stack, fn, first);
       else {
         const before = stacks.length;
-        stack = stacks.intern(stack, fn);
+        stack = stacks.intern(stack, fn, first);
         fresh = stacks.length !== before;
       }
+      onPath[fn]++;
+      pathFuncs[pathLen++] = fn;
     }
     prevLocs[d] = loc;
     prevStacks[d] = stack;
+    levelEnd[d] = pathLen;
   }
   sc.prevDepth = depth;
+  sc.pathLen = pathLen;
   return stack;
 }
 
