@@ -579,12 +579,12 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
   const labelStart = new Int32Array(nSamples + 1);
   const labels: SampleLabels = { key: int32s(), str: int32s(), num: float64s(), unit: int32s() };
-  // Kept locations of every sample, leaf first; location ids take at least a byte each.
+  // Kept locations of every sample, leaf first, decoded straight into one array
+  // (location ids take at least a byte each, so this rarely grows).
   const sampleLocStart = new Int32Array(nSamples + 1);
-  let sampleLoc = new Int32Array(Math.max(1024, sampleBytes >> 2));
-  let nSampleLoc = 0;
   const scratch: SampleScratch = {
-    locs: new Int32Array(256),
+    locs: new Int32Array(Math.max(1024, sampleBytes >> 1)),
+    base: 0,
     n: 0,
     prevLocs: new Int32Array(256),
     prevStacks: new Int32Array(256),
@@ -604,16 +604,14 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     }
     labelStart[s + 1] = labels.key.length;
     const keepFrom = dropFramesCut(scratch, locPrune);
-    sampleStack[s] = internSampleStack(stacks, scratch, keepFrom, locFrameStart, framesFunc);
-    const kept = scratch.n - keepFrom;
-    if (nSampleLoc + kept > sampleLoc.length) {
-      const grown = new Int32Array(Math.max(sampleLoc.length * 2, nSampleLoc + kept));
-      grown.set(sampleLoc);
-      sampleLoc = grown;
+    if (keepFrom > 0) {
+      // drop_frames cut the leaf side: keep only the rest in the sample's slot.
+      scratch.locs.copyWithin(scratch.base, scratch.base + keepFrom, scratch.base + scratch.n);
+      scratch.n -= keepFrom;
     }
-    const locs = scratch.locs;
-    for (let i = keepFrom; i < scratch.n; i++) sampleLoc[nSampleLoc++] = locs[i];
-    sampleLocStart[s + 1] = nSampleLoc;
+    sampleStack[s] = internSampleStack(stacks, scratch, locFrameStart, framesFunc);
+    scratch.base += scratch.n;
+    sampleLocStart[s + 1] = scratch.base;
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.75), end);
   }
   const labelKey = labels.key;
@@ -686,7 +684,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       length: nSamples,
       stack: sampleStack,
       locationStart: sampleLocStart,
-      location: sampleLoc.slice(0, nSampleLoc),
+      location: scratch.locs.slice(0, scratch.base),
       values: columns,
       time: null,
       labelStart,
@@ -697,8 +695,10 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
 }
 
 interface SampleScratch {
-  /** Location rows of the current sample, leaf first. */
+  /** Location rows of all samples so far, leaf first within each sample; the current
+   * sample's are locs[base .. base + n). */
   locs: Int32Array;
+  base: number;
   n: number;
   /** The previous sample's locations root first, and the stack reached after each:
    * samples share their root-side frames, so those interns can be skipped. */
@@ -720,16 +720,18 @@ interface SampleLabels {
   unit: ReturnType<typeof int32s>;
 }
 
+function growLocs(sc: SampleScratch): void {
+  const next = new Int32Array(sc.locs.length * 2);
+  next.set(sc.locs);
+  sc.locs = next;
+}
+
 function pushLocation(r: Reader, stop: number, s: number, at: number, locDense: Int32Array | null, locMap: Map<number, number> | null, sc: SampleScratch): void {
   const id = idKey(r, stop);
   const row = locDense ? (id >= 0 && id < locDense.length ? locDense[id] : -1) : (locMap!.get(id) ?? -1);
   if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
-  if (sc.n === sc.locs.length) {
-    const next = new Int32Array(sc.n * 2);
-    next.set(sc.locs);
-    sc.locs = next;
-  }
-  sc.locs[sc.n++] = row;
+  if (sc.base + sc.n === sc.locs.length) growLocs(sc);
+  sc.locs[sc.base + sc.n++] = row;
 }
 
 /**
@@ -757,12 +759,8 @@ function pushPackedDense(r: Reader, pstop: number, s: number, at: number, locDen
     }
     const row = id < n ? locDense[id] : -1;
     if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
-    if (sc.n === sc.locs.length) {
-      const next = new Int32Array(sc.n * 2);
-      next.set(sc.locs);
-      sc.locs = next;
-    }
-    sc.locs[sc.n++] = row;
+    if (sc.base + sc.n === sc.locs.length) growLocs(sc);
+    sc.locs[sc.base + sc.n++] = row;
   }
   r.pos = pos;
 }
@@ -848,9 +846,10 @@ function decodeLabel(r: Reader, lstop: number, labels: SampleLabels): void {
 function dropFramesCut(sc: SampleScratch, locPrune: Uint8Array | null): number {
   if (!locPrune) return 0;
   const locs = sc.locs;
+  const base = sc.base;
   let foundUser = false;
   for (let i = sc.n - 1; i >= 0; i--) {
-    const p = locPrune[locs[i]];
+    const p = locPrune[locs[base + i]];
     if (p === 0) {
       foundUser = true;
       continue;
@@ -862,10 +861,11 @@ function dropFramesCut(sc: SampleScratch, locPrune: Uint8Array | null): number {
 }
 
 /** Interns the functions of the kept frames, root first, into the stack prefix tree. */
-function internSampleStack(stacks: StackInterner, sc: SampleScratch, keepFrom: number, frameStart: Int32Array, frameFunc: Int32Array): number {
+function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart: Int32Array, frameFunc: Int32Array): number {
   const locs = sc.locs;
   const n = sc.n;
-  const depth = n - keepFrom;
+  const top = sc.base + n - 1; // the root-most location of this sample
+  const depth = n;
   if (sc.prevLocs.length < depth) {
     const grow = (a: Int32Array) => {
       const b = new Int32Array(depth * 2);
@@ -883,7 +883,7 @@ function internSampleStack(stacks: StackInterner, sc: SampleScratch, keepFrom: n
   let d = 0;
   let stack = -1;
   const shared = Math.min(depth, sc.prevDepth);
-  while (d < shared && prevLocs[d] === locs[n - 1 - d]) stack = prevStacks[d++];
+  while (d < shared && prevLocs[d] === locs[top - d]) stack = prevStacks[d++];
   // Leave the previous walk's path where it diverges from this one.
   const keep = d > 0 ? levelEnd[d - 1] : 0;
   let pathFuncs = sc.pathFuncs;
@@ -892,7 +892,7 @@ function internSampleStack(stacks: StackInterner, sc: SampleScratch, keepFrom: n
   // Once a walk creates a node, everything below it is new too: append without lookups.
   let fresh = false;
   for (; d < depth; d++) {
-    const loc = locs[n - 1 - d];
+    const loc = locs[top - d];
     const fStart = frameStart[loc];
     const fEnd = frameStart[loc + 1];
     if (pathLen + (fEnd - fStart) > pathFuncs.length) {
