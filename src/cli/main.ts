@@ -9,6 +9,9 @@ import { absTotal, topFromTree } from '../analysis/top';
 import { percentage, scaledLabel, selectOutputUnit } from '../analysis/units';
 import { decodeAny, type Decoded } from '../formats';
 import { dumpGoroutines, dumpSummary } from './godump';
+import { collapseCommand, perfSummary } from './perf';
+import { gunzip, isGzip } from '../formats/gzip';
+import { sniff } from '../formats/sniff';
 import type { StackProfile } from '../model/profile';
 import { foldedStacks } from '../analysis/collapse';
 
@@ -17,6 +20,8 @@ const USAGE = `usage: stacklens <command> <file> [options]
 commands:
   top <file> [--sample <type>] [--json]   flat/cum per function, as go tool pprof -top
   collapse <file> [--sample <type>]       folded stacks: root;...;leaf <value>
+  collapse <perf.txt> [--pid] [--tid] [--kernel] [--jit] [--all] [--addrs] [--event <name>]
+                                          perf script dumps: as FlameGraph's stackcollapse-perf.pl
   summary <file> [--json]                 format, sample types, totals, counts
   goroutines <dump> [--json]              goroutines of a Go crash/goroutine dump, grouped by stack
 `;
@@ -29,7 +34,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--sample']);
+const VALUE_FLAGS = new Set(['--sample', '--event']);
 
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
@@ -60,13 +65,16 @@ export function pickSampleType(p: StackProfile, want: string | true | undefined)
   throw new UsageError(`no sample type ${JSON.stringify(want)}; this profile has ${p.sampleTypes.map((t) => t.type).join(', ')}`);
 }
 
-async function load(file: string): Promise<{ decoded: Decoded; profile: StackProfile; bytes: number; ms: number }> {
-  let buf: Buffer;
+function readInput(file: string): Buffer {
   try {
-    buf = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+async function load(file: string): Promise<{ decoded: Decoded; profile: StackProfile; bytes: number; ms: number }> {
+  const buf = readInput(file);
   const t0 = performance.now();
   const d = await decodeAny(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
   return { decoded: d, profile: d.profile, bytes: buf.byteLength, ms: performance.now() - t0 };
@@ -146,6 +154,19 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (!['top', 'collapse', 'summary', 'goroutines'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    if (args.command === 'collapse') {
+      // perf script input folds exactly as stackcollapse-perf.pl does (its own code path).
+      const raw = new Uint8Array(readInput(args.file));
+      const plain = isGzip(raw) ? gunzip(raw) : raw;
+      if (sniff(plain).format === 'perf-script') {
+        const f = args.flags;
+        const ev = f.get('--event');
+        process.stdout.write(
+          collapseCommand(plain, { pid: f.has('--pid'), tid: f.has('--tid'), kernel: f.has('--kernel'), jit: f.has('--jit'), all: f.has('--all'), addrs: f.has('--addrs'), event: typeof ev === 'string' ? ev : undefined }),
+        );
+        return 0;
+      }
+    }
     const { decoded, profile, bytes, ms } = await load(args.file);
     let out: string;
     if (args.command === 'top') out = topCommand(profile, args);
@@ -154,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
       if (decoded.kind !== 'go-dump') throw new Error(`${args.file} is a ${profile.encoding}, not a goroutine or crash dump`);
       out = JSON.stringify(dumpGoroutines(decoded.dump), null, args.flags.has('--json') ? undefined : 2);
     } else if (decoded.kind === 'go-dump' && args.flags.has('--json')) out = JSON.stringify(dumpSummary(decoded.dump));
+    else if (decoded.kind === 'perf' && args.flags.has('--json')) out = JSON.stringify(perfSummary(decoded.perf));
     else out = summaryCommand(profile, args, bytes, ms);
     process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
     return 0;

@@ -3,6 +3,7 @@
 
 import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
+import { decodePerfScript, type PerfDump } from './perf/model';
 import { DecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
@@ -20,9 +21,12 @@ export interface DecodeOptions {
 
 /** Every decoded source carries a StackProfile (the flame graph and top table work on
  * all of them); formats with more to show carry their own model beside it. */
-export type Decoded = { kind: 'profile'; profile: StackProfile } | { kind: 'go-dump'; profile: StackProfile; dump: GoDump };
+export type Decoded =
+  | { kind: 'profile'; profile: StackProfile }
+  | { kind: 'go-dump'; profile: StackProfile; dump: GoDump }
+  | { kind: 'perf'; profile: StackProfile; perf: PerfDump };
 
-const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats) or a Go goroutine/crash dump';
+const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go goroutine/crash dump or `perf script` text';
 
 export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Promise<Decoded> {
   const progress = opts.onProgress ?? (() => {});
@@ -50,8 +54,20 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       const dump = parseGoDump(bytes, { onProgress });
       return { kind: 'go-dump', profile: dump.profile, dump };
     }
+    case 'perf-script': {
+      const perf = decodePerfScript(bytes, { onProgress });
+      if (perf.profiles.length === 0) throw new DecodeError('perf-script', 'no samples: the perf script output has no records; expected `perf script` text with at least one sample', { line: 1 });
+      // Until the views have an event picker, show the event with the most records.
+      const count = (e: string) => perf.recordCounts.get(e) ?? 0;
+      const shown = perf.profiles.reduce((a, b) => (count(b.event) > count(a.event) ? b : a));
+      const profile = shown.profile;
+      if (perf.profiles.length > 1) {
+        const others = perf.profiles.filter((e) => e !== shown).map((e) => `${e.event || '(no event)'} (${count(e.event)} records)`);
+        profile.warnings.push(`This dump has ${perf.profiles.length} events; showing ${shown.event} (${count(shown.event)} records). Not shown: ${others.join(', ')}.`);
+      }
+      return { kind: 'perf', profile, perf };
+    }
     case 'go-trace':
-    case 'perf-script':
       throw new DecodeError(s.format, `recognised a ${s.what}, which this version of stacklens cannot open yet; it opens ${SUPPORTED}`, { offset: 0 });
     default:
       if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });

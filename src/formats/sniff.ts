@@ -2,6 +2,7 @@
 // named "profile", "cpu.out" or "dump.txt", and `?url=` sources have no name at all.
 
 import { looksLikeGoDump } from './godump';
+import { parseHeaderLine } from './perf/parse';
 
 export type SniffedFormat =
   | 'pprof-proto'
@@ -54,7 +55,19 @@ const LEGACY_TEXT = [
   /^(cycles\/second|sampling period|ms since reset) ?=/m,
 ];
 
-const PERF_LINE = /^\S.*?\s+(?:-?\d+\/)?-?\d+\s+(?:\[\d+\]\s+)?(?:\d+\.\d+:\s+)?(?:\d+\s+)?[\w:.-]+:/m;
+/** perf script text: a `--header` block, or a record header among the first lines that
+ * are not comments (the perf parser's own header grammar, so `-G` lines count too). */
+function looksLikePerfScript(h: string): boolean {
+  if (/^# ========\r?\n# captured on/m.test(h)) return true;
+  let seen = 0;
+  for (const line of h.split('\n')) {
+    const l = line.replace(/\r$/, '');
+    if (l === '' || l.startsWith('#')) continue;
+    if (parseHeaderLine(l)) return true;
+    if (++seen >= 20) break;
+  }
+  return false;
+}
 
 /**
  * google/pprof's binary CPU ("profilez") header: words 0, 3, 0|1 (C++|Java), period > 0, 0,
@@ -90,7 +103,7 @@ export function sniff(b: Uint8Array): Sniffed {
     const h = head(b);
     if (LEGACY_TEXT.some((re) => re.test(h))) return { format: 'pprof-legacy-text', what: 'legacy text profile' };
     if (looksLikeGoDump(h)) return { format: 'go-dump', what: 'Go goroutine or crash dump' };
-    if (/^# ========\n# captured on/m.test(h) || PERF_LINE.test(h)) return { format: 'perf-script', what: 'perf script text' };
+    if (looksLikePerfScript(h)) return { format: 'perf-script', what: 'perf script text' };
     return { format: 'unknown', what: 'a text file of no known format' };
   }
   if (looksLikeProfileProto(b)) return { format: 'pprof-proto', what: 'pprof protobuf' };

@@ -1,10 +1,11 @@
 // The stacklens CLI as a script or CI job uses it: real process, real files, exit codes.
 
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corpusPath, hasCorpus, warnCorpusMissing } from '../helpers/corpus';
 
 const repo = path.resolve(__dirname, '../..');
 const bin = path.join(repo, 'bin/stacklens.mjs');
@@ -73,5 +74,22 @@ describe('stacklens CLI', () => {
       expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.err).toMatch(/^stacklens: /);
     }
+  });
+
+  const perfDir = corpusPath('flamegraph', 'test');
+  if (!hasCorpus('flamegraph', 'test')) warnCorpusMissing(perfDir);
+  it.skipIf(!hasCorpus('flamegraph', 'test'))('collapse on perf script output equals stackcollapse-perf.pl (results-head)', () => {
+    const sorted = (t: string) => t.split('\n').filter((l) => l !== '').sort().join('\n');
+    for (const [input, opt] of [['perf-java-stacks-01', 'pid'], ['perf-iperf-stacks-pidtid-01', 'tid'], ['perf-numa-stacks-01', 'kernel']]) {
+      const r = run('collapse', `${perfDir}/${input}.txt`, `--${opt}`);
+      expect(r.code).toBe(0);
+      const want = readFileSync(corpusPath('flamegraph', 'test', 'results-head', `${input}-collapsed-${opt}.txt`), 'utf8');
+      expect(sorted(r.out)).toBe(sorted(want));
+    }
+  });
+
+  it.skipIf(!hasCorpus('flamegraph', 'test'))('summary --json of a perf dump counts records per event, never mixed', () => {
+    const j = JSON.parse(run('summary', `${perfDir}/perf-cycles-instructions-01.txt`, '--json').out);
+    expect(j).toMatchObject({ format: 'perf-script', events: { cycles: 111, instructions: 333 }, unparsedLines: 0 });
   });
 });

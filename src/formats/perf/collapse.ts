@@ -15,8 +15,18 @@
 //
 // Input is processed as bytes (one char per byte, like Perl without `use utf8`), so the
 // output is byte-identical also for non-ASCII names; it is converted back to UTF-8 text
-// at the end. Not supported: --inline, --context, --srcline (they need addr2line and
-// the original binaries).
+// at the end. Like Perl, lines keep a trailing "\r" (a CRLF file's blank lines are not
+// blank, so Perl — and this — merge its samples) and a BOM is not skipped.
+//
+// Deliberate differences (none affect the 13 × 6 conformance files):
+//   * --inline, --context, --srcline are not supported (they run addr2line on the
+//     original binaries).
+//   * Counts are summed as exact integers (BigInt); Perl switches to floating point past
+//     2^64 and prints e.g. 1.84467440737096e+19.
+//   * collapsePerfBytes returns text: bytes that are not valid UTF-8 come back as U+FFFD
+//     (the internal binary string, `stackcollapsePerf(...).text`, is byte-exact).
+//   * Perl warns on stderr only for the first dropped event type; so do we (`stderr`),
+//     but nothing is printed — the caller decides.
 
 import { forEachLine } from './lines';
 
@@ -169,7 +179,21 @@ function tidyGeneric(func: string): string {
 
 const JIT_MAP = /\/tmp\/perf-\d+\.map/;
 
-export function stackcollapsePerf(lines: (onLine: (line: string) => void) => void, opts: CollapseOptions = {}): CollapseResult {
+/**
+ * stackcollapse-perf.pl over lines (without their "\n"): an iterable, or a function that
+ * feeds them to a callback (for streaming). Output keys are built from the line strings
+ * as given (use one char per byte for Perl-exact bytes; see collapsePerfBytes).
+ */
+export function stackcollapsePerf(
+  input: Iterable<string> | ((onLine: (line: string) => void) => void),
+  opts: CollapseOptions = {},
+): CollapseResult {
+  const lines =
+    typeof input === 'function'
+      ? input
+      : (cb: (line: string) => void) => {
+          for (const l of input) cb(l);
+        };
   const annotateKernel = !!(opts.kernel || opts.all);
   const annotateJit = !!(opts.jit || opts.all);
   const includeTid = !!opts.tid;
