@@ -71,10 +71,11 @@ for (const inp of inputs) {
   console.log(inp.label);
   console.log(`  file: ${path.relative(repo, inp.file)}  ${fmt(pako.rawBytes / 1e6, 1)} MB uncompressed, ${pako.samples} samples, ${pako.stacks} frame stacks`);
   console.log(`  stacklens: inflate ${fmt(pako.inflateMs)} ms (pako) / ${fmt(native.inflateMs)} ms (native DecompressionStream), decode ${fmt(pako.decodeMs)} ms, aggregate ${fmt(pako.aggregateMs)} ms`);
-  console.log(`  stacklens total: ${fmt(pako.totalMs)} ms = ${fmt(pako.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(pako.maxRssMiB)} MiB (whole Node process)`);
-  if (go) console.log(`  go tool pprof -top: ${fmt(go.seconds * 1000)} ms, peak RSS ${fmt(go.maxRssMiB)} MiB  → stacklens is ${fmt((go.seconds * 1000) / pako.totalMs, 1)}× faster`);
+  // The browser worker inflates natively; the CLI (and any engine without DecompressionStream) uses pako.
+  console.log(`  stacklens total: ${fmt(native.totalMs)} ms with native inflate (the browser path), ${fmt(pako.totalMs)} ms with pako = ${fmt(native.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(native.maxRssMiB)} MiB (whole Node process)`);
+  if (go) console.log(`  go tool pprof -top: ${fmt(go.seconds * 1000)} ms, peak RSS ${fmt(go.maxRssMiB)} MiB  → stacklens is ${fmt((go.seconds * 1000) / native.totalMs, 1)}× faster`);
   if (inp.targetMs) {
-    const ok = pako.totalMs <= inp.targetMs && (inp.targetMiB === null || pako.maxRssMiB <= inp.targetMiB);
+    const ok = native.totalMs <= inp.targetMs && (inp.targetMiB === null || native.maxRssMiB <= inp.targetMiB);
     console.log(`  target: ≤ ${inp.targetMs} ms${inp.targetMiB ? ` and ≤ ${inp.targetMiB} MiB` : ''} → ${ok ? 'MET' : 'MISSED'}`);
   }
   console.log('');
