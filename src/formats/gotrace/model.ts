@@ -24,9 +24,16 @@ export interface BatchInfo {
   time: U64;
   /** File offset of the batch header byte. */
   offset: number;
+  /** Bytes taken by the batch header (the payload starts at offset + headerSize). */
+  headerSize: number;
   /** Payload size in bytes (as in the header). */
   size: number;
-  /** For kind 'events': first event index and event count. */
+  /**
+   * What the batch added: for 'events' the first event index and event count; for
+   * 'strings' / 'stacks' / 'cpu' the position in the table's insertion order (Map order,
+   * sample index) and the number of entries; for 'experimental' the index into
+   * `experimental` (count 1); 0/0 for 'sync'.
+   */
   first: number;
   count: number;
   /** For kind 'experimental': the experiment id. */
