@@ -4,6 +4,8 @@
 import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
 import { decodePerfScript, type PerfDump } from './perf/model';
+import { readGoTrace, type ReadResult } from './gotrace/reader';
+import { traceCpuProfile } from './gotrace/cpuProfile';
 import { DecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
@@ -24,9 +26,10 @@ export interface DecodeOptions {
 export type Decoded =
   | { kind: 'profile'; profile: StackProfile }
   | { kind: 'go-dump'; profile: StackProfile; dump: GoDump }
-  | { kind: 'perf'; profile: StackProfile; perf: PerfDump };
+  | { kind: 'perf'; profile: StackProfile; perf: PerfDump }
+  | { kind: 'go-trace'; profile: StackProfile; trace: ReadResult };
 
-const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go goroutine/crash dump or `perf script` text';
+const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go 1.22+ execution trace, a Go goroutine/crash dump or `perf script` text';
 
 export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Promise<Decoded> {
   const progress = opts.onProgress ?? (() => {});
@@ -67,8 +70,12 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       }
       return { kind: 'perf', profile, perf };
     }
-    case 'go-trace':
-      throw new DecodeError(s.format, `recognised a ${s.what}, which this version of stacklens cannot open yet; it opens ${SUPPORTED}`, { offset: 0 });
+    case 'go-trace': {
+      const trace = readGoTrace(bytes, { onProgress });
+      if (trace.header.kind === 'legacy') throw new DecodeError('gotrace', trace.header.message, { offset: 0 });
+      const warnings = trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${trace.list.length} complete generation(s) before it.`] : [];
+      return { kind: 'go-trace', profile: traceCpuProfile(trace.list, warnings), trace };
+    }
     default:
       if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });
       throw new DecodeError('input', `unknown format: ${s.what} starting with bytes ${hexPreview(bytes)}${suffix}; expected ${SUPPORTED}`, { offset: 0 });

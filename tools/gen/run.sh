@@ -62,6 +62,10 @@ attempt -require-labels 'handler,<b>tenant</b>' "$testdata/hostile-names.pb.gz" 
 # puts addresses above 2^63, which a JavaScript number would round.
 (cd "$here" && go run ./bigservice -records 3000 -stacks 2500 -out "$testdata/bigservice-small.pb.gz")
 
+# A Go execution trace recorded with the CPU profiler on (CPU samples with stacks).
+mkdir -p "$root/testdata/gotrace"
+(cd "$here" && go run ./traceprof -out "$root/testdata/gotrace/cpu.trace")
+
 # Real Go crash and goroutine dumps (concurrent map crashes, a goroutine leak by SIGQUIT
 # and by pprof debug=1/2) into testdata/godump/.
 bash "$here/crashdump/run.sh"
