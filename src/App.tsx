@@ -145,10 +145,7 @@ export function App() {
         unit={unit}
         selected={settings.selectedFunction}
         onSelect={actions.selectFunction}
-        onOpen={(name) => {
-          actions.selectFunction(name);
-          actions.setView('sandwich');
-        }}
+        onOpen={actions.openInSandwich}
       />
     );
   } else {

@@ -126,6 +126,10 @@ export const actions = {
   selectFunction(selectedFunction: string | null): void {
     if (get().settings.selectedFunction !== selectedFunction) updateSettings({ selectedFunction }, 'push');
   },
+  /** Select a function and show its callers and callees (one history entry). */
+  openInSandwich(selectedFunction: string): void {
+    updateSettings({ selectedFunction, view: 'sandwich' }, 'push');
+  },
   setTagFocus(tagFocus: TagFilter[]): void {
     const clean = tagFocus.filter((t) => t.values.length > 0);
     if (!sameTagFocus(get().settings.tagFocus, clean)) updateSettings({ tagFocus: clean }, 'push');

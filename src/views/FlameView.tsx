@@ -78,10 +78,7 @@ export function FlameView({ source, result, settings, unit, keyMatch }: Props) {
           unit={unit}
           selected={settings.selectedFunction}
           onSelect={actions.selectFunction}
-          onOpen={(name) => {
-            actions.selectFunction(name);
-            actions.setView('sandwich');
-          }}
+          onOpen={actions.openInSandwich}
         />
       </div>
     </div>
