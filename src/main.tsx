@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { actions, openExample, openUrl, useStore } from './state/store';
 import { decodeHash, installUrlSync, parseSourceParam } from './state/url';
+import { SourceWorker } from './worker/client';
 import './styles/app.css';
 
 actions.applyFromUrl(decodeHash(location.hash));
@@ -19,6 +20,8 @@ installUrlSync({
 const src = parseSourceParam(location.search);
 if (src?.kind === 'url') void openUrl(src.value);
 else if (src?.kind === 'example') void openExample(src.value);
+// Have a decoder worker ready before the user picks a file (it takes a while to start).
+SourceWorker.prewarm();
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('missing #root');

@@ -1,7 +1,7 @@
 // The UI store. Views read from here only; data enters only through SourceWorker
 // (one worker per loaded source, which decodes and answers analysis queries).
 //
-//   file / ?url= / ?example= -> bytes -> new SourceWorker().load() -> summary
+//   file / ?url= / ?example= -> bytes -> SourceWorker.take().load() -> summary
 //   -> analyze(query) whenever sample type / inverted / tag focus / sandwich focus change
 //   -> AnalysisResult -> views
 //
@@ -231,7 +231,7 @@ function failLoad(token: number, e: unknown): void {
 }
 
 async function decodeInWorker(name: string, bytes: ArrayBuffer, token: number, origin: SourceParam): Promise<void> {
-  const worker = new SourceWorker();
+  const worker = SourceWorker.take();
   if (!isCurrent(token)) {
     worker.terminate();
     return;

@@ -21,6 +21,29 @@ type WithoutJob<T> = T extends unknown ? Omit<T, 'job'> : never;
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (p: LoadProgress) => void };
 
 export class SourceWorker {
+  private static spare: SourceWorker | null = null;
+
+  /**
+   * A worker for the next load. Starting a module worker (fetch, parse, compile the
+   * decoders) costs a few hundred ms, so one is started ahead of time and handed out here;
+   * its replacement starts once the browser is idle.
+   */
+  static take(): SourceWorker {
+    const w = SourceWorker.spare ?? new SourceWorker();
+    SourceWorker.spare = null;
+    const refill = () => {
+      if (!SourceWorker.spare) SourceWorker.spare = new SourceWorker();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(refill, { timeout: 2000 });
+    else setTimeout(refill, 500);
+    return w;
+  }
+
+  /** Starts the spare worker now (call once at startup). */
+  static prewarm(): void {
+    if (!SourceWorker.spare) SourceWorker.spare = new SourceWorker();
+  }
+
   private readonly worker: Worker;
   private job = 0;
   private readonly pending = new Map<number, Pending>();
