@@ -495,3 +495,22 @@ describe.skipIf(!hasCorpus('flamegraph', 'test'))('mutated corpus input never th
 
 // keep the type import used
 export type { PerfDump };
+
+describe('one-line tracepoint records with the sample ip (perf script -F +ip,+sym, no call graph)', () => {
+  it('keeps the frame out of the last field (real recording, testdata/perf/multi-event.perf.txt)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { parsePerfScript, parseTracepointFields } = await import('../../src/formats/perf/parse');
+    const file = path.resolve(__dirname, '../../testdata/perf/multi-event.perf.txt');
+    let switches = 0;
+    parsePerfScript(new Uint8Array(readFileSync(file)), (r) => {
+      if (r.event !== 'sched:sched_switch') return;
+      switches++;
+      const f = parseTracepointFields(r.payload);
+      expect(f.next_prio).toMatch(/^\d+$/);
+      expect(f.prev_state).toMatch(/^[A-Z+]+$/);
+      expect(r.frames).toHaveLength(1);
+    });
+    expect(switches).toBeGreaterThan(100);
+  });
+});

@@ -352,6 +352,26 @@ function isSrcline(line: string): boolean {
 }
 
 /**
+ * A tracepoint recorded without a call graph but printed with `+ip,+sym` ends its
+ * one-line record with the sample's `ip sym+off (dso)` after the fields; split it off so
+ * the last field keeps only its value. Tries the right-most `<hex> ` token first.
+ */
+export function splitTrailingFrame(payload: string): { payload: string; frame: PerfFrame | null } {
+  if (!payload.endsWith(')')) return { payload, frame: null };
+  const starts: number[] = [];
+  const re = / [0-9a-f]{4,16} /g;
+  for (let m = re.exec(payload); m; m = re.exec(payload)) {
+    starts.push(m.index);
+    re.lastIndex = m.index + 1;
+  }
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const frame = parseFrameLine(payload.slice(starts[i] + 1));
+    if (frame) return { payload: payload.slice(0, starts[i]).trimEnd(), frame };
+  }
+  return { payload, frame: null };
+}
+
+/**
  * Parses tracepoint payloads into fields: `k=v k2=v with spaces` (split on ` key=`
  * anchors; sched_switch's `==>` is a separator) or syscall style `k: v, k2: v2`.
  */
@@ -529,7 +549,11 @@ export function parsePerfScript(bytes: Uint8Array, onRecord: (r: PerfRecord) => 
     if (rest.trim() !== '') {
       const f = parseFrameLine(rest);
       if (f) rec.frames.push(f);
-      else rec.payload = rest.trim();
+      else {
+        const split = splitTrailingFrame(rest.trim());
+        rec.payload = split.payload;
+        if (split.frame) rec.frames.push(split.frame);
+      }
     }
     cur = rec;
     return true;
