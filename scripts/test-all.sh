@@ -122,6 +122,21 @@ run_step typecheck npx tsc --noEmit -p .
 run_step unit npx vitest run --reporter=default --reporter=json --outputFile.json="$VITEST_JSON"
 UNIT_RC=$?
 
+# ---------------------------------------------------------------- 4b. Go code in the repo
+# go/mapsnap (the live-map capture helper) has its own Go tests; tools/gen must vet clean.
+GO_JSON="$RESULTS/go-test.json"
+GO_RC=skip
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+if command -v go >/dev/null 2>&1; then
+  export GOTOOLCHAIN=local
+  rm -f "$GO_JSON"
+  run_step go bash -c "cd go/mapsnap && go vet ./... && go test -json ./... >'$GO_JSON' && cd ../../tools/gen && go vet ./..."
+  GO_RC=$?
+else
+  loud "SKIP: no Go toolchain: go/mapsnap tests NOT run"
+  record go "SKIPPED (no Go)" 0
+fi
+
 # ---------------------------------------------------------------- 5. build
 run_step build npx vite build
 BUILD_RC=$?
@@ -146,8 +161,20 @@ counts() {
   node -e '
     const fs = require("fs");
     const [kind, file] = process.argv.slice(1);
+    if (!fs.existsSync(file)) { console.log("- - -"); process.exit(0); }
     let j;
-    try { j = JSON.parse(fs.readFileSync(file, "utf8")); } catch { console.log("- - -"); process.exit(0); }
+    if (kind !== "go") { try { j = JSON.parse(fs.readFileSync(file, "utf8")); } catch { console.log("- - -"); process.exit(0); } }
+    if (kind === "go") {
+      let p = 0, f = 0, s = 0;
+      for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        let e; try { e = JSON.parse(line); } catch { continue; }
+        if (!e.Test) continue;
+        if (e.Action === "pass") p++; else if (e.Action === "fail") f++; else if (e.Action === "skip") s++;
+      }
+      console.log(p, f, s);
+      process.exit(0);
+    }
     if (kind === "vitest") {
       console.log(j.numPassedTests, j.numFailedTests, (j.numPendingTests || 0) + (j.numTodoTests || 0));
     } else {
@@ -174,6 +201,7 @@ add_counts() { # add_counts KIND FILE RC RAN
 }
 
 add_counts vitest "$VITEST_JSON" "$UNIT_RC" 1
+if [ "$GO_RC" != skip ]; then add_counts go "$GO_JSON" "$GO_RC" 1; fi
 if [ -z "$E2E_SKIP" ] && [ "$BUILD_RC" -eq 0 ]; then add_counts playwright "$PW_JSON" "$E2E_RC" 1; fi
 
 OVERALL=0

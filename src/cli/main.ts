@@ -10,6 +10,7 @@ import { percentage, scaledLabel, selectOutputUnit } from '../analysis/units';
 import { decodeAny, type Decoded } from '../formats';
 import { dumpGoroutines, dumpSummary } from './godump';
 import { collapseCommand, perfSummary } from './perf';
+import { mapCommand } from './maps';
 import { gunzip, isGzip } from '../formats/gzip';
 import { sniff } from '../formats/sniff';
 import type { StackProfile } from '../model/profile';
@@ -24,6 +25,8 @@ commands:
                                           perf script dumps: as FlameGraph's stackcollapse-perf.pl
   summary <file> [--json]                 format, sample types, totals, counts
   goroutines <dump> [--json]              goroutines of a Go crash/goroutine dump, grouped by stack
+  map <snapshot.json> [--json]            statistics of a Go map snapshot (docs/map-snapshot.md)
+  map --simulate <script> [--json]        simulate a classic or Swiss map step by step
 `;
 
 class UsageError extends Error {}
@@ -34,7 +37,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--sample', '--event']);
+const VALUE_FLAGS = new Set(['--sample', '--event', '--simulate']);
 
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
@@ -50,8 +53,9 @@ function parseArgs(argv: string[]): Args {
       } else flags.set(a, true);
     } else positional.push(a);
   }
-  if (positional.length < 2) throw new UsageError(positional.length === 0 ? 'missing command' : 'missing input file');
-  return { command: positional[0], file: positional[1], flags };
+  const fileOptional = positional[0] === 'map' && flags.has('--simulate');
+  if (positional.length < 2 && !fileOptional) throw new UsageError(positional.length === 0 ? 'missing command' : 'missing input file');
+  return { command: positional[0], file: positional[1] ?? '', flags };
 }
 
 /** Sample type by name (pprof also accepts "space" for "inuse_space") or index. */
@@ -153,7 +157,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const args = parseArgs(argv);
-    if (!['top', 'collapse', 'summary', 'goroutines'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    if (!['top', 'collapse', 'summary', 'goroutines', 'map'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    if (args.command === 'map') {
+      const script = args.flags.get('--simulate');
+      const input = typeof script === 'string' ? { simulateScript: readInput(script).toString('utf8') } : { snapshotJson: readInput(args.file).toString('utf8') };
+      process.stdout.write(`${JSON.stringify(mapCommand(input), null, args.flags.has('--json') ? undefined : 2)}\n`);
+      return 0;
+    }
     if (args.command === 'collapse') {
       // perf script input folds exactly as stackcollapse-perf.pl does (its own code path).
       const raw = new Uint8Array(readInput(args.file));

@@ -92,4 +92,18 @@ describe('stacklens CLI', () => {
     const j = JSON.parse(run('summary', `${perfDir}/perf-cycles-instructions-01.txt`, '--json').out);
     expect(j).toMatchObject({ format: 'perf-script', events: { cycles: 111, instructions: 333 }, unparsedLines: 0 });
   });
+
+  it('map: statistics of a real snapshot, and of a simulation', () => {
+    const snap = run('map', path.join(repo, 'testdata/mapsnap/int-100k-mostly-deleted.json'), '--json');
+    expect(snap.code).toBe(0);
+    const j = JSON.parse(snap.out);
+    expect(j).toMatchObject({ format: 'map-snapshot-stats', layout: 'swiss', countMatches: true });
+    expect(j.memory.neverShrinks).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'stacklens-map-'));
+    const script = path.join(dir, 'grow.txt');
+    writeFileSync(script, 'layout classic\ninsert 1..14\n');
+    const sim = JSON.parse(run('map', '--simulate', script, '--json').out);
+    expect(sim.format).toBe('map-simulation');
+    expect(sim.note).toMatch(/stand-in hash/);
+  });
 });

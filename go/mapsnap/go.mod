@@ -1,0 +1,3 @@
+module stacklens/go/mapsnap
+
+go 1.26
