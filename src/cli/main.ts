@@ -11,6 +11,7 @@ import { decodeAny, type Decoded } from '../formats';
 import { dumpGoroutines, dumpSummary } from './godump';
 import { collapseCommand, perfSummary } from './perf';
 import { mapCommand } from './maps';
+import { traceGoroutines, traceSummary } from './trace';
 import { gunzip, isGzip } from '../formats/gzip';
 import { sniff } from '../formats/sniff';
 import type { StackProfile } from '../model/profile';
@@ -24,7 +25,8 @@ commands:
   collapse <perf.txt> [--pid] [--tid] [--kernel] [--jit] [--all] [--addrs] [--event <name>]
                                           perf script dumps: as FlameGraph's stackcollapse-perf.pl
   summary <file> [--json]                 format, sample types, totals, counts
-  goroutines <dump> [--json]              goroutines of a Go crash/goroutine dump, grouped by stack
+  goroutines <dump|trace> [--json]        a dump's goroutines grouped by stack, or a trace's
+                                          per-goroutine analysis (as go tool trace computes it)
   map <snapshot.json> [--json]            statistics of a Go map snapshot (docs/map-snapshot.md)
   map --simulate <script> [--json]        simulate a classic or Swiss map step by step
 `;
@@ -75,6 +77,12 @@ function readInput(file: string): Buffer {
   } catch (e) {
     throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** The raw bytes of a trace file (inflated when it was gzip'd). */
+function traceBytes(file: string): Uint8Array {
+  const raw = new Uint8Array(readInput(file));
+  return isGzip(raw) ? gunzip(raw) : raw;
 }
 
 async function load(file: string): Promise<{ decoded: Decoded; profile: StackProfile; bytes: number; ms: number }> {
@@ -182,9 +190,12 @@ export async function main(argv: string[]): Promise<number> {
     if (args.command === 'top') out = topCommand(profile, args);
     else if (args.command === 'collapse') out = foldedStacks(profile, pickSampleType(profile, args.flags.get('--sample')));
     else if (args.command === 'goroutines') {
-      if (decoded.kind !== 'go-dump') throw new Error(`${args.file} is a ${profile.encoding}, not a goroutine or crash dump`);
-      out = JSON.stringify(dumpGoroutines(decoded.dump), null, args.flags.has('--json') ? undefined : 2);
-    } else if (decoded.kind === 'go-dump' && args.flags.has('--json')) out = JSON.stringify(dumpSummary(decoded.dump));
+      const indent = args.flags.has('--json') ? undefined : 2;
+      if (decoded.kind === 'go-dump') out = JSON.stringify(dumpGoroutines(decoded.dump), null, indent);
+      else if (decoded.kind === 'go-trace') out = JSON.stringify(traceGoroutines(traceBytes(args.file)), null, indent);
+      else throw new Error(`${args.file} is a ${profile.encoding}, not a goroutine dump or an execution trace`);
+    } else if (decoded.kind === 'go-trace' && args.flags.has('--json')) out = JSON.stringify(traceSummary(traceBytes(args.file)));
+    else if (decoded.kind === 'go-dump' && args.flags.has('--json')) out = JSON.stringify(dumpSummary(decoded.dump));
     else if (decoded.kind === 'perf' && args.flags.has('--json')) out = JSON.stringify(perfSummary(decoded.perf));
     else out = summaryCommand(profile, args, bytes, ms);
     process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);

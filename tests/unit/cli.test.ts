@@ -106,4 +106,14 @@ describe('stacklens CLI', () => {
     expect(sim.format).toBe('map-simulation');
     expect(sim.note).toMatch(/stand-in hash/);
   });
+
+  it('summary and goroutines of a Go execution trace', () => {
+    const file = path.join(repo, 'testdata/gotrace/cpu.trace');
+    const j = JSON.parse(run('summary', file, '--json').out);
+    expect(j).toMatchObject({ format: 'go-trace', version: '1.26' });
+    for (const k of ['goroutinesCreated', 'gcCycles', 'stwPauses', 'userTasks', 'userRegions', 'userLogs', 'cpuSamples', 'durationNs']) expect(typeof j[k]).toBe('number');
+    const g = JSON.parse(run('goroutines', file, '--json').out);
+    expect(g.find((x: { id: number }) => x.id === 1)).toMatchObject({ startFunction: 'main.main' });
+    for (const row of g) for (const k of ['execNs', 'schedWaitNs', 'syscallNs']) expect(typeof row[k]).toBe('number');
+  });
 });
