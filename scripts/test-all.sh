@@ -124,7 +124,7 @@ UNIT_RC=$?
 
 # ---------------------------------------------------------------- 4b. Go code in the repo
 # go/mapsnap (the live-map capture helper) has its own Go tests; tools/gen must vet clean.
-GO_JSON="$RESULTS/go-test.json"
+GO_JSON="$PWD/$RESULTS/go-test.json"
 GO_RC=skip
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
 if command -v go >/dev/null 2>&1; then

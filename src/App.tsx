@@ -4,6 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { actions, activeSource, openFile, sampleTypeIndex, useStore } from './state/store';
 import { FlameView } from './views/FlameView';
+import { GoroutinesView } from './views/GoroutinesView';
+import { MapView } from './views/MapView';
 import { makeMatcher, matchKeys, searchStats } from './views/flameData';
 import { AppHeader, Banners, Toolbar } from './views/Header';
 import { DropOverlay, EmptyState, ShortcutsOverlay } from './views/Overlays';
@@ -112,6 +114,12 @@ export function App() {
         case 'sandwich':
           actions.setView('sandwich');
           break;
+        case 'goroutines':
+          if (activeSource(s)?.summary.dump) actions.setView('goroutines');
+          break;
+        case 'map':
+          actions.setView('map');
+          break;
         case 'invert':
           actions.toggleInverted();
           break;
@@ -131,11 +139,15 @@ export function App() {
   const unit = source?.summary.sampleTypes[stIndex]?.unit ?? '';
 
   let main;
-  if (!source) {
+  if (settings.view === 'map' || source?.summary.map) {
+    main = <MapView source={source} settings={settings} />;
+  } else if (!source) {
     main = loading ? <div className="placeholder">Loading…</div> : <EmptyState onOpen={() => fileInputRef.current?.click()} />;
   } else if (!result) {
     main = <div className="placeholder">Analysing…</div>;
-  } else if (settings.view === 'flame') {
+  } else if (settings.view === 'goroutines' && source.summary.dump) {
+    main = <GoroutinesView source={source} dump={source.summary.dump} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
+  } else if (settings.view === 'flame' || settings.view === 'goroutines') {
     main = <FlameView source={source} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
   } else if (settings.view === 'top') {
     main = (

@@ -3,8 +3,8 @@
 
 import type { TagFilter } from '../analysis/labels';
 
-export type ViewName = 'flame' | 'top' | 'sandwich';
-export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich'];
+export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map';
+export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map'];
 
 export interface ViewSettings {
   view: ViewName;
@@ -17,6 +17,12 @@ export interface ViewSettings {
   zoomPath: string[];
   selectedFunction: string | null;
   tagFocus: TagFilter[];
+  /** Goroutines view: selected group (index into the dump summary's groups, sorted by count). */
+  group: number | null;
+  /** Map view: simulator script (null = no simulation). */
+  sim: string | null;
+  /** Map view: simulator step shown (1-based; null = the last). */
+  simStep: number | null;
 }
 
 export const DEFAULT_SETTINGS: ViewSettings = {
@@ -28,6 +34,9 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   zoomPath: [],
   selectedFunction: null,
   tagFocus: [],
+  group: null,
+  sim: null,
+  simStep: null,
 };
 
 export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): boolean {
@@ -52,7 +61,10 @@ export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
     a.searchRegex === b.searchRegex &&
     samePath(a.zoomPath, b.zoomPath) &&
     a.selectedFunction === b.selectedFunction &&
-    sameTagFocus(a.tagFocus, b.tagFocus)
+    sameTagFocus(a.tagFocus, b.tagFocus) &&
+    a.group === b.group &&
+    a.sim === b.sim &&
+    a.simStep === b.simStep
   );
 }
 

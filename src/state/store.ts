@@ -12,7 +12,7 @@
 import { create } from 'zustand';
 import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
-import type { AnalysisQuery, AnalysisResult, SourceSummary } from '../worker/protocol';
+import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
 import { exampleUrl } from './examples';
 import { DEFAULT_SETTINGS, sameTagFocus, type ViewName, type ViewSettings } from './settings';
 import { sourceSearch, type HistoryMode, type SourceParam } from './url';
@@ -51,6 +51,9 @@ export interface AppState {
   analyzing: boolean;
   shortcutsOpen: boolean;
   infoOpen: boolean;
+  /** Map simulator: the latest result for settings.sim / simStep. */
+  simulation: SimulationResult | null;
+  simulating: boolean;
 }
 
 export const useStore = create<AppState>()(() => ({
@@ -65,6 +68,8 @@ export const useStore = create<AppState>()(() => ({
   analyzing: false,
   shortcutsOpen: false,
   infoOpen: false,
+  simulation: null,
+  simulating: false,
 }));
 
 const get = useStore.getState;
@@ -133,6 +138,21 @@ export const actions = {
   setTagFocus(tagFocus: TagFilter[]): void {
     const clean = tagFocus.filter((t) => t.values.length > 0);
     if (!sameTagFocus(get().settings.tagFocus, clean)) updateSettings({ tagFocus: clean }, 'push');
+  },
+  /** Goroutines view: select a group (or none). */
+  selectGroup(group: number | null): void {
+    if (get().settings.group !== group) updateSettings({ group }, 'push');
+  },
+  /** Goroutines view: select a group and zoom the flame graph to its stack (one history entry). */
+  showGroupInFlame(group: number, zoomPath: string[]): void {
+    updateSettings({ group, zoomPath, inverted: false }, 'push');
+  },
+  /** Map view: run a simulator script (from its first step to the last). */
+  setSimulation(sim: string | null): void {
+    updateSettings({ sim, simStep: null, view: 'map' }, 'push');
+  },
+  setSimStep(simStep: number): void {
+    if (get().settings.simStep !== simStep) updateSettings({ simStep }, 'replace');
   },
   /** Settings restored from the URL (reload, back/forward): no history entry. */
   applyFromUrl(settings: ViewSettings): void {
@@ -266,7 +286,8 @@ function installSource(name: string, summary: SourceSummary, worker: SourceWorke
   const labelKeys = new Set(summary.labels.map((l) => l.key));
   const settings: ViewSettings = first
     ? { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, tagFocus: s.settings.tagFocus.filter((t) => labelKeys.has(t.key)) }
-    : { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, zoomPath: [], selectedFunction: null, tagFocus: [] };
+    : { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, zoomPath: [], selectedFunction: null, tagFocus: [], group: null };
+  settings.view = defaultView(summary, settings, first && typeof location !== 'undefined' && /(^#|&)view=/.test(location.hash));
   set({
     sources: { [id]: source },
     activeSourceId: id,
@@ -281,6 +302,19 @@ function installSource(name: string, summary: SourceSummary, worker: SourceWorke
   if (typeof window !== 'undefined' && typeof history !== 'undefined') {
     history.replaceState(history.state, '', `${location.pathname}${sourceSearch(origin)}${location.hash}`);
   }
+}
+
+/**
+ * The view for a freshly loaded source: a map snapshot always opens the map view; a Go
+ * dump opens Goroutines unless the URL named a view; other sources cannot show the
+ * dump view (nor the map view, unless a simulation is in the URL).
+ */
+export function defaultView(summary: SourceSummary, settings: ViewSettings, urlNamedView: boolean): ViewName {
+  if (summary.map) return 'map';
+  if (summary.dump) return urlNamedView ? settings.view : 'goroutines';
+  if (settings.view === 'goroutines') return 'flame';
+  if (settings.view === 'map' && settings.sim === null) return 'flame';
+  return settings.view;
 }
 
 export async function openFile(file: File): Promise<void> {
@@ -420,15 +454,51 @@ async function runAnalysis(src: Source, query: AnalysisQuery): Promise<void> {
 function maybeAnalyze(s: AppState): void {
   const src = activeSource(s);
   const q = desiredQuery(s);
-  if (!src || !q) return;
+  if (!src || !q || src.summary.map) return;
   if (requested && requested.sourceId === src.id && querySatisfies(requested.query, q)) return;
   requested = { sourceId: src.id, query: q };
   void runAnalysis(src, q);
 }
 
 useStore.subscribe((s, prev) => {
-  if (s.settings !== prev.settings || s.activeSourceId !== prev.activeSourceId) maybeAnalyze(s);
+  if (s.settings !== prev.settings || s.activeSourceId !== prev.activeSourceId) {
+    maybeAnalyze(s);
+    maybeSimulate(s);
+  }
 });
+
+// ---------------------------------------------------------------------------------
+// Map simulation (its own worker, independent of the loaded source)
+
+let simWorker: SourceWorker | null = null;
+let simSeq = 0;
+let simRequested: { script: string; step: number | null } | null = null;
+
+function maybeSimulate(s: AppState): void {
+  const script = s.settings.sim;
+  if (script === null || s.settings.view !== 'map') return;
+  const step = s.settings.simStep;
+  if (simRequested && simRequested.script === script && simRequested.step === step) return;
+  simRequested = { script, step };
+  if (!simWorker) simWorker = new SourceWorker();
+  const seq = ++simSeq;
+  set({ simulating: true });
+  simWorker
+    .simulate(script, step ?? 0)
+    .then((simulation) => {
+      if (seq === simSeq) set({ simulation, simulating: false });
+    })
+    .catch((e) => {
+      if (seq !== simSeq) return;
+      simRequested = null;
+      set({ simulating: false, simulation: { script, error: errorText(e), lines: [], step: 0, events: [], counters: null, snapshot: null, stats: null, note: '' } });
+    });
+}
+
+/** Starts the simulation the URL asks for (call once at startup, after the URL sync). */
+export function startSimulationFromUrl(): void {
+  maybeSimulate(get());
+}
 
 /** For tests and the page-level perf probe. */
 export const storeInternals = { pendingToken: () => pending?.token ?? null };

@@ -29,6 +29,9 @@ export function encodeHash(s: ViewSettings): string {
   if (s.selectedFunction !== null) parts.push(`fn=${enc(s.selectedFunction)}`);
   const tags = s.tagFocus.filter((t) => t.values.length > 0);
   if (tags.length > 0) parts.push(`tag=${tags.map((t) => `${enc(t.key)}:${t.values.map(enc).join(',')}`).join(';')}`);
+  if (s.group !== null) parts.push(`grp=${s.group}`);
+  if (s.sim !== null) parts.push(`sim=${enc(s.sim)}`);
+  if (s.simStep !== null) parts.push(`step=${s.simStep}`);
   return parts.join('&');
 }
 
@@ -81,6 +84,15 @@ export function decodeHash(hash: string): ViewSettings {
         break;
       case 'tag':
         s.tagFocus = decodeTagFocus(v);
+        break;
+      case 'grp':
+        if (/^\d{1,9}$/.test(v)) s.group = Number(v);
+        break;
+      case 'sim':
+        s.sim = dec(v);
+        break;
+      case 'step':
+        if (/^\d{1,9}$/.test(v)) s.simStep = Number(v);
         break;
     }
   }

@@ -124,7 +124,9 @@ function SourceLine({ source, analyzing }: { source: Source; analyzing: boolean 
         {s.name}
       </span>
       <span className="muted">
-        {s.counts.samples.toLocaleString()} samples · {s.nodeNames.length.toLocaleString()} functions · decoded in {s.decodeMs.toFixed(0)} ms
+        {s.map
+          ? `${s.map.snapshot.layout} map · ${s.map.snapshot.count.toLocaleString()} entries · read in ${s.decodeMs.toFixed(0)} ms`
+          : `${s.counts.samples.toLocaleString()} samples · ${s.nodeNames.length.toLocaleString()} functions · decoded in ${s.decodeMs.toFixed(0)} ms`}
       </span>
       {analyzing && <span className="status-busy">Analysing…</span>}
     </>
@@ -135,7 +137,16 @@ const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
   { id: 'flame', label: 'Flame graph', key: 'f' },
   { id: 'top', label: 'Top', key: 't' },
   { id: 'sandwich', label: 'Sandwich', key: 's' },
+  { id: 'goroutines', label: 'Goroutines', key: 'g' },
+  { id: 'map', label: 'Map', key: 'm' },
 ];
+
+/** Profile tabs need a profile; Goroutines needs a dump; Map is the snapshot view and the simulator. */
+function tabApplies(view: ViewName, summary: Source['summary'] | undefined): boolean {
+  if (view === 'goroutines') return !!summary?.dump;
+  if (view === 'map') return true;
+  return !summary?.map;
+}
 
 interface ToolbarProps {
   searchRef: RefObject<HTMLInputElement | null>;
@@ -155,7 +166,7 @@ export function Toolbar({ searchRef, matcher, stats }: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label="View settings">
       <div className="tabs" role="tablist" aria-label="View">
-        {VIEW_TABS.map((t) => (
+        {VIEW_TABS.filter((t) => tabApplies(t.id, summary)).map((t) => (
           <button
             key={t.id}
             type="button"

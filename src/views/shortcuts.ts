@@ -1,6 +1,6 @@
 // Keyboard shortcuts (single source of truth for the handler, the `?` overlay and README).
 
-export type ShortcutAction = 'search' | 'escape' | 'flame' | 'top' | 'sandwich' | 'invert' | 'open' | 'help';
+export type ShortcutAction = 'search' | 'escape' | 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'invert' | 'open' | 'help';
 
 export interface Shortcut {
   /** KeyboardEvent.key value. */
@@ -17,6 +17,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'f', label: 'f', action: 'flame', description: 'Flame graph view' },
   { key: 't', label: 't', action: 'top', description: 'Top table view' },
   { key: 's', label: 's', action: 'sandwich', description: 'Sandwich view (callers and callees of the selected function)' },
+  { key: 'g', label: 'g', action: 'goroutines', description: 'Goroutines view (Go crash / goroutine dumps: groups, map goroutines, leaks)' },
+  { key: 'm', label: 'm', action: 'map', description: 'Map view (Go map snapshot heatmap and simulator)' },
   { key: 'i', label: 'i', action: 'invert', description: 'Toggle inverted (bottom-up icicle)' },
   { key: 'o', label: 'o', action: 'open', description: 'Open a profile file' },
   { key: '?', label: '?', action: 'help', description: 'Show these shortcuts' },

@@ -1,7 +1,7 @@
 // UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
 
 import type { DecodePhase } from '../formats';
-import type { AnalysisQuery, AnalysisResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 
 export interface LoadProgress {
   phase: DecodePhase;
@@ -70,6 +70,7 @@ export class SourceWorker {
         p.resolve(msg.summary);
         return;
       case 'analysis':
+      case 'simulated':
         this.pending.delete(msg.job);
         p.resolve(msg.result);
         return;
@@ -96,6 +97,11 @@ export class SourceWorker {
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {
     return this.send<AnalysisResult>({ type: 'analyze', query }, []);
+  }
+
+  /** Runs a map simulation script up to `step` (stateless; any worker can do it). */
+  simulate(script: string, step: number): Promise<SimulationResult> {
+    return this.send<SimulationResult>({ type: 'simulate', script, step }, []);
   }
 
   private failAll(e: Error): void {

@@ -7,7 +7,74 @@ import type { CallTree } from '../analysis/callTree';
 import type { LabelKeySummary, LabelShare, TagFilter } from '../analysis/labels';
 import type { TopTable } from '../analysis/top';
 import type { DecodePhase } from '../formats';
+import type { MapStats } from '../analysis/maps/stats';
+import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
+import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
+
+/** One frame of a dump group, as text (function, file:line). */
+export interface DumpFrame {
+  func: string;
+  file: string;
+  line: number;
+}
+
+export interface DumpGroupSummary {
+  count: number;
+  /** `chan receive` or `chan receive ×3, select ×1`. */
+  state: string;
+  maxWaitMinutes: number | null;
+  /** Frames leaf first (the first member's stack). */
+  frames: DumpFrame[];
+  createdBy: DumpFrame | null;
+  /** Function names root first, as the flame graph's zoom path names them. */
+  zoomPath: string[];
+  goroutineIds: number[];
+  /** 'suspected' / 'possible' leak (see leakSuspicion in analysis/query.ts), or null. */
+  leak: 'suspected' | 'possible' | null;
+  leakReason: string;
+}
+
+export interface DumpMapCallSummary {
+  goroutine: number | null;
+  count: number;
+  mapFunc: string;
+  caller: DumpFrame | null;
+}
+
+/** A compact, structured-clone-able view of a Go dump (GoDump minus the heavy parts). */
+export interface DumpSummary {
+  kind: string;
+  fatalError: string | null;
+  panicMessage: string | null;
+  signal: string | null;
+  goroutineCount: number;
+  groups: DumpGroupSummary[];
+  mapGoroutines: number[];
+  mapCalls: DumpMapCallSummary[];
+  warnings: string[];
+}
+
+/** A loaded map snapshot (stacklens.mapsnap/v1) and its statistics. */
+export interface MapSourceInfo {
+  snapshot: MapSnapshot;
+  stats: MapStats;
+  problems: string[];
+}
+
+export interface SimulationResult {
+  script: string;
+  /** Parse or run error; the other fields are empty then. */
+  error: string | null;
+  lines: string[];
+  /** 1-based step shown. */
+  step: number;
+  events: SimEvent[];
+  counters: SimCounters | null;
+  snapshot: MapSnapshot | null;
+  stats: MapStats | null;
+  note: string;
+}
 
 export interface AnalysisQuery {
   sampleType: number;
@@ -28,7 +95,7 @@ export interface MappingSummary {
 
 export interface SourceSummary {
   name: string;
-  format: SourceFormat;
+  format: SourceFormat | 'map-snapshot';
   encoding: string;
   byteLength: number;
   sampleTypes: ValueType[];
@@ -55,6 +122,10 @@ export interface SourceSummary {
   nodeKinds: Uint8Array;
   nodeFiles: string[];
   decodeMs: number;
+  /** Present when the source is a Go crash / goroutine dump. */
+  dump?: DumpSummary;
+  /** Present when the source is a map snapshot (then the profile fields are empty). */
+  map?: MapSourceInfo;
 }
 
 export interface AnalysisResult {
@@ -72,10 +143,12 @@ export interface AnalysisResult {
 
 export type WorkerRequest =
   | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
-  | { type: 'analyze'; job: number; query: AnalysisQuery };
+  | { type: 'analyze'; job: number; query: AnalysisQuery }
+  | { type: 'simulate'; job: number; script: string; step: number };
 
 export type WorkerResponse =
   | { type: 'progress'; job: number; phase: DecodePhase; done: number; total: number }
   | { type: 'loaded'; job: number; summary: SourceSummary }
   | { type: 'analysis'; job: number; result: AnalysisResult }
+  | { type: 'simulated'; job: number; result: SimulationResult }
   | { type: 'error'; job: number; message: string };

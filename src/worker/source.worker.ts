@@ -1,12 +1,15 @@
 /// <reference lib="webworker" />
 // Entry of a source worker (see protocol.ts): decode once, then answer queries.
+// Also runs map simulations (stateless: `simulate` needs no loaded source).
 
-import { analyze, summarize } from '../analysis/query';
+import { analyze, dumpSummary, summarize } from '../analysis/query';
 import { callTreeTransferables } from '../analysis/callTree';
+import { mapStats } from '../analysis/maps/stats';
 import { decodeAny } from '../formats';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
 import type { AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
+import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,9 +33,19 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   try {
     if (msg.type === 'load') {
       const t0 = performance.now();
+      const input = new Uint8Array(msg.bytes);
+      // Map snapshots (JSON with schema stacklens.mapsnap/v1) are not profiles: sniffed here.
+      if (looksLikeMapSnapshot(input)) {
+        const info = mapSourceSummary(input);
+        if (info) {
+          profile = null;
+          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats: mapStats(info.map.snapshot) } } });
+          return;
+        }
+      }
       // Throttle progress messages: a few per percent is plenty for a progress bar.
       let last = 0;
-      const decoded = await decodeAny(new Uint8Array(msg.bytes), {
+      const decoded = await decodeAny(input, {
         // Native DecompressionStream measured faster than pako (bench/); it falls back itself.
         gunzip: gunzipNative,
         onProgress: (phase, done, total) => {
@@ -44,11 +57,15 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         },
       });
       profile = decoded.profile;
-      post({ type: 'loaded', job: msg.job, summary: summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0) });
+      const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
+      if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
+      post({ type: 'loaded', job: msg.job, summary });
     } else if (msg.type === 'analyze') {
       if (!profile) throw new Error('no profile loaded in this worker');
       const result = analyze(profile, msg.query);
       post({ type: 'analysis', job: msg.job, result }, resultTransferables(result));
+    } else if (msg.type === 'simulate') {
+      post({ type: 'simulated', job: msg.job, result: simulateStep(msg.script, msg.step) });
     }
   } catch (e) {
     post({ type: 'error', job: msg.job, message: e instanceof Error ? e.message : String(e) });
