@@ -5,20 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/formats/errors.ts';
 import { Ev, GenerationFrontier, mergeGenerations, readGoTrace, type Generation, type MergedItem } from '../../src/formats/gotrace/index.ts';
 import { corpusPath, describeCorpus } from '../helpers/corpus.ts';
+import { uv } from '../helpers/tracebytes';
 
 const always = () => true;
 
-function uv(v: number | bigint): number[] {
-  let x = BigInt(v);
-  const out: number[] = [];
-  do {
-    let b = Number(x & 0x7fn);
-    x >>= 7n;
-    if (x !== 0n) b |= 0x80;
-    out.push(b);
-  } while (x !== 0n);
-  return out;
-}
 const NONE = 0xffff_ffff_ffff_ffffn;
 function batch(gen: number, m: number | bigint, time: number, data: number[]): number[] {
   return [Ev.EventBatch, ...uv(gen), ...uv(m), ...uv(time), ...uv(data.length), ...data];

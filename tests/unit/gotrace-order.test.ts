@@ -8,6 +8,7 @@ import { Ev, readGoTrace, type Generation } from '../../src/formats/gotrace/inde
 import { orderGenerations, OrderingError, type OrderedEvent } from '../../src/formats/gotrace/order.ts';
 import { corpusPath, describeCorpus } from '../helpers/corpus.ts';
 import { describeGo, goBinary, goEnv } from '../helpers/go.ts';
+import { uv } from '../helpers/tracebytes';
 
 function order(gens: Generation[]): { events: OrderedEvent[]; error: Error | null } {
   const events: OrderedEvent[] = [];
@@ -44,17 +45,6 @@ function firstDiff(a: string[], b: string[]): number {
 }
 
 // Synthetic trace helpers.
-function uv(v: number | bigint): number[] {
-  let x = BigInt(v);
-  const out: number[] = [];
-  do {
-    let b = Number(x & 0x7fn);
-    x >>= 7n;
-    if (x !== 0n) b |= 0x80;
-    out.push(b);
-  } while (x !== 0n);
-  return out;
-}
 const NONE = 0xffff_ffff_ffff_ffffn;
 const batch = (m: number | bigint, time: number, data: number[]) => [Ev.EventBatch, 1, ...uv(m), ...uv(time), ...uv(data.length), ...data];
 const ev = (type: number, ...args: (number | bigint)[]) => [type, ...args.flatMap((a) => uv(a))];

@@ -19,25 +19,11 @@ import {
 } from '../../src/formats/gotrace/index.ts';
 import { corpusPath, describeCorpus } from '../helpers/corpus.ts';
 import { describeGo, runGo } from '../helpers/go.ts';
+import { uv } from '../helpers/tracebytes';
 
 // ---------------------------------------------------------------------------------------
 // A tiny encoder for synthetic traces.
 
-function uv(v: number | bigint, padTo = 0): number[] {
-  let x = BigInt(v);
-  const out: number[] = [];
-  do {
-    let b = Number(x & 0x7fn);
-    x >>= 7n;
-    if (x !== 0n) b |= 0x80;
-    out.push(b);
-  } while (x !== 0n);
-  while (out.length < padTo) {
-    out[out.length - 1] |= 0x80;
-    out.push(0);
-  }
-  return out;
-}
 
 function hdr(version: number): number[] {
   const s = `go 1.${version} trace`;
