@@ -13,6 +13,7 @@ import { ProfileInfo } from './views/ProfileInfo';
 import { Sandwich } from './views/Sandwich';
 import { shortcutFor } from './views/shortcuts';
 import { TopTable } from './views/TopTable';
+import { TraceView } from './views/TraceView';
 
 function isTextEntry(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -93,6 +94,8 @@ export function App() {
         else if (s.error) actions.dismissError();
         else if (s.settings.search) actions.setSearch('');
         else if (s.settings.zoomPath.length > 0) actions.setZoomPath([]);
+        else if (s.settings.view === 'timeline' && s.settings.timeRange !== null) actions.setTimeRange(null);
+        else if (s.settings.view === 'timeline' && s.settings.goroutine !== null) actions.selectGoroutine(null);
         else return;
         e.preventDefault();
         return;
@@ -116,6 +119,9 @@ export function App() {
           break;
         case 'goroutines':
           if (activeSource(s)?.summary.dump) actions.setView('goroutines');
+          break;
+        case 'timeline':
+          if (activeSource(s)?.summary.trace) actions.setView('timeline');
           break;
         case 'map':
           actions.setView('map');
@@ -147,7 +153,9 @@ export function App() {
     main = <div className="placeholder">Analysing…</div>;
   } else if (settings.view === 'goroutines' && source.summary.dump) {
     main = <GoroutinesView source={source} dump={source.summary.dump} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
-  } else if (settings.view === 'flame' || settings.view === 'goroutines') {
+  } else if (settings.view === 'timeline' && source.summary.trace) {
+    main = <TraceView source={source} trace={source.summary.trace} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
+  } else if (settings.view === 'flame' || settings.view === 'goroutines' || settings.view === 'timeline') {
     main = <FlameView source={source} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
   } else if (settings.view === 'top') {
     main = (

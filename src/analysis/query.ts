@@ -58,9 +58,34 @@ export function summarize(p: StackProfile, name: string, byteLength: number, dec
   };
 }
 
+/**
+ * The tag-focus mask further restricted to samples in query.timeRange ([t0, t1) on
+ * `samples.time`) and of query.goroutine (the `goroutine` label); null = all samples.
+ */
+export function traceMask(p: StackProfile, query: AnalysisQuery, tagMask: Uint8Array | null): Uint8Array | null {
+  const range = query.timeRange ?? null;
+  const gor = query.goroutine ?? null;
+  if (range === null && gor === null) return tagMask;
+  const n = p.samples.length;
+  const mask = tagMask ? tagMask.slice() : new Uint8Array(n).fill(1);
+  if (range !== null) {
+    const time = p.samples.time;
+    const [t0, t1] = range;
+    for (let i = 0; i < n; i++) {
+      const t = time ? time[i] : NaN;
+      if (!(t >= t0 && t < t1)) mask[i] = 0;
+    }
+  }
+  if (gor !== null) {
+    const g = tagFocusMask(p, [{ key: 'goroutine', values: [gor] }]);
+    if (g) for (let i = 0; i < n; i++) mask[i] &= g[i];
+  }
+  return mask;
+}
+
 export function analyze(p: StackProfile, query: AnalysisQuery): AnalysisResult {
   const t0 = performance.now();
-  const mask = tagFocusMask(p, query.tagFocus);
+  const mask = traceMask(p, query, tagFocusMask(p, query.tagFocus));
   const weights = sampleWeights(p, query.sampleType, mask);
   const nodes = funcNodes(p);
   const keyCount = nodes.names.length;

@@ -3,8 +3,8 @@
 
 import type { TagFilter } from '../analysis/labels';
 
-export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map';
-export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map'];
+export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'timeline';
+export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map', 'timeline'];
 
 export interface ViewSettings {
   view: ViewName;
@@ -23,6 +23,10 @@ export interface ViewSettings {
   sim: string | null;
   /** Map view: simulator step shown (1-based; null = the last). */
   simStep: number | null;
+  /** Go traces: selected goroutine id (its CPU samples only), or null. */
+  goroutine: string | null;
+  /** Go traces: selected time range [t0, t1) in ns since the trace start, or null. */
+  timeRange: [number, number] | null;
 }
 
 export const DEFAULT_SETTINGS: ViewSettings = {
@@ -37,6 +41,8 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   group: null,
   sim: null,
   simStep: null,
+  goroutine: null,
+  timeRange: null,
 };
 
 export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): boolean {
@@ -46,6 +52,11 @@ export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): 
     for (let j = 0; j < a[i].values.length; j++) if (a[i].values[j] !== b[i].values[j]) return false;
   }
   return true;
+}
+
+export function sameRange(a: readonly [number, number] | null, b: readonly [number, number] | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a[0] === b[0] && a[1] === b[1];
 }
 
 export function samePath(a: readonly string[], b: readonly string[]): boolean {
@@ -64,7 +75,9 @@ export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
     sameTagFocus(a.tagFocus, b.tagFocus) &&
     a.group === b.group &&
     a.sim === b.sim &&
-    a.simStep === b.simStep
+    a.simStep === b.simStep &&
+    a.goroutine === b.goroutine &&
+    sameRange(a.timeRange, b.timeRange)
   );
 }
 

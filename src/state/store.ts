@@ -13,8 +13,9 @@ import { create } from 'zustand';
 import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
+import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleUrl } from './examples';
-import { DEFAULT_SETTINGS, sameTagFocus, type ViewName, type ViewSettings } from './settings';
+import { DEFAULT_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
 import { sourceSearch, type HistoryMode, type SourceParam } from './url';
 
 export interface Source {
@@ -54,6 +55,8 @@ export interface AppState {
   /** Map simulator: the latest result for settings.sim / simStep. */
   simulation: SimulationResult | null;
   simulating: boolean;
+  /** Go traces: the goroutine table for settings.timeRange (null = none yet / no range). */
+  traceWindow: { sourceId: string; range: [number, number]; rows: GoroutineRow[] } | null;
 }
 
 export const useStore = create<AppState>()(() => ({
@@ -70,6 +73,7 @@ export const useStore = create<AppState>()(() => ({
   infoOpen: false,
   simulation: null,
   simulating: false,
+  traceWindow: null,
 }));
 
 const get = useStore.getState;
@@ -153,6 +157,19 @@ export const actions = {
   },
   setSimStep(simStep: number): void {
     if (get().settings.simStep !== simStep) updateSettings({ simStep }, 'replace');
+  },
+  /** Trace timeline: select a goroutine (its samples only in the flame graph), or none. */
+  selectGoroutine(goroutine: string | null): void {
+    if (get().settings.goroutine !== goroutine) updateSettings({ goroutine }, 'push');
+  },
+  /** Trace timeline: select a time range [t0, t1) in ns since the trace start, or none. */
+  setTimeRange(timeRange: [number, number] | null): void {
+    if (timeRange !== null) {
+      const a = Math.max(0, Math.round(Math.min(timeRange[0], timeRange[1])));
+      const b = Math.round(Math.max(timeRange[0], timeRange[1]));
+      timeRange = b > a ? [a, b] : null;
+    }
+    if (!sameRange(get().settings.timeRange, timeRange)) updateSettings({ timeRange }, 'push');
   },
   /** Settings restored from the URL (reload, back/forward): no history entry. */
   applyFromUrl(settings: ViewSettings): void {
@@ -286,7 +303,11 @@ function installSource(name: string, summary: SourceSummary, worker: SourceWorke
   const labelKeys = new Set(summary.labels.map((l) => l.key));
   const settings: ViewSettings = first
     ? { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, tagFocus: s.settings.tagFocus.filter((t) => labelKeys.has(t.key)) }
-    : { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, zoomPath: [], selectedFunction: null, tagFocus: [], group: null };
+    : { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, zoomPath: [], selectedFunction: null, tagFocus: [], group: null, goroutine: null, timeRange: null };
+  if (!summary.trace) {
+    settings.goroutine = null;
+    settings.timeRange = null;
+  }
   settings.view = defaultView(summary, settings, first && typeof location !== 'undefined' && /(^#|&)view=/.test(location.hash));
   set({
     sources: { [id]: source },
@@ -294,6 +315,7 @@ function installSource(name: string, summary: SourceSummary, worker: SourceWorke
     loading: null,
     error: null,
     result: null,
+    traceWindow: null,
     settings,
     // First load: the URL already describes the view (or is empty = defaults); later
     // loads reset zoom/selection/tags in place of the old profile's state.
@@ -312,6 +334,8 @@ function installSource(name: string, summary: SourceSummary, worker: SourceWorke
 export function defaultView(summary: SourceSummary, settings: ViewSettings, urlNamedView: boolean): ViewName {
   if (summary.map) return 'map';
   if (summary.dump) return urlNamedView ? settings.view : 'goroutines';
+  if (summary.trace) return urlNamedView && settings.view !== 'goroutines' && settings.view !== 'map' ? settings.view : 'timeline';
+  if (settings.view === 'timeline') return 'flame';
   if (settings.view === 'goroutines') return 'flame';
   if (settings.view === 'map' && settings.sim === null) return 'flame';
   return settings.view;
@@ -424,6 +448,8 @@ export function desiredQuery(s: AppState): AnalysisQuery | null {
     inverted: s.settings.inverted,
     tagFocus: s.settings.tagFocus.map((t) => ({ key: t.key, values: [...t.values] })),
     focusKey,
+    timeRange: src.summary.trace && s.settings.timeRange ? [s.settings.timeRange[0], s.settings.timeRange[1]] : null,
+    goroutine: src.summary.trace ? s.settings.goroutine : null,
   };
 }
 
@@ -433,7 +459,9 @@ export function querySatisfies(have: AnalysisQuery, want: AnalysisQuery): boolea
     have.sampleType === want.sampleType &&
     have.inverted === want.inverted &&
     sameTagFocus(have.tagFocus, want.tagFocus) &&
-    (want.focusKey === null || want.focusKey === have.focusKey)
+    (want.focusKey === null || want.focusKey === have.focusKey) &&
+    sameRange(have.timeRange ?? null, want.timeRange ?? null) &&
+    (have.goroutine ?? null) === (want.goroutine ?? null)
   );
 }
 
@@ -464,8 +492,37 @@ useStore.subscribe((s, prev) => {
   if (s.settings !== prev.settings || s.activeSourceId !== prev.activeSourceId) {
     maybeAnalyze(s);
     maybeSimulate(s);
+    maybeTraceWindow(s);
   }
 });
+
+// ---------------------------------------------------------------------------------
+// Trace: the goroutine table of the selected time range
+
+let windowRequested: { sourceId: string; range: [number, number] } | null = null;
+let windowSeq = 0;
+
+function maybeTraceWindow(s: AppState): void {
+  const src = activeSource(s);
+  const range = s.settings.timeRange;
+  if (!src || !src.summary.trace || range === null) {
+    windowRequested = null;
+    return;
+  }
+  if (windowRequested && windowRequested.sourceId === src.id && sameRange(windowRequested.range, range)) return;
+  windowRequested = { sourceId: src.id, range };
+  const seq = ++windowSeq;
+  src.worker
+    .traceWindow(range[0], range[1])
+    .then((rows) => {
+      if (seq === windowSeq && get().activeSourceId === src.id) set({ traceWindow: { sourceId: src.id, range, rows } });
+    })
+    .catch((e) => {
+      if (seq !== windowSeq || e instanceof CancelledLoad) return;
+      windowRequested = null;
+      set({ error: `Goroutine table for the range failed: ${errorText(e)}` });
+    });
+}
 
 // ---------------------------------------------------------------------------------
 // Map simulation (its own worker, independent of the loaded source)

@@ -32,6 +32,8 @@ export function encodeHash(s: ViewSettings): string {
   if (s.group !== null) parts.push(`grp=${s.group}`);
   if (s.sim !== null) parts.push(`sim=${enc(s.sim)}`);
   if (s.simStep !== null) parts.push(`step=${s.simStep}`);
+  if (s.goroutine !== null) parts.push(`g=${enc(s.goroutine)}`);
+  if (s.timeRange !== null) parts.push(`t=${s.timeRange[0]}-${s.timeRange[1]}`);
   return parts.join('&');
 }
 
@@ -94,6 +96,14 @@ export function decodeHash(hash: string): ViewSettings {
       case 'step':
         if (/^\d{1,9}$/.test(v)) s.simStep = Number(v);
         break;
+      case 'g':
+        if (/^\d{1,20}$/.test(v)) s.goroutine = v;
+        break;
+      case 't': {
+        const m = /^(\d{1,16})-(\d{1,16})$/.exec(v);
+        if (m && Number(m[1]) < Number(m[2])) s.timeRange = [Number(m[1]), Number(m[2])];
+        break;
+      }
     }
   }
   return s;

@@ -134,6 +134,7 @@ function SourceLine({ source, analyzing }: { source: Source; analyzing: boolean 
 }
 
 const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
+  { id: 'timeline', label: 'Timeline', key: 'l' },
   { id: 'flame', label: 'Flame graph', key: 'f' },
   { id: 'top', label: 'Top', key: 't' },
   { id: 'sandwich', label: 'Sandwich', key: 's' },
@@ -144,6 +145,7 @@ const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
 /** Profile tabs need a profile; Goroutines needs a dump; Map is the snapshot view and the simulator. */
 function tabApplies(view: ViewName, summary: Source['summary'] | undefined): boolean {
   if (view === 'goroutines') return !!summary?.dump;
+  if (view === 'timeline') return !!summary?.trace;
   if (view === 'map') return true;
   return !summary?.map;
 }

@@ -1,5 +1,6 @@
 // UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
 
+import type { GoroutineRow } from '../analysis/trace/view';
 import type { DecodePhase } from '../formats';
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -74,6 +75,10 @@ export class SourceWorker {
         this.pending.delete(msg.job);
         p.resolve(msg.result);
         return;
+      case 'traceWindow':
+        this.pending.delete(msg.job);
+        p.resolve(msg.rows);
+        return;
       case 'error':
         this.pending.delete(msg.job);
         p.reject(new Error(msg.message));
@@ -97,6 +102,11 @@ export class SourceWorker {
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {
     return this.send<AnalysisResult>({ type: 'analyze', query }, []);
+  }
+
+  /** Go traces: the goroutine table restricted to [t0, t1) (ns since the trace start). */
+  traceWindow(t0: number, t1: number): Promise<GoroutineRow[]> {
+    return this.send<GoroutineRow[]>({ type: 'traceWindow', t0, t1 }, []);
   }
 
   /** Runs a map simulation script up to `step` (stateless; any worker can do it). */

@@ -11,6 +11,7 @@ import type { MapStats } from '../analysis/maps/stats';
 import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
 import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
+import type { GoroutineRow, TraceViewData } from '../analysis/trace/view';
 
 /** One frame of a dump group, as text (function, file:line). */
 export interface DumpFrame {
@@ -83,6 +84,10 @@ export interface AnalysisQuery {
   tagFocus: TagFilter[];
   /** Function node key for the sandwich view (callers and callees), or null. */
   focusKey: number | null;
+  /** Go traces: only samples whose time (ns since the trace start) is in [t0, t1). */
+  timeRange?: [number, number] | null;
+  /** Go traces: only samples of this goroutine (the `goroutine` label), or null. */
+  goroutine?: string | null;
 }
 
 export interface MappingSummary {
@@ -126,6 +131,8 @@ export interface SourceSummary {
   dump?: DumpSummary;
   /** Present when the source is a map snapshot (then the profile fields are empty). */
   map?: MapSourceInfo;
+  /** Present when the source is a Go execution trace: the Timeline view's data. */
+  trace?: TraceViewData;
 }
 
 export interface AnalysisResult {
@@ -144,11 +151,13 @@ export interface AnalysisResult {
 export type WorkerRequest =
   | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
-  | { type: 'simulate'; job: number; script: string; step: number };
+  | { type: 'simulate'; job: number; script: string; step: number }
+  | { type: 'traceWindow'; job: number; t0: number; t1: number };
 
 export type WorkerResponse =
   | { type: 'progress'; job: number; phase: DecodePhase; done: number; total: number }
   | { type: 'loaded'; job: number; summary: SourceSummary }
   | { type: 'analysis'; job: number; result: AnalysisResult }
   | { type: 'simulated'; job: number; result: SimulationResult }
+  | { type: 'traceWindow'; job: number; rows: GoroutineRow[] }
   | { type: 'error'; job: number; message: string };

@@ -8,12 +8,16 @@ import { mapStats } from '../analysis/maps/stats';
 import { decodeAny } from '../formats';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
+import type { Generation } from '../formats/gotrace/model';
+import { traceViewData, traceViewTransferables, windowTable } from '../analysis/trace/view';
 import type { AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
 import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let profile: StackProfile | null = null;
+let traceGens: Generation[] | null = null;
+let traceOrigin = 0;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
@@ -59,11 +63,30 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       profile = decoded.profile;
       const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
       if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
-      post({ type: 'loaded', job: msg.job, summary });
+      let transfer: Transferable[] = [];
+      traceGens = null;
+      if (decoded.kind === 'go-trace') {
+        // The same generations the CLI reads (the partial one too), so the tables agree.
+        const r = decoded.trace;
+        const gens = r.partial ? [...r.list, r.partial] : r.list;
+        try {
+          const data = traceViewData(gens);
+          summary.trace = data;
+          traceGens = gens;
+          traceOrigin = data.originNs;
+          transfer = traceViewTransferables(data);
+        } catch (e) {
+          summary.warnings = [...summary.warnings, `The timeline could not be built: ${e instanceof Error ? e.message : String(e)}`];
+        }
+      }
+      post({ type: 'loaded', job: msg.job, summary }, transfer);
     } else if (msg.type === 'analyze') {
       if (!profile) throw new Error('no profile loaded in this worker');
       const result = analyze(profile, msg.query);
       post({ type: 'analysis', job: msg.job, result }, resultTransferables(result));
+    } else if (msg.type === 'traceWindow') {
+      if (!traceGens) throw new Error('no trace loaded in this worker');
+      post({ type: 'traceWindow', job: msg.job, rows: windowTable(traceGens, traceOrigin, msg.t0, msg.t1) });
     } else if (msg.type === 'simulate') {
       post({ type: 'simulated', job: msg.job, result: simulateStep(msg.script, msg.step) });
     }
