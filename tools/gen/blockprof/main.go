@@ -197,14 +197,6 @@ func main() {
 	if err := pprof.Lookup("block").WriteTo(&buf, 0); err != nil {
 		fixture.Fatal("write block profile: %v", err)
 	}
-	if err := fixture.WriteFile(*out, buf.Bytes()); err != nil {
-		fixture.Fatal("%v", err)
-	}
-	if *sidecar {
-		if err := fixture.WriteSidecar(*out, scenario, generator,
-			[]string{"contentions/count", "delay/nanoseconds"}, ""); err != nil {
-			fixture.Fatal("%v", err)
-		}
-	}
+	fixture.Save(*out, buf.Bytes(), *sidecar, scenario, generator, []string{"contentions/count", "delay/nanoseconds"}, "")
 	fmt.Printf("blockprof: wrote %s (%d bytes), %d jobs processed\n", *out, buf.Len(), processed.Load())
 }

@@ -95,15 +95,7 @@ func main() {
 	wg.Wait()
 	pprof.StopCPUProfile()
 
-	if err := fixture.WriteFile(*out, buf.Bytes()); err != nil {
-		fixture.Fatal("%v", err)
-	}
-	if *sidecar {
-		if err := fixture.WriteSidecar(*out, scenario, generator,
-			[]string{"samples/count", "cpu/nanoseconds"}, ""); err != nil {
-			fixture.Fatal("%v", err)
-		}
-	}
+	fixture.Save(*out, buf.Bytes(), *sidecar, scenario, generator, []string{"samples/count", "cpu/nanoseconds"}, "")
 	fmt.Printf("cpuprof: wrote %s (%d bytes)\n", *out, buf.Len())
 }
 

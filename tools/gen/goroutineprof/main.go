@@ -192,14 +192,7 @@ func main() {
 		if d.path == "" {
 			continue
 		}
-		if err := fixture.WriteFile(d.path, bufs[i].Bytes()); err != nil {
-			fixture.Fatal("%v", err)
-		}
-		if *sidecar {
-			if err := fixture.WriteSidecar(d.path, scenario, generator, []string{"goroutine/count"}, d.format); err != nil {
-				fixture.Fatal("%v", err)
-			}
-		}
+		fixture.Save(d.path, bufs[i].Bytes(), *sidecar, scenario, generator, []string{"goroutine/count"}, d.format)
 		fmt.Printf("goroutineprof: wrote %s (%d bytes)\n", d.path, bufs[i].Len())
 	}
 	fmt.Printf("goroutineprof: %d goroutines\n", runtime.NumGoroutine())

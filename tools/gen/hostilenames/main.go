@@ -202,14 +202,6 @@ func main() {
 	if err := p.Write(&outBuf); err != nil {
 		fixture.Fatal("encode: %v", err)
 	}
-	if err := fixture.WriteFile(*out, outBuf.Bytes()); err != nil {
-		fixture.Fatal("%v", err)
-	}
-	if *sidecar {
-		if err := fixture.WriteSidecar(*out, scenario, generator,
-			[]string{"samples/count", "cpu/nanoseconds"}, ""); err != nil {
-			fixture.Fatal("%v", err)
-		}
-	}
+	fixture.Save(*out, outBuf.Bytes(), *sidecar, scenario, generator, []string{"samples/count", "cpu/nanoseconds"}, "")
 	fmt.Printf("hostilenames: wrote %s (%d bytes)\n", *out, outBuf.Len())
 }

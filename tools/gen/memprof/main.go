@@ -167,14 +167,7 @@ func main() {
 		if err := pprof.Lookup(w.name).WriteTo(&buf, 0); err != nil {
 			fixture.Fatal("write %s profile: %v", w.name, err)
 		}
-		if err := fixture.WriteFile(w.path, buf.Bytes()); err != nil {
-			fixture.Fatal("%v", err)
-		}
-		if *sidecar {
-			if err := fixture.WriteSidecar(w.path, w.scenario, generator, memSampleTypes, ""); err != nil {
-				fixture.Fatal("%v", err)
-			}
-		}
+		fixture.Save(w.path, buf.Bytes(), *sidecar, w.scenario, generator, memSampleTypes, "")
 		fmt.Printf("memprof: wrote %s (%d bytes)\n", w.path, buf.Len())
 	}
 	runtime.KeepAlive(theCache)

@@ -174,14 +174,6 @@ func main() {
 	if err := pprof.Lookup("mutex").WriteTo(&buf, 0); err != nil {
 		fixture.Fatal("write mutex profile: %v", err)
 	}
-	if err := fixture.WriteFile(*out, buf.Bytes()); err != nil {
-		fixture.Fatal("%v", err)
-	}
-	if *sidecar {
-		if err := fixture.WriteSidecar(*out, scenario, generator,
-			[]string{"contentions/count", "delay/nanoseconds"}, ""); err != nil {
-			fixture.Fatal("%v", err)
-		}
-	}
+	fixture.Save(*out, buf.Bytes(), *sidecar, scenario, generator, []string{"contentions/count", "delay/nanoseconds"}, "")
 	fmt.Printf("mutexprof: wrote %s (%d bytes)\n", *out, buf.Len())
 }
