@@ -4,6 +4,7 @@
 
 import { useState } from 'react';
 import type { Source } from '../state/store';
+import type { CallTree } from '../analysis/callTree';
 import type { AnalysisResult } from '../worker/protocol';
 import { FlameGraph } from './FlameGraph';
 import { fmtPct, fmtValue } from './format';
@@ -74,34 +75,42 @@ export function Sandwich(props: Props) {
   return <SandwichPanels key={`${selected}\u0000${result.query.sampleType}`} {...props} selected={selected} flat={flat} cum={cum} />;
 }
 
+/** One half of the sandwich: a flame graph of the callers or the callees, with its own zoom. */
+function SandwichPane(props: Props & { tree: CallTree; side: 'callers' | 'callees'; total: number }) {
+  const { tree, side, total, source, unit, selected, onSelect, keyMatch } = props;
+  const [zoom, setZoom] = useState<string[]>([]);
+  const callers = side === 'callers';
+  return (
+    <div className="sandwich-pane">
+      <h3 className="pane-title">
+        {callers ? 'Callers' : 'Callees'} <span className="pane-sub">{callers ? '(who calls it — read upwards)' : '(what it calls — read downwards)'}</span>
+      </h3>
+      <FlameGraph
+        tree={tree}
+        summary={source.summary}
+        nameIndex={source.nameIndex}
+        unit={unit}
+        profileTotal={total}
+        zoomPath={zoom}
+        onZoom={setZoom}
+        selected={selected}
+        onSelect={onSelect}
+        keyMatch={keyMatch}
+        icicle={!callers}
+        rootName={callers ? 'all callers' : 'all callees'}
+        testId={`sandwich-${side}`}
+        maxFrames={1500}
+      />
+    </div>
+  );
+}
+
 function SandwichPanels(props: Props & { selected: string; flat: number; cum: number }) {
-  const { result, source, unit, selected, onSelect, keyMatch, flat, cum } = props;
-  const [callersZoom, setCallersZoom] = useState<string[]>([]);
-  const [calleesZoom, setCalleesZoom] = useState<string[]>([]);
+  const { result, unit, selected, onSelect, flat, cum } = props;
   const total = result.top.total;
   return (
     <section className="sandwich" data-testid="sandwich" data-function={selected}>
-      <div className="sandwich-pane">
-        <h3 className="pane-title">
-          Callers <span className="pane-sub">(who calls it — read upwards)</span>
-        </h3>
-        <FlameGraph
-          tree={result.callers!}
-          summary={source.summary}
-          nameIndex={source.nameIndex}
-          unit={unit}
-          profileTotal={total}
-          zoomPath={callersZoom}
-          onZoom={setCallersZoom}
-          selected={selected}
-          onSelect={onSelect}
-          keyMatch={keyMatch}
-          icicle={false}
-          rootName="all callers"
-          testId="sandwich-callers"
-          maxFrames={1500}
-        />
-      </div>
+      <SandwichPane {...props} tree={result.callers!} side="callers" total={total} />
       <div className="sandwich-fn" data-testid="sandwich-function">
         <span className="fn-name" title={selected}>
           {selected}
@@ -123,27 +132,7 @@ function SandwichPanels(props: Props & { selected: string; flat: number; cum: nu
           ))}
         </div>
       )}
-      <div className="sandwich-pane">
-        <h3 className="pane-title">
-          Callees <span className="pane-sub">(what it calls — read downwards)</span>
-        </h3>
-        <FlameGraph
-          tree={result.callees!}
-          summary={source.summary}
-          nameIndex={source.nameIndex}
-          unit={unit}
-          profileTotal={total}
-          zoomPath={calleesZoom}
-          onZoom={setCalleesZoom}
-          selected={selected}
-          onSelect={onSelect}
-          keyMatch={keyMatch}
-          icicle={true}
-          rootName="all callees"
-          testId="sandwich-callees"
-          maxFrames={1500}
-        />
-      </div>
+      <SandwichPane {...props} tree={result.callees!} side="callees" total={total} />
     </section>
   );
 }
