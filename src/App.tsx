@@ -2,7 +2,7 @@
 // drag-and-drop anywhere, keyboard shortcuts.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { actions, activeSource, openFile, sampleTypeIndex, useStore } from './state/store';
+import { actions, activeSource, openFiles, sampleTypeIndex, useStore } from './state/store';
 import { FlameView } from './views/FlameView';
 import { GoroutinesView } from './views/GoroutinesView';
 import { MapView } from './views/MapView';
@@ -11,6 +11,7 @@ import { AppHeader, Banners, Toolbar } from './views/Header';
 import { DropOverlay, EmptyState, ShortcutsOverlay } from './views/Overlays';
 import { ProfileInfo } from './views/ProfileInfo';
 import { Sandwich } from './views/Sandwich';
+import { SourcesPanel } from './views/Sources';
 import { shortcutFor } from './views/shortcuts';
 import { TopTable } from './views/TopTable';
 import { TraceView } from './views/TraceView';
@@ -34,6 +35,7 @@ export function App() {
   const loading = useStore((s) => s.loading !== null);
   const shortcutsOpen = useStore((s) => s.shortcutsOpen);
   const infoOpen = useStore((s) => s.infoOpen);
+  const sourceCount = useStore((s) => s.order.length + s.queued.length + (s.loading ? 1 : 0));
   const fileInputRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -67,8 +69,8 @@ export function App() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const f = e.dataTransfer?.files?.[0];
-      if (f) void openFile(f);
+      const files = e.dataTransfer?.files;
+      if (files && files.length > 0) openFiles(Array.from(files));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);
@@ -178,6 +180,7 @@ export function App() {
       <Toolbar searchRef={searchRef} matcher={matcher} stats={stats} />
       <Banners />
       <div className="workspace">
+        {sourceCount > 0 && <SourcesPanel onAdd={() => fileInputRef.current?.click()} />}
         <main className="main" data-view={settings.view}>
           {main}
         </main>

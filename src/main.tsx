@@ -1,11 +1,11 @@
 // Entry: restore view settings from the location hash, keep them in sync with
-// history, start loading what ?url= / ?example= asks for, render the app.
+// history, start loading the sources ?url= / ?example= list, render the app.
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { actions, openExample, openUrl, useStore } from './state/store';
-import { decodeHash, installUrlSync, parseSourceParam } from './state/url';
+import { actions, openFromLink, useStore } from './state/store';
+import { decodeHash, installUrlSync, parseSourceParams } from './state/url';
 import { SourceWorker } from './worker/client';
 import './styles/app.css';
 
@@ -17,9 +17,7 @@ installUrlSync({
   subscribe: (fn) => useStore.subscribe(fn),
 });
 
-const src = parseSourceParam(location.search);
-if (src?.kind === 'url') void openUrl(src.value);
-else if (src?.kind === 'example') void openExample(src.value);
+openFromLink(parseSourceParams(location.search));
 // Have a decoder worker ready before the user picks a file (it takes a while to start).
 SourceWorker.prewarm();
 

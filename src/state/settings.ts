@@ -7,6 +7,8 @@ export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'ti
 export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map', 'timeline'];
 
 export interface ViewSettings {
+  /** Workspace: index of the active source in the sidebar's order (0 = the first loaded). */
+  source: number;
   view: ViewName;
   /** Sample type name (e.g. `alloc_space`); null = the profile's default. */
   sampleType: string | null;
@@ -30,6 +32,7 @@ export interface ViewSettings {
 }
 
 export const DEFAULT_SETTINGS: ViewSettings = {
+  source: 0,
   view: 'flame',
   sampleType: null,
   inverted: false,
@@ -65,6 +68,7 @@ export function samePath(a: readonly string[], b: readonly string[]): boolean {
 
 export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
   return (
+    a.source === b.source &&
     a.view === b.view &&
     a.sampleType === b.sampleType &&
     a.inverted === b.inverted &&

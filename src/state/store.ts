@@ -5,9 +5,11 @@
 //   -> analyze(query) whenever sample type / inverted / tag focus / sandwich focus change
 //   -> AnalysisResult -> views
 //
-// A new load always runs in a NEW worker; the current source is replaced only when
-// that load succeeds, so a failed or cancelled load leaves the previous profile on
-// screen. Stale analysis responses (older request, or another source) are dropped.
+// The workspace holds several sources at once (a sidebar lists them; one is active and
+// the views show it; the checklist reads all of them). Each source keeps its own worker
+// (and model) and its own view settings while inactive. Loads are queued and each runs
+// in a NEW worker; a failed or cancelled load leaves the workspace as it was. Stale
+// analysis responses (older request, or another source) are dropped.
 
 import { create } from 'zustand';
 import type { TagFilter } from '../analysis/labels';
@@ -16,7 +18,7 @@ import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } f
 import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleUrl } from './examples';
 import { DEFAULT_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
-import { sourceSearch, type HistoryMode, type SourceParam } from './url';
+import { sourcesSearch, type HistoryMode, type SourceOrigin } from './url';
 
 export interface Source {
   id: string;
@@ -25,8 +27,15 @@ export interface Source {
   worker: SourceWorker;
   /** Function name -> node key (index into summary.nodeNames). */
   nameIndex: Map<string, number>;
-  origin: SourceParam;
+  origin: SourceOrigin;
+  /** The bytes as loaded when at most KEEP_BYTES_LIMIT (Share and Export carry them), else null. */
+  bytes: Uint8Array | null;
 }
+
+/** The most sources a workspace holds (each keeps a worker and its model in memory). */
+export const MAX_SOURCES = 8;
+/** Sources up to this size keep their bytes on the UI thread for Share / Export report. */
+export const KEEP_BYTES_LIMIT = 64 << 20;
 
 export type LoadPhase = 'read' | 'download' | 'inflate' | 'decode';
 
@@ -41,7 +50,13 @@ export type StatusState = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface AppState {
   sources: Record<string, Source>;
+  /** Source ids in sidebar order; settings.source is the active one's index here. */
+  order: string[];
   activeSourceId: string | null;
+  /** View settings of the inactive sources, restored when one becomes active again. */
+  savedSettings: Record<string, ViewSettings>;
+  /** Loads waiting behind the one in progress (names only, for the status line). */
+  queued: string[];
   loading: LoadingState | null;
   error: string | null;
   notice: string | null;
@@ -61,7 +76,10 @@ export interface AppState {
 
 export const useStore = create<AppState>()(() => ({
   sources: {},
+  order: [],
   activeSourceId: null,
+  savedSettings: {},
+  queued: [],
   loading: null,
   error: null,
   notice: null,
@@ -173,7 +191,52 @@ export const actions = {
   },
   /** Settings restored from the URL (reload, back/forward): no history entry. */
   applyFromUrl(settings: ViewSettings): void {
+    const s = get();
+    const id = s.order[settings.source];
+    if (id !== undefined && id !== s.activeSourceId) {
+      const savedSettings = { ...s.savedSettings };
+      if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
+      delete savedSettings[id];
+      set({ settings, activeSourceId: id, savedSettings, result: null, traceWindow: null, historyMode: 'none' });
+      return;
+    }
+    if (id === undefined && s.order.length > 0) settings = { ...settings, source: s.order.indexOf(s.activeSourceId ?? '') };
     set({ settings, historyMode: 'none' });
+  },
+  /** Workspace: show another loaded source (its own settings come back with it). */
+  activateSource(id: string): void {
+    const s = get();
+    if (id === s.activeSourceId || !s.sources[id]) return;
+    const savedSettings = { ...s.savedSettings };
+    if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
+    const restored = savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings);
+    delete savedSettings[id];
+    set({ activeSourceId: id, savedSettings, settings: { ...restored, source: s.order.indexOf(id) }, result: null, traceWindow: null, historyMode: 'push' });
+  },
+  /** Workspace: close a source (its worker and model go away). */
+  closeSource(id: string): void {
+    const s = get();
+    const src = s.sources[id];
+    if (!src) return;
+    src.worker.terminate();
+    const sources = { ...s.sources };
+    delete sources[id];
+    const savedSettings = { ...s.savedSettings };
+    delete savedSettings[id];
+    const at = s.order.indexOf(id);
+    const order = s.order.filter((x) => x !== id);
+    let activeSourceId = s.activeSourceId;
+    let settings = s.settings;
+    if (activeSourceId === id) {
+      activeSourceId = order[Math.min(at, order.length - 1)] ?? null;
+      if (activeSourceId) {
+        settings = savedSettings[activeSourceId] ?? freshSettings(sources[activeSourceId].summary, s.settings);
+        delete savedSettings[activeSourceId];
+      } else settings = { ...DEFAULT_SETTINGS, view: s.settings.view === 'map' && s.settings.sim !== null ? 'map' : 'flame', sim: s.settings.sim, simStep: s.settings.simStep };
+    }
+    settings = { ...settings, source: activeSourceId ? order.indexOf(activeSourceId) : 0 };
+    set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, traceWindow: null, historyMode: 'replace' });
+    syncSearch();
   },
   dismissError(): void {
     set({ error: null });
@@ -195,6 +258,18 @@ export const actions = {
 let loadToken = 0;
 let sourceSeq = 0;
 let pending: { token: number; worker: SourceWorker | null; abort: AbortController } | null = null;
+
+/** One load: how to get the bytes, and where the source comes from. */
+interface LoadJob {
+  name: string;
+  phase: LoadPhase;
+  origin: SourceOrigin;
+  /** Loaded from the page's own search part at startup (index among those sources). */
+  fromUrl: boolean;
+  read(token: number, signal: AbortSignal): Promise<ArrayBuffer>;
+}
+
+const queue: LoadJob[] = [];
 
 class LoadCancelled extends Error {}
 
@@ -233,17 +308,34 @@ async function readStream(
   return len === buf.length ? buf.buffer : buf.slice(0, len).buffer;
 }
 
-function beginLoad(name: string, phase: LoadPhase): { token: number; abort: AbortController } {
-  // Starting a new load cancels one still in flight.
-  if (pending) {
-    pending.abort.abort();
-    pending.worker?.terminate();
+/** Queues a load; loads run one at a time, in order. */
+function enqueue(job: LoadJob): void {
+  queue.push(job);
+  if (pending) set({ queued: queue.map((j) => j.name) });
+  else void runQueue();
+}
+
+async function runQueue(): Promise<void> {
+  while (!pending && queue.length > 0) {
+    const job = queue.shift()!;
+    const token = ++loadToken;
+    const abort = new AbortController();
+    pending = { token, worker: null, abort };
+    set({ loading: { name: job.name, phase: job.phase, done: 0, total: 0 }, notice: null, queued: queue.map((j) => j.name) });
+    try {
+      const bytes = await job.read(token, abort.signal);
+      if (isCurrent(token)) await decodeInWorker(job, bytes, token);
+    } catch (e) {
+      failLoad(token, e);
+    }
+    if (isCurrent(token)) pending = null;
   }
-  const token = ++loadToken;
-  const abort = new AbortController();
-  pending = { token, worker: null, abort };
-  set({ loading: { name, phase, done: 0, total: 0 }, notice: null });
-  return { token, abort };
+  if (!pending && queue.length === 0) {
+    set({ queued: [] });
+    // A startup link whose `src=` index was not loaded (e.g. a local file): show the last one.
+    const s = get();
+    if (s.activeSourceId === null && s.order.length > 0) actions.activateSource(s.order[s.order.length - 1]);
+  }
 }
 
 function isCurrent(token: number): boolean {
@@ -267,63 +359,107 @@ function failLoad(token: number, e: unknown): void {
   set({ loading: null, error: errorText(e) });
 }
 
-async function decodeInWorker(name: string, bytes: ArrayBuffer, token: number, origin: SourceParam): Promise<void> {
+async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): Promise<void> {
+  if (get().order.length >= MAX_SOURCES) {
+    throw new Error(`The workspace holds at most ${MAX_SOURCES} sources: close one (× in the sources list) before opening ${job.name}.`);
+  }
   const worker = SourceWorker.take();
   if (!isCurrent(token)) {
     worker.terminate();
     return;
   }
   pending!.worker = worker;
+  // The worker takes the buffer (transferred); a small source keeps a copy for Share/Export.
+  const kept = bytes.byteLength <= KEEP_BYTES_LIMIT ? new Uint8Array(bytes.slice(0)) : null;
   try {
-    const summary = await worker.load(name, bytes, (p: LoadProgress) => progress(token, p.phase, p.done, p.total));
+    const summary = await worker.load(job.name, bytes, (p: LoadProgress) => progress(token, p.phase, p.done, p.total));
     if (!isCurrent(token)) {
       worker.terminate();
       return;
     }
     pending = null;
-    installSource(name, summary, worker, origin);
+    installSource(job, summary, worker, kept);
   } catch (e) {
     worker.terminate();
     failLoad(token, e);
   }
 }
 
-function installSource(name: string, summary: SourceSummary, worker: SourceWorker, origin: SourceParam): void {
+/** Settings for a source shown for the first time, keeping what still applies (the view). */
+function freshSettings(summary: SourceSummary, current: ViewSettings): ViewSettings {
+  const st = sampleTypeIndex(summary, null);
+  const settings: ViewSettings = {
+    ...DEFAULT_SETTINGS,
+    view: current.view,
+    sim: current.sim,
+    simStep: current.simStep,
+    sampleType: summary.sampleTypes[st]?.type ?? null,
+  };
+  settings.view = defaultView(summary, settings, false);
+  return settings;
+}
+
+function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorker, bytes: Uint8Array | null): void {
   const s = get();
-  const first = s.activeSourceId === null;
   const id = `s${++sourceSeq}`;
+  const index = s.order.length;
   const nameIndex = new Map<string, number>();
   summary.nodeNames.forEach((n, i) => {
     if (!nameIndex.has(n)) nameIndex.set(n, i);
   });
-  const source: Source = { id, name, summary, worker, nameIndex, origin };
-  // One source at a time for now: the previous one's worker (and model) goes away.
-  for (const old of Object.values(s.sources)) old.worker.terminate();
-  const st = sampleTypeIndex(summary, s.settings.sampleType);
-  const labelKeys = new Set(summary.labels.map((l) => l.key));
-  const settings: ViewSettings = first
-    ? { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, tagFocus: s.settings.tagFocus.filter((t) => labelKeys.has(t.key)) }
-    : { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, zoomPath: [], selectedFunction: null, tagFocus: [], group: null, goroutine: null, timeRange: null };
-  if (!summary.trace) {
-    settings.goroutine = null;
-    settings.timeRange = null;
+  const source: Source = { id, name: job.name, summary, worker, nameIndex, origin: job.origin, bytes };
+  const sources = { ...s.sources, [id]: source };
+  const order = [...s.order, id];
+  const savedSettings = { ...s.savedSettings };
+
+  // A source from the page's link that the link's `src=` names: the URL describes its view.
+  // So does the first source of an empty workspace (e.g. a file dropped on /#view=top).
+  const urlTarget = job.fromUrl ? s.settings.source === index : s.order.length === 0;
+  if (job.fromUrl && !urlTarget) {
+    // Another source of the shared workspace: loaded, waiting in the sidebar.
+    savedSettings[id] = { ...freshSettings(summary, DEFAULT_SETTINGS), source: index };
+    set({ sources, order, savedSettings, loading: null });
+    syncSearch();
+    return;
   }
-  settings.view = defaultView(summary, settings, first && typeof location !== 'undefined' && /(^#|&)view=/.test(location.hash));
+  if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
+  let settings: ViewSettings;
+  if (urlTarget) {
+    const st = sampleTypeIndex(summary, s.settings.sampleType);
+    const labelKeys = new Set(summary.labels.map((l) => l.key));
+    settings = { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, tagFocus: s.settings.tagFocus.filter((t) => labelKeys.has(t.key)) };
+    if (!summary.trace) {
+      settings.goroutine = null;
+      settings.timeRange = null;
+    }
+    settings.view = defaultView(summary, settings, typeof location !== 'undefined' && /(^#|&)view=/.test(location.hash));
+  } else {
+    settings = freshSettings(summary, s.settings);
+  }
+  settings.source = index;
   set({
-    sources: { [id]: source },
+    sources,
+    order,
+    savedSettings,
     activeSourceId: id,
     loading: null,
     error: null,
     result: null,
     traceWindow: null,
     settings,
-    // First load: the URL already describes the view (or is empty = defaults); later
-    // loads reset zoom/selection/tags in place of the old profile's state.
-    historyMode: first ? 'none' : 'replace',
+    // From the link: the URL already describes the view. A source the user adds is a new
+    // history entry (back returns to the previous source).
+    historyMode: urlTarget ? 'none' : 'push',
   });
-  if (typeof window !== 'undefined' && typeof history !== 'undefined') {
-    history.replaceState(history.state, '', `${location.pathname}${sourceSearch(origin)}${location.hash}`);
-  }
+  syncSearch();
+}
+
+/** Keeps the search part listing the workspace's reloadable sources. */
+function syncSearch(): void {
+  if (typeof window === 'undefined' || typeof history === 'undefined') return;
+  const s = get();
+  const search = sourcesSearch(s.order.map((id) => s.sources[id].origin));
+  if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
 }
 
 /**
@@ -341,17 +477,22 @@ export function defaultView(summary: SourceSummary, settings: ViewSettings, urlN
   return settings.view;
 }
 
-export async function openFile(file: File): Promise<void> {
-  const { token, abort } = beginLoad(file.name, 'read');
-  try {
-    let bytes: ArrayBuffer;
-    if (typeof file.stream === 'function') bytes = await readStream(file.stream(), file.size, abort.signal, (d, t) => progress(token, 'read', d, t));
-    else bytes = await file.arrayBuffer();
-    if (!isCurrent(token)) return;
-    await decodeInWorker(file.name, bytes, token, null);
-  } catch (e) {
-    failLoad(token, e);
-  }
+export function openFile(file: File): void {
+  enqueue({
+    name: file.name,
+    phase: 'read',
+    origin: { kind: 'file', value: file.name },
+    fromUrl: false,
+    async read(token, signal) {
+      if (typeof file.stream === 'function') return readStream(file.stream(), file.size, signal, (d, t) => progress(token, 'read', d, t));
+      return file.arrayBuffer();
+    },
+  });
+}
+
+/** Opens every file (a multi-file drop or pick), in order. */
+export function openFiles(files: Iterable<File>): void {
+  for (const f of files) openFile(f);
 }
 
 export function corsMessage(url: string): string {
@@ -391,45 +532,56 @@ function nameFromUrl(url: string): string {
   }
 }
 
-export async function openUrl(url: string): Promise<void> {
+export function openUrl(url: string, fromUrl = false): void {
   const name = nameFromUrl(url);
-  const { token, abort } = beginLoad(name, 'download');
-  try {
-    let parsed: URL;
-    try {
-      parsed = new URL(url, location.href);
-    } catch {
-      throw new Error(`Not a valid address: ${url}`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`Only http and https addresses can be loaded, not ${parsed.protocol}`);
-    const bytes = await fetchBytes(parsed.href, token, abort.signal, false);
-    if (!isCurrent(token)) return;
-    await decodeInWorker(name, bytes, token, { kind: 'url', value: url });
-  } catch (e) {
-    failLoad(token, e);
+  enqueue({
+    name,
+    phase: 'download',
+    origin: { kind: 'url', value: url },
+    fromUrl,
+    async read(token, signal) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url, location.href);
+      } catch {
+        throw new Error(`Not a valid address: ${url}`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`Only http and https addresses can be loaded, not ${parsed.protocol}`);
+      return fetchBytes(parsed.href, token, signal, false);
+    },
+  });
+}
+
+export function openExample(example: string, fromUrl = false): void {
+  enqueue({
+    name: `${example}.pb.gz`,
+    phase: 'download',
+    origin: { kind: 'example', value: example },
+    fromUrl,
+    read: (token, signal) => fetchBytes(exampleUrl(example), token, signal, true),
+  });
+}
+
+/** Loads the sources a page link lists (?url= / ?example=, in order). */
+export function openFromLink(origins: readonly SourceOrigin[]): void {
+  for (const o of origins) {
+    if (o.kind === 'url') openUrl(o.value, true);
+    else if (o.kind === 'example') openExample(o.value, true);
   }
 }
 
-export async function openExample(example: string): Promise<void> {
-  const url = exampleUrl(example);
-  const { token, abort } = beginLoad(`${example}.pb.gz`, 'download');
-  try {
-    const bytes = await fetchBytes(url, token, abort.signal, true);
-    if (!isCurrent(token)) return;
-    await decodeInWorker(`${example}.pb.gz`, bytes, token, { kind: 'example', value: example });
-  } catch (e) {
-    failLoad(token, e);
-  }
-}
-
-/** Stops the load in flight (terminating its worker); the previous source stays. */
+/** Stops the load in flight (terminating its worker) and drops the queued ones; the workspace stays. */
 export function cancelLoad(): void {
-  if (!pending) return;
+  queue.length = 0;
+  if (!pending) {
+    set({ queued: [] });
+    return;
+  }
   const p = pending;
   pending = null;
   p.abort.abort();
   p.worker?.terminate();
-  set({ loading: null, notice: 'Loading cancelled.' });
+  set({ loading: null, queued: [], notice: 'Loading cancelled.' });
 }
 
 // ---------------------------------------------------------------------------------

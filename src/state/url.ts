@@ -20,7 +20,7 @@ function dec(s: string): string {
 }
 
 export function encodeHash(s: ViewSettings): string {
-  const parts: string[] = [`view=${s.view}`];
+  const parts: string[] = s.source > 0 ? [`src=${s.source}`, `view=${s.view}`] : [`view=${s.view}`];
   if (s.sampleType !== null) parts.push(`st=${enc(s.sampleType)}`);
   if (s.inverted) parts.push('inv=1');
   if (s.zoomPath.length > 0) parts.push(`zoom=${s.zoomPath.map(enc).join(';')}`);
@@ -63,6 +63,9 @@ export function decodeHash(hash: string): ViewSettings {
     const k = eq < 0 ? part : part.slice(0, eq);
     const v = eq < 0 ? '' : part.slice(eq + 1);
     switch (k) {
+      case 'src':
+        if (/^\d{1,3}$/.test(v)) s.source = Number(v);
+        break;
       case 'view':
         if ((VIEWS as readonly string[]).includes(v)) s.view = v as ViewName;
         break;
@@ -109,23 +112,28 @@ export function decodeHash(hash: string): ViewSettings {
   return s;
 }
 
-export type SourceParam = { kind: 'url'; value: string } | { kind: 'example'; value: string } | null;
+/** Where a source came from: a URL or a gallery example (reloadable), or a local file (not). */
+export type SourceOrigin = { kind: 'url'; value: string } | { kind: 'example'; value: string } | { kind: 'file'; value: string };
 
-export function parseSourceParam(search: string): SourceParam {
-  const p = new URLSearchParams(search);
-  const url = p.get('url');
-  if (url) return { kind: 'url', value: url };
-  const ex = p.get('example');
-  if (ex) return { kind: 'example', value: ex };
-  return null;
+/**
+ * The sources the search part asks to load, in order: `?example=cpu&url=https…&example=heap`.
+ * A workspace lists its URL and example sources this way; local files cannot be reloaded
+ * from a link (see Share for links that carry them).
+ */
+export function parseSourceParams(search: string): SourceOrigin[] {
+  const out: SourceOrigin[] = [];
+  for (const [k, v] of new URLSearchParams(search)) {
+    if ((k === 'url' || k === 'example') && v !== '') out.push({ kind: k, value: v });
+  }
+  return out;
 }
 
-/** The search part for a source (or none): '?example=cpu', '?url=…' or ''. */
-export function sourceSearch(src: SourceParam): string {
-  if (!src) return '';
+/** The search part for a workspace's reloadable sources: '?example=cpu&url=…' or ''. */
+export function sourcesSearch(origins: readonly SourceOrigin[]): string {
   const p = new URLSearchParams();
-  p.set(src.kind, src.value);
-  return `?${p.toString()}`;
+  for (const o of origins) if (o.kind !== 'file') p.append(o.kind, o.value);
+  const q = p.toString();
+  return q ? `?${q}` : '';
 }
 
 // ---------------------------------------------------------------------------------

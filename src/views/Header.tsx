@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { EXAMPLES } from '../state/examples';
-import { actions, cancelLoad, openExample, openFile, sampleTypeIndex, statusState, useStore, type AppState, type LoadPhase, type Source } from '../state/store';
+import { actions, cancelLoad, openExample, openFiles, sampleTypeIndex, statusState, useStore, type AppState, type LoadPhase, type Source } from '../state/store';
 import type { ViewName } from '../state/settings';
 import type { Matcher, SearchStats } from './flameData';
 import { fmtPct } from './format';
@@ -26,16 +26,17 @@ export function AppHeader({ fileInputRef }: { fileInputRef: RefObject<HTMLInputE
         <span className="brand-tag">Go performance evidence, in your browser</span>
       </div>
       <div className="header-actions">
-        <label className="button button-primary" title="Open a profile file (o)">
-          Open profile…
+        <label className="button button-primary" title="Open profiles, traces, perf or crash dumps, map snapshots — several at once (o)">
+          Open files…
           <input
             ref={fileInputRef}
             type="file"
+            multiple
             className="visually-hidden"
             data-testid="open-file"
             onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void openFile(f);
+              const files = e.target.files;
+              if (files && files.length > 0) openFiles(Array.from(files));
               e.target.value = '';
             }}
           />

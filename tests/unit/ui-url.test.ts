@@ -2,7 +2,7 @@
 // helpers the history sync relies on.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, onlySearchDiffers, sameSettings, toggleTagValue, type ViewSettings } from '../../src/state/settings';
-import { decodeHash, encodeHash, parseSourceParam, sourceSearch } from '../../src/state/url';
+import { decodeHash, encodeHash, parseSourceParams, sourcesSearch } from '../../src/state/url';
 
 const HOSTILE = [
   'a;b',
@@ -135,20 +135,31 @@ describe('settings helpers', () => {
 });
 
 describe('source params (search part)', () => {
-  it('reads ?url= before ?example=', () => {
-    expect(parseSourceParam('?url=https%3A%2F%2Fx.test%2Fa.pb.gz&example=cpu')).toEqual({ kind: 'url', value: 'https://x.test/a.pb.gz' });
-    expect(parseSourceParam('?example=heap')).toEqual({ kind: 'example', value: 'heap' });
-    expect(parseSourceParam('')).toBeNull();
-    expect(parseSourceParam('?other=1')).toBeNull();
+  it('reads every ?url= and ?example= in order', () => {
+    expect(parseSourceParams('?url=https%3A%2F%2Fx.test%2Fa.pb.gz&example=cpu')).toEqual([
+      { kind: 'url', value: 'https://x.test/a.pb.gz' },
+      { kind: 'example', value: 'cpu' },
+    ]);
+    expect(parseSourceParams('?example=heap')).toEqual([{ kind: 'example', value: 'heap' }]);
+    expect(parseSourceParams('')).toEqual([]);
+    expect(parseSourceParams('?other=1&url=')).toEqual([]);
   });
 
-  it('round-trips through sourceSearch', () => {
-    for (const src of [
+  it('round-trips through sourcesSearch, leaving local files out', () => {
+    const list = [
       { kind: 'url' as const, value: 'https://x.test/p?a=1&b=2#frag' },
       { kind: 'example' as const, value: 'cpu' },
-    ]) {
-      expect(parseSourceParam(sourceSearch(src))).toEqual(src);
-    }
-    expect(sourceSearch(null)).toBe('');
+      { kind: 'url' as const, value: 'https://x.test/second.pb.gz' },
+    ];
+    expect(parseSourceParams(sourcesSearch(list))).toEqual(list);
+    expect(sourcesSearch([{ kind: 'file', value: 'local.pb.gz' }])).toBe('');
+    expect(sourcesSearch([])).toBe('');
+  });
+
+  it('carries the active source index in the hash', () => {
+    expect(encodeHash({ ...DEFAULT_SETTINGS, source: 2 })).toBe('src=2&view=flame');
+    expect(decodeHash('src=2&view=top').source).toBe(2);
+    expect(decodeHash('src=x&view=top').source).toBe(0);
+    expect(encodeHash(DEFAULT_SETTINGS)).toBe('view=flame');
   });
 });
