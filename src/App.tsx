@@ -12,9 +12,12 @@ import { DropOverlay, EmptyState, ShortcutsOverlay } from './views/Overlays';
 import { ProfileInfo } from './views/ProfileInfo';
 import { Sandwich } from './views/Sandwich';
 import { SourcesPanel } from './views/Sources';
+import { ShareDialog } from './views/ShareDialog';
 import { shortcutFor } from './views/shortcuts';
 import { TopTable } from './views/TopTable';
 import { TraceView } from './views/TraceView';
+import { PerfView } from './views/PerfView';
+import { perfUnit } from './analysis/perf/selection';
 
 function isTextEntry(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -34,6 +37,7 @@ export function App() {
   const settings = useStore((s) => s.settings);
   const loading = useStore((s) => s.loading !== null);
   const shortcutsOpen = useStore((s) => s.shortcutsOpen);
+  const shareOpen = useStore((s) => s.shareOpen);
   const infoOpen = useStore((s) => s.infoOpen);
   const sourceCount = useStore((s) => s.order.length + s.queued.length + (s.loading ? 1 : 0));
   const fileInputRef = useRef<HTMLInputElement>(null);
@@ -98,6 +102,8 @@ export function App() {
         else if (s.settings.zoomPath.length > 0) actions.setZoomPath([]);
         else if (s.settings.view === 'timeline' && s.settings.timeRange !== null) actions.setTimeRange(null);
         else if (s.settings.view === 'timeline' && s.settings.goroutine !== null) actions.selectGoroutine(null);
+        else if (s.settings.view === 'perf' && s.settings.timeRange !== null) actions.setTimeRange(null);
+        else if (s.settings.view === 'perf' && (s.settings.perfPid !== null || s.settings.perfTid !== null)) actions.setPerfTask(null, null);
         else return;
         e.preventDefault();
         return;
@@ -125,6 +131,9 @@ export function App() {
         case 'timeline':
           if (activeSource(s)?.summary.trace) actions.setView('timeline');
           break;
+        case 'perf':
+          if (activeSource(s)?.summary.perf) actions.setView('perf');
+          break;
         case 'map':
           actions.setView('map');
           break;
@@ -144,7 +153,7 @@ export function App() {
   }, []);
 
   const stIndex = result ? result.query.sampleType : source ? sampleTypeIndex(source.summary, settings.sampleType) : 0;
-  const unit = source?.summary.sampleTypes[stIndex]?.unit ?? '';
+  const unit = source?.summary.perf ? perfUnit(source.summary.perf, result?.query) : (source?.summary.sampleTypes[stIndex]?.unit ?? '');
 
   let main;
   if (settings.view === 'map' || source?.summary.map) {
@@ -157,7 +166,9 @@ export function App() {
     main = <GoroutinesView source={source} dump={source.summary.dump} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
   } else if (settings.view === 'timeline' && source.summary.trace) {
     main = <TraceView source={source} trace={source.summary.trace} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
-  } else if (settings.view === 'flame' || settings.view === 'goroutines' || settings.view === 'timeline') {
+  } else if (settings.view === 'perf' && source.summary.perf) {
+    main = <PerfView source={source} perf={source.summary.perf} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
+  } else if (settings.view === 'flame' || settings.view === 'goroutines' || settings.view === 'timeline' || settings.view === 'perf') {
     main = <FlameView source={source} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />;
   } else if (settings.view === 'top') {
     main = (
@@ -197,6 +208,7 @@ export function App() {
       </div>
       {dragging && <DropOverlay />}
       {shortcutsOpen && <ShortcutsOverlay />}
+      {shareOpen && <ShareDialog />}
     </div>
   );
 }

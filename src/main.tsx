@@ -7,6 +7,9 @@ import { App } from './App';
 import { actions, openFromLink, useStore } from './state/store';
 import { decodeHash, installUrlSync, parseSourceParams } from './state/url';
 import { SourceWorker } from './worker/client';
+import { openSharedWorkspace } from './share/open';
+import { payloadFromHash } from './share/payload';
+import { REPORT_DATA_ID } from './share/report';
 import './styles/app.css';
 
 actions.applyFromUrl(decodeHash(location.hash));
@@ -15,9 +18,19 @@ installUrlSync({
   getHistoryMode: () => useStore.getState().historyMode,
   applyFromUrl: actions.applyFromUrl,
   subscribe: (fn) => useStore.subscribe(fn),
+  carriedHash: () => {
+    const p = useStore.getState().linkPayload;
+    return p ? `ws=${p}` : '';
+  },
 });
 
-openFromLink(parseSourceParams(location.search));
+// What to open: an exported report's embedded evidence, a link's `ws=` evidence, or the
+// sources the search part lists.
+const reportData = document.getElementById(REPORT_DATA_ID)?.textContent?.trim() || null;
+const linkData = payloadFromHash(location.hash);
+if (reportData) void openSharedWorkspace(reportData, 'report');
+else if (linkData) void openSharedWorkspace(linkData, 'fragment');
+else openFromLink(parseSourceParams(location.search));
 // Have a decoder worker ready before the user picks a file (it takes a while to start).
 SourceWorker.prewarm();
 

@@ -17,6 +17,7 @@ import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
 import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleUrl } from './examples';
+import { perfQueryFields } from '../analysis/perf/selection';
 import { DEFAULT_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
 import { sourcesSearch, type HistoryMode, type SourceOrigin } from './url';
 
@@ -57,6 +58,9 @@ export interface AppState {
   savedSettings: Record<string, ViewSettings>;
   /** Loads waiting behind the one in progress (names only, for the status line). */
   queued: string[];
+  /** The `ws=` evidence of the link this workspace was opened from; kept in the URL until the workspace changes. */
+  linkPayload: string | null;
+  shareOpen: boolean;
   loading: LoadingState | null;
   error: string | null;
   notice: string | null;
@@ -80,6 +84,8 @@ export const useStore = create<AppState>()(() => ({
   activeSourceId: null,
   savedSettings: {},
   queued: [],
+  linkPayload: null,
+  shareOpen: false,
   loading: null,
   error: null,
   notice: null,
@@ -176,6 +182,11 @@ export const actions = {
   setSimStep(simStep: number): void {
     if (get().settings.simStep !== simStep) updateSettings({ simStep }, 'replace');
   },
+  /** Map view: explain a runtime map function, or close the explanation (one history entry). */
+  explainMapFunction(mapfn: string | null): void {
+    const cur = get().settings;
+    if (cur.mapfn !== mapfn || (mapfn !== null && cur.view !== 'map')) updateSettings(mapfn === null ? { mapfn } : { mapfn, view: 'map' }, 'push');
+  },
   /** Trace timeline: select a goroutine (its samples only in the flame graph), or none. */
   selectGoroutine(goroutine: string | null): void {
     if (get().settings.goroutine !== goroutine) updateSettings({ goroutine }, 'push');
@@ -188,6 +199,18 @@ export const actions = {
       timeRange = b > a ? [a, b] : null;
     }
     if (!sameRange(get().settings.timeRange, timeRange)) updateSettings({ timeRange }, 'push');
+  },
+  /** perf dumps: show this event's profile (null = the busiest event). */
+  setPerfEvent(perfEvent: string | null): void {
+    if (get().settings.perfEvent !== perfEvent) updateSettings({ perfEvent, zoomPath: [] }, 'push');
+  },
+  setPerfWeight(perfWeight: 'period' | 'count'): void {
+    if (get().settings.perfWeight !== perfWeight) updateSettings({ perfWeight }, 'push');
+  },
+  /** perf dumps: only a process's (pid) or a thread's (pid + tid) samples, or all (null). */
+  setPerfTask(perfPid: number | null, perfTid: number | null): void {
+    const s = get().settings;
+    if (s.perfPid !== perfPid || s.perfTid !== perfTid) updateSettings({ perfPid, perfTid }, 'push');
   },
   /** Settings restored from the URL (reload, back/forward): no history entry. */
   applyFromUrl(settings: ViewSettings): void {
@@ -235,7 +258,7 @@ export const actions = {
       } else settings = { ...DEFAULT_SETTINGS, view: s.settings.view === 'map' && s.settings.sim !== null ? 'map' : 'flame', sim: s.settings.sim, simStep: s.settings.simStep };
     }
     settings = { ...settings, source: activeSourceId ? order.indexOf(activeSourceId) : 0 };
-    set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, traceWindow: null, historyMode: 'replace' });
+    set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, traceWindow: null, historyMode: 'replace', linkPayload: null });
     syncSearch();
   },
   dismissError(): void {
@@ -249,6 +272,9 @@ export const actions = {
   },
   setInfoOpen(open: boolean): void {
     set({ infoOpen: open });
+  },
+  setShareOpen(open: boolean): void {
+    set({ shareOpen: open });
   },
 };
 
@@ -428,10 +454,9 @@ function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorke
     const st = sampleTypeIndex(summary, s.settings.sampleType);
     const labelKeys = new Set(summary.labels.map((l) => l.key));
     settings = { ...s.settings, sampleType: summary.sampleTypes[st]?.type ?? null, tagFocus: s.settings.tagFocus.filter((t) => labelKeys.has(t.key)) };
-    if (!summary.trace) {
-      settings.goroutine = null;
-      settings.timeRange = null;
-    }
+    if (!summary.trace) settings.goroutine = null;
+    if (!summary.trace && !summary.perf) settings.timeRange = null;
+    if (!summary.perf) settings = { ...settings, perfEvent: null, perfWeight: 'period', perfPid: null, perfTid: null };
     settings.view = defaultView(summary, settings, typeof location !== 'undefined' && /(^#|&)view=/.test(location.hash));
   } else {
     settings = freshSettings(summary, s.settings);
@@ -450,6 +475,8 @@ function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorke
     // From the link: the URL already describes the view. A source the user adds is a new
     // history entry (back returns to the previous source).
     historyMode: urlTarget ? 'none' : 'push',
+    // The workspace no longer equals the shared one: its link evidence leaves the URL.
+    linkPayload: job.fromUrl ? s.linkPayload : null,
   });
   syncSearch();
 }
@@ -469,11 +496,14 @@ function syncSearch(): void {
  */
 export function defaultView(summary: SourceSummary, settings: ViewSettings, urlNamedView: boolean): ViewName {
   if (summary.map) return 'map';
+  // A link to a map-function explanation opens it whatever the source is.
+  if (urlNamedView && settings.view === 'map' && settings.mapfn !== null) return 'map';
   if (summary.dump) return urlNamedView ? settings.view : 'goroutines';
-  if (summary.trace) return urlNamedView && settings.view !== 'goroutines' && settings.view !== 'map' ? settings.view : 'timeline';
-  if (settings.view === 'timeline') return 'flame';
+  if (summary.trace) return urlNamedView && settings.view !== 'goroutines' && settings.view !== 'map' && settings.view !== 'perf' ? settings.view : 'timeline';
+  if (summary.perf) return urlNamedView && settings.view !== 'goroutines' && settings.view !== 'map' && settings.view !== 'timeline' ? settings.view : 'perf';
+  if (settings.view === 'timeline' || settings.view === 'perf') return 'flame';
   if (settings.view === 'goroutines') return 'flame';
-  if (settings.view === 'map' && settings.sim === null) return 'flame';
+  if (settings.view === 'map' && settings.sim === null && settings.mapfn === null && !summary.mapHotspots) return 'flame';
   return settings.view;
 }
 
@@ -488,6 +518,19 @@ export function openFile(file: File): void {
       return file.arrayBuffer();
     },
   });
+}
+
+/** Opens bytes already in memory (the embedded sources of a shared workspace). */
+export function openBytes(name: string, bytes: Uint8Array, origin: SourceOrigin, fromUrl: boolean): void {
+  enqueue({ name, phase: 'read', origin, fromUrl, read: async () => bytes.slice().buffer });
+}
+
+export function setLinkPayload(payload: string | null): void {
+  set({ linkPayload: payload });
+}
+
+export function showError(message: string): void {
+  set({ error: message });
 }
 
 /** Opens every file (a multi-file drop or pick), in order. */
@@ -600,8 +643,9 @@ export function desiredQuery(s: AppState): AnalysisQuery | null {
     inverted: s.settings.inverted,
     tagFocus: s.settings.tagFocus.map((t) => ({ key: t.key, values: [...t.values] })),
     focusKey,
-    timeRange: src.summary.trace && s.settings.timeRange ? [s.settings.timeRange[0], s.settings.timeRange[1]] : null,
+    timeRange: (src.summary.trace || src.summary.perf) && s.settings.timeRange ? [s.settings.timeRange[0], s.settings.timeRange[1]] : null,
     goroutine: src.summary.trace ? s.settings.goroutine : null,
+    ...(src.summary.perf ? perfQueryFields(src.summary.perf, s.settings) : {}),
   };
 }
 
@@ -613,7 +657,11 @@ export function querySatisfies(have: AnalysisQuery, want: AnalysisQuery): boolea
     sameTagFocus(have.tagFocus, want.tagFocus) &&
     (want.focusKey === null || want.focusKey === have.focusKey) &&
     sameRange(have.timeRange ?? null, want.timeRange ?? null) &&
-    (have.goroutine ?? null) === (want.goroutine ?? null)
+    (have.goroutine ?? null) === (want.goroutine ?? null) &&
+    have.perfEvent === want.perfEvent &&
+    have.perfWeight === want.perfWeight &&
+    (have.perfPid ?? null) === (want.perfPid ?? null) &&
+    (have.perfTid ?? null) === (want.perfTid ?? null)
   );
 }
 

@@ -1,5 +1,6 @@
 // URL state. The location HASH holds every view setting, e.g.
 //   #view=flame&st=alloc_space&zoom=main.main;main.work&q=fib&fn=main.fib&inv=1&tag=worker:hash
+// (perf dumps add ev=<event>&w=count&pid=<pid>&tid=<tid>, and t=<t0>-<t1> as traces do)
 // Each value (and each element of zoom / tag) is encodeURIComponent-encoded, so names
 // containing ; & = # : , or any unicode round-trip exactly. The SEARCH part holds only
 // what to load: ?url=<address> or ?example=<name>. The hash never leaves the browser.
@@ -32,8 +33,13 @@ export function encodeHash(s: ViewSettings): string {
   if (s.group !== null) parts.push(`grp=${s.group}`);
   if (s.sim !== null) parts.push(`sim=${enc(s.sim)}`);
   if (s.simStep !== null) parts.push(`step=${s.simStep}`);
+  if (s.mapfn !== null) parts.push(`mapfn=${enc(s.mapfn)}`);
   if (s.goroutine !== null) parts.push(`g=${enc(s.goroutine)}`);
   if (s.timeRange !== null) parts.push(`t=${s.timeRange[0]}-${s.timeRange[1]}`);
+  if (s.perfEvent !== null) parts.push(`ev=${enc(s.perfEvent)}`);
+  if (s.perfWeight !== 'period') parts.push(`w=${s.perfWeight}`);
+  if (s.perfPid !== null) parts.push(`pid=${s.perfPid}`);
+  if (s.perfTid !== null) parts.push(`tid=${s.perfTid}`);
   return parts.join('&');
 }
 
@@ -99,6 +105,9 @@ export function decodeHash(hash: string): ViewSettings {
       case 'step':
         if (/^\d{1,9}$/.test(v)) s.simStep = Number(v);
         break;
+      case 'mapfn':
+        s.mapfn = dec(v);
+        break;
       case 'g':
         if (/^\d{1,20}$/.test(v)) s.goroutine = v;
         break;
@@ -107,6 +116,18 @@ export function decodeHash(hash: string): ViewSettings {
         if (m && Number(m[1]) < Number(m[2])) s.timeRange = [Number(m[1]), Number(m[2])];
         break;
       }
+      case 'ev':
+        s.perfEvent = dec(v);
+        break;
+      case 'w':
+        if (v === 'count' || v === 'period') s.perfWeight = v;
+        break;
+      case 'pid':
+        if (/^\d{1,10}$/.test(v)) s.perfPid = Number(v);
+        break;
+      case 'tid':
+        if (/^\d{1,10}$/.test(v)) s.perfTid = Number(v);
+        break;
     }
   }
   return s;
@@ -146,6 +167,8 @@ export interface UrlSyncTarget {
   getHistoryMode(): HistoryMode;
   /** Apply settings read from the URL without writing history. */
   applyFromUrl(s: ViewSettings): void;
+  /** Extra hash parts kept after the settings (a shared workspace's `ws=` evidence), or ''. */
+  carriedHash?(): string;
   subscribe(listener: () => void): () => void;
 }
 
@@ -161,7 +184,8 @@ export function installUrlSync(target: UrlSyncTarget): () => void {
   let pendingReplace = false;
 
   const urlFor = (s: ViewSettings) => {
-    const h = encodeHash(s);
+    const extra = target.carriedHash?.() ?? '';
+    const h = extra ? `${encodeHash(s)}&${extra}` : encodeHash(s);
     return `${location.pathname}${location.search}${h ? `#${h}` : ''}`;
   };
   const flush = () => {
@@ -197,8 +221,11 @@ export function installUrlSync(target: UrlSyncTarget): () => void {
       history.replaceState(history.state, '', urlFor(s));
       return;
     }
-    // A real action: settle the typed search into the current entry, then push.
+    // A real action: settle the typed search into the current entry, then push. The entry
+    // left behind must describe the view left behind: a first load's own view (a dump's
+    // Goroutines view, say) is not in the URL until something pushes past it.
     flush();
+    if (!sameSettings(decodeHash(location.hash), prev)) history.replaceState(history.state, '', urlFor(prev));
     history.pushState(null, '', urlFor(s));
   });
 

@@ -7,6 +7,7 @@ import { actions, cancelLoad, openExample, openFiles, sampleTypeIndex, statusSta
 import type { ViewName } from '../state/settings';
 import type { Matcher, SearchStats } from './flameData';
 import { fmtPct } from './format';
+import { PerfControls } from './perf/PerfControls';
 
 const PHASE_LABEL: Record<LoadPhase, string> = {
   read: 'Reading…',
@@ -42,6 +43,9 @@ export function AppHeader({ fileInputRef }: { fileInputRef: RefObject<HTMLInputE
           />
         </label>
         <ExamplesMenu />
+        <button type="button" className="button" data-testid="share" onClick={() => actions.setShareOpen(true)} title="Share a link or export a report">
+          Share
+        </button>
         <button type="button" className="button button-ghost" onClick={() => actions.setShortcutsOpen(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?
         </button>
@@ -136,6 +140,7 @@ function SourceLine({ source, analyzing }: { source: Source; analyzing: boolean 
 
 const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
   { id: 'timeline', label: 'Timeline', key: 'l' },
+  { id: 'perf', label: 'Processes', key: 'p' },
   { id: 'flame', label: 'Flame graph', key: 'f' },
   { id: 'top', label: 'Top', key: 't' },
   { id: 'sandwich', label: 'Sandwich', key: 's' },
@@ -147,6 +152,7 @@ const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
 function tabApplies(view: ViewName, summary: Source['summary'] | undefined): boolean {
   if (view === 'goroutines') return !!summary?.dump;
   if (view === 'timeline') return !!summary?.trace;
+  if (view === 'perf') return !!summary?.perf;
   if (view === 'map') return true;
   return !summary?.map;
 }
@@ -184,21 +190,25 @@ export function Toolbar({ searchRef, matcher, stats }: ToolbarProps) {
           </button>
         ))}
       </div>
-      <label className="field">
-        <span className="field-label">Sample</span>
-        <select
-          data-testid="sample-type"
-          disabled={!summary}
-          value={summary ? (summary.sampleTypes[sampleIdx]?.type ?? '') : ''}
-          onChange={(e) => actions.setSampleType(e.target.value)}
-        >
-          {summary?.sampleTypes.map((t, i) => (
-            <option key={i} value={t.type}>
-              {t.type} ({t.unit})
-            </option>
-          ))}
-        </select>
-      </label>
+      {summary?.perf ? (
+        <PerfControls perf={summary.perf} settings={settings} />
+      ) : (
+        <label className="field">
+          <span className="field-label">Sample</span>
+          <select
+            data-testid="sample-type"
+            disabled={!summary}
+            value={summary ? (summary.sampleTypes[sampleIdx]?.type ?? '') : ''}
+            onChange={(e) => actions.setSampleType(e.target.value)}
+          >
+            {summary?.sampleTypes.map((t, i) => (
+              <option key={i} value={t.type}>
+                {t.type} ({t.unit})
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="field check" title="Bottom-up: roots are the functions where samples landed (i)">
         <input type="checkbox" data-testid="inverted" checked={settings.inverted} onChange={(e) => actions.setInverted(e.target.checked)} />
         Inverted

@@ -2,7 +2,8 @@
 
 import type { GoroutineRow } from '../analysis/trace/view';
 import type { DecodePhase } from '../formats';
-import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
+import { workerScript } from './scriptUrl';
+import type { AnalysisQuery, AnalysisResult, ExportKind, ExportResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 
 export interface LoadProgress {
   phase: DecodePhase;
@@ -51,7 +52,8 @@ export class SourceWorker {
   private dead = false;
 
   constructor() {
-    this.worker = new Worker(new URL('./source.worker.ts', import.meta.url), { type: 'module', name: 'stacklens-source' });
+    const script = workerScript();
+    this.worker = new Worker(script.url, { type: script.type, name: 'stacklens-source' });
     this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -78,6 +80,10 @@ export class SourceWorker {
       case 'traceWindow':
         this.pending.delete(msg.job);
         p.resolve(msg.rows);
+        return;
+      case 'exported':
+        this.pending.delete(msg.job);
+        p.resolve(msg.result);
         return;
       case 'error':
         this.pending.delete(msg.job);
@@ -107,6 +113,11 @@ export class SourceWorker {
   /** Go traces: the goroutine table restricted to [t0, t1) (ns since the trace start). */
   traceWindow(t0: number, t1: number): Promise<GoroutineRow[]> {
     return this.send<GoroutineRow[]>({ type: 'traceWindow', t0, t1 }, []);
+  }
+
+  /** The query's view as a file: the filtered profile as pprof, or folded stacks. */
+  exportView(what: ExportKind, query: AnalysisQuery): Promise<ExportResult> {
+    return this.send<ExportResult>({ type: 'export', what, query }, []);
   }
 
   /** Runs a map simulation script up to `step` (stateless; any worker can do it). */
