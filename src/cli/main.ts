@@ -10,7 +10,7 @@ import { percentage, scaledLabel, selectOutputUnit } from '../analysis/units';
 import { decodeAny, type Decoded } from '../formats';
 import { dumpGoroutines, dumpSummary } from './godump';
 import { collapseCommand, perfSummary } from './perf';
-import { mapCommand } from './maps';
+import { mapCommand, mapHotspotsCommand } from './maps';
 import { traceGoroutines, traceSummary } from './trace';
 import { gunzip, isGzip } from '../formats/gzip';
 import { sniff } from '../formats/sniff';
@@ -29,6 +29,8 @@ commands:
                                           per-goroutine analysis (as go tool trace computes it)
   map <snapshot.json> [--json]            statistics of a Go map snapshot (docs/map-snapshot.md)
   map --simulate <script> [--json]        simulate a classic or Swiss map step by step
+  map --hotspots <profile> [--json] [--sample <type>]
+                                          samples inside the runtime's map code, by calling function
 `;
 
 class UsageError extends Error {}
@@ -166,6 +168,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (!['top', 'collapse', 'summary', 'goroutines', 'map'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    if (args.command === 'map' && args.flags.has('--hotspots')) {
+      const { profile } = await load(args.file);
+      const st = args.flags.has('--sample') ? pickSampleType(profile, args.flags.get('--sample')) : profile.defaultSampleType;
+      process.stdout.write(`${mapHotspotsCommand(profile, args.file, args.flags.has('--json'), st)}\n`);
+      return 0;
+    }
     if (args.command === 'map') {
       const script = args.flags.get('--simulate');
       const input = typeof script === 'string' ? { simulateScript: readInput(script).toString('utf8') } : { snapshotJson: readInput(args.file).toString('utf8') };

@@ -3,7 +3,7 @@
 
 import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
-import { decodePerfScript, type PerfDump } from './perf/model';
+import { decodePerfScript, isTracepointName, type PerfDump } from './perf/model';
 import { readGoTrace, type ReadResult } from './gotrace/reader';
 import { traceCpuProfile } from './gotrace/cpuProfile';
 import { DecodeError } from './errors';
@@ -26,10 +26,30 @@ export interface DecodeOptions {
 export type Decoded =
   | { kind: 'profile'; profile: StackProfile }
   | { kind: 'go-dump'; profile: StackProfile; dump: GoDump }
-  | { kind: 'perf'; profile: StackProfile; perf: PerfDump }
+  /** `profile` is the default event's (defaultPerfEvent: what the CLI shows without --event); `text` is the
+   * (inflated) script text, for the views' second pass over lifecycle records. */
+  | { kind: 'perf'; profile: StackProfile; perf: PerfDump; text: Uint8Array }
   | { kind: 'go-trace'; profile: StackProfile; trace: ReadResult };
 
 const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go 1.22+ execution trace, a Go goroutine/crash dump or `perf script` text';
+
+/**
+ * The event a perf dump opens with: the sampling event (cpu-clock, cycles, … — not a
+ * tracepoint) with the most records, else the tracepoint with the most records. A dump
+ * recorded with sched tracepoints next to cpu-clock opens on its CPU profile.
+ */
+export function defaultPerfEvent(perf: PerfDump): number {
+  let best = 0;
+  const rank = (i: number) => {
+    const e = perf.profiles[i].event;
+    return [isTracepointName(e) ? 0 : 1, perf.recordCounts.get(e) ?? 0];
+  };
+  for (let i = 1; i < perf.profiles.length; i++) {
+    const [a, b] = [rank(i), rank(best)];
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) best = i;
+  }
+  return best;
+}
 
 export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Promise<Decoded> {
   const progress = opts.onProgress ?? (() => {});
@@ -60,15 +80,9 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
     case 'perf-script': {
       const perf = decodePerfScript(bytes, { onProgress });
       if (perf.profiles.length === 0) throw new DecodeError('perf-script', 'no samples: the perf script output has no records; expected `perf script` text with at least one sample', { line: 1 });
-      // Until the views have an event picker, show the event with the most records.
-      const count = (e: string) => perf.recordCounts.get(e) ?? 0;
-      const shown = perf.profiles.reduce((a, b) => (count(b.event) > count(a.event) ? b : a));
-      const profile = shown.profile;
-      if (perf.profiles.length > 1) {
-        const others = perf.profiles.filter((e) => e !== shown).map((e) => `${e.event || '(no event)'} (${count(e.event)} records)`);
-        profile.warnings.push(`This dump has ${perf.profiles.length} events; showing ${shown.event} (${count(shown.event)} records). Not shown: ${others.join(', ')}.`);
-      }
-      return { kind: 'perf', profile, perf };
+      // One event stands for the dump where one profile is wanted (CLI without --event,
+      // the workbench's first view); the event picker offers every event.
+      return { kind: 'perf', profile: perf.profiles[defaultPerfEvent(perf)].profile, perf, text: bytes };
     }
     case 'go-trace': {
       const trace = readGoTrace(bytes, { onProgress });

@@ -25,6 +25,8 @@ export interface ViewSettings {
   sim: string | null;
   /** Map view: simulator step shown (1-based; null = the last). */
   simStep: number | null;
+  /** Map view: the runtime map function explained (as profiles / dumps name it), or null. */
+  mapfn: string | null;
   /** Go traces: selected goroutine id (its CPU samples only), or null. */
   goroutine: string | null;
   /** Go traces: selected time range [t0, t1) in ns since the trace start, or null. */
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   group: null,
   sim: null,
   simStep: null,
+  mapfn: null,
   goroutine: null,
   timeRange: null,
 };
@@ -80,6 +83,7 @@ export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
     a.group === b.group &&
     a.sim === b.sim &&
     a.simStep === b.simStep &&
+    a.mapfn === b.mapfn &&
     a.goroutine === b.goroutine &&
     sameRange(a.timeRange, b.timeRange)
   );

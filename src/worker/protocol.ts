@@ -8,6 +8,7 @@ import type { LabelKeySummary, LabelShare, TagFilter } from '../analysis/labels'
 import type { TopTable } from '../analysis/top';
 import type { DecodePhase } from '../formats';
 import type { MapStats } from '../analysis/maps/stats';
+import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
 import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
@@ -131,6 +132,8 @@ export interface SourceSummary {
   dump?: DumpSummary;
   /** Present when the source is a map snapshot (then the profile fields are empty). */
   map?: MapSourceInfo;
+  /** Samples inside the runtime's map code by calling function (heap profiles always; others when any). */
+  mapHotspots?: MapHotspots;
   /** Present when the source is a Go execution trace: the Timeline view's data. */
   trace?: TraceViewData;
 }

@@ -5,6 +5,7 @@
 import { analyze, dumpSummary, summarize } from '../analysis/query';
 import { callTreeTransferables } from '../analysis/callTree';
 import { mapStats } from '../analysis/maps/stats';
+import { mapHotspots } from '../analysis/maps/hotspots';
 import { decodeAny } from '../formats';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
@@ -63,6 +64,11 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       profile = decoded.profile;
       const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
       if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
+      else {
+        // Samples inside the runtime's map code, by caller (the Map view's hotspots table).
+        const hotspots = mapHotspots(profile);
+        if (hotspots.heap || hotspots.mapSamples > 0) summary.mapHotspots = hotspots;
+      }
       let transfer: Transferable[] = [];
       traceGens = null;
       if (decoded.kind === 'go-trace') {

@@ -101,6 +101,25 @@ describe('encodeHash / decodeHash', () => {
     expect(s.tagFocus).toEqual([]);
   });
 
+  it('round-trips the perf selection (event, weight, pid/tid) with the time range', () => {
+    const s = settings({ view: 'perf', perfEvent: 'sched:sched_switch', perfWeight: 'count', perfPid: 12717, perfTid: 12720, timeRange: [1500, 98334000] });
+    const h = encodeHash(s);
+    expect(h).toBe('view=perf&t=1500-98334000&ev=sched%3Asched_switch&w=count&pid=12717&tid=12720');
+    expect(decodeHash(h)).toEqual(s);
+    // Defaults stay out of the hash; a pid without a tid is a process filter.
+    expect(encodeHash(settings({ view: 'perf', perfPid: 7 }))).toBe('view=perf&pid=7');
+    expect(decodeHash('#view=perf&pid=7')).toEqual(settings({ view: 'perf', perfPid: 7 }));
+    for (const name of HOSTILE) expect(decodeHash(encodeHash(settings({ perfEvent: name }))).perfEvent, JSON.stringify(name)).toBe(name);
+    // Malformed perf values are ignored, not guessed.
+    const bad = decodeHash('#ev=%E0%A4%A&w=bytes&pid=-3&tid=12a&pid=99999999999');
+    expect(bad.perfEvent).toBe('%E0%A4%A');
+    expect(bad.perfWeight).toBe('period');
+    expect(bad.perfPid).toBeNull();
+    expect(bad.perfTid).toBeNull();
+    expect(sameSettings(s, { ...s, perfTid: null })).toBe(false);
+    expect(sameSettings(s, { ...s, perfWeight: 'period' })).toBe(false);
+  });
+
   it('drops tag filters without values when encoding', () => {
     const s = settings({ tagFocus: [{ key: 'a', values: [] }] });
     expect(encodeHash(s)).toBe('view=flame');

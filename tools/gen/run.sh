@@ -24,7 +24,7 @@ trap 'rm -rf "$bin"' EXIT
 start=$SECONDS
 echo "building generators..."
 (cd "$here" && go build -trimpath -buildvcs=false -o "$bin/" \
-	./cpuprof ./memprof ./mutexprof ./blockprof ./goroutineprof ./hostilenames ./inspect)
+	./cpuprof ./memprof ./mutexprof ./blockprof ./goroutineprof ./hostilenames ./mapgrowth ./inspect)
 
 # attempt N CHECK... -- CMD...: runs CMD, then the inspect CHECK; retries a
 # couple of times because real profiles are timing dependent.
@@ -55,6 +55,8 @@ attempt -require-funcs 'main.produce|main.awaitWork|main.dispatch|main.runBatch'
 attempt -require-labels op,tenant -require-funcs 'main.(*client).awaitReply|main.watch|main.(*queue).take' "$examples/goroutine.pb.gz" \
 	-- "$bin/goroutineprof" -out "$examples/goroutine.pb.gz" \
 	-debug1-out "$testdata/goroutine.debug1.txt" -debug2-out "$testdata/goroutine.debug2.txt"
+# Map growth in heap profiles: as runtime/pprof writes them, and with every frame kept.
+"$bin/mapgrowth" -out "$testdata/mapgrowth.heap.pb.gz" -frames-out "$testdata/mapgrowth.frames.heap.pb.gz"
 attempt -require-labels 'handler,<b>tenant</b>' "$testdata/hostile-names.pb.gz" \
 	-- "$bin/hostilenames" -out "$testdata/hostile-names.pb.gz"
 
