@@ -70,7 +70,7 @@ async function load(name: string): Promise<Loaded> {
 
 function query(l: Loaded, p: Partial<AnalysisQuery> & { event: string; weight?: 'period' | 'count' }): AnalysisQuery {
   const f = perfQueryFields(l.summary.perf!, { perfEvent: p.event, perfWeight: p.weight ?? 'period', perfPid: p.perfPid ?? null, perfTid: p.perfTid ?? null });
-  return { sampleType: 0, inverted: false, tagFocus: [], focusKey: null, timeRange: null, ...p, ...f };
+  return { inverted: false, tagFocus: [], focusKey: null, timeRange: null, ...p, ...f };
 }
 
 /** The CLI's `top --event` rows on one event's profile alone: [name, flat, cum]. */
