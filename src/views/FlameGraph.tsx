@@ -23,6 +23,8 @@ import {
   type FlameDatum,
 } from './flameData';
 import { fmtPct, fmtValue, kindLabel } from './format';
+import { isMapInternal } from '../analysis/maps/functions';
+import { ExplainMapButton } from './maps/ExplainMapButton';
 
 export const CELL_HEIGHT = 18;
 /** Above this many frames the (tiny) transition is skipped altogether. */
@@ -276,6 +278,12 @@ export function FlameGraph(props: FlameGraphProps) {
             )}
             {!zoom.complete && <span className="crumb-note">(the rest of the zoom path is not in this tree)</span>}
           </nav>
+          {selected !== null && isMapInternal(selected) && (
+            <span className="flame-explain" data-testid="flame-explain" title={selected}>
+              <span className="mono">{selected}</span>
+              <ExplainMapButton name={selected} />
+            </span>
+          )}
           {data && (
             <span className="crumb-stats" data-testid="flame-stats">
               {zoom.chain.length > 1 && `${fmtValue(zoomTotal, props.unit)} · ${fmtPct(zoomTotal, props.profileTotal)} of total · `}
@@ -337,6 +345,7 @@ function TipBody(props: FlameGraphProps & { hover: Hover; zoomTotal: number }) {
       </table>
       {file && <div className="tip-file">{file}</div>}
       {kind && <div className="tip-kind">{kind} frame</div>}
+      {isMapInternal(hover.name) && <div className="tip-map">Runtime map internals: Alt+click to select, then “Explain in map view”</div>}
       <div className="tip-hint">{hover.ancestor ? 'Click to zoom out to here' : 'Click to zoom'} · Alt+click to select</div>
     </>
   );

@@ -10,6 +10,8 @@ import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
 import type { AnalysisResult, DumpFrame, DumpGroupSummary, DumpSummary } from '../worker/protocol';
 import { FlameView } from './FlameView';
+import { isMapInternal } from '../analysis/maps/functions';
+import { ExplainMapButton } from './maps/ExplainMapButton';
 
 interface Props {
   source: Source;
@@ -31,6 +33,13 @@ function stackText(g: DumpGroupSummary): string {
   return lines.join('\n');
 }
 
+/** The outermost runtime map frame of a group's stack (leaf first), or null. */
+export function groupMapFunc(g: DumpGroupSummary): string | null {
+  let found: string | null = null;
+  for (const f of g.frames) if (isMapInternal(f.func)) found = f.func;
+  return found;
+}
+
 /** The most telling frame of a group: the first non-runtime frame, else the leaf. */
 function topFrame(g: DumpGroupSummary): DumpFrame | null {
   return g.frames.find((f) => !/^(runtime|internal\/runtime|sync|internal\/sync)[./]/.test(f.func)) ?? g.frames[0] ?? null;
@@ -50,6 +59,9 @@ export function CrashBanner({ dump }: { dump: DumpSummary }) {
       {dump.fatalError !== null && (
         <div className="crash-title">
           <span className="crash-label">fatal error:</span> <span data-testid="crash-message">{dump.fatalError}</span>
+          {/concurrent map|small map with no empty slot/.test(dump.fatalError) && (
+            <ExplainMapButton name="internal/runtime/maps.fatal" label="What does this crash mean?" testId="explain-crash" />
+          )}
         </div>
       )}
       {dump.panicMessage !== null && (
@@ -74,7 +86,8 @@ export function CrashBanner({ dump }: { dump: DumpSummary }) {
                   </>
                 ) : (
                   <span className="muted"> (no user frame in the stack)</span>
-                )}
+                )}{' '}
+                <ExplainMapButton name={c.mapFunc} />
               </li>
             ))}
           </ul>
@@ -113,6 +126,7 @@ export function DumpGroups({ dump, selected }: { dump: DumpSummary; selected: nu
       <tbody>
         {dump.groups.map((g, i) => {
           const top = topFrame(g);
+          const mapFunc = groupMapFunc(g);
           const isSel = selected === i;
           const isOpen = open.has(i);
           return (
@@ -167,6 +181,7 @@ export function DumpGroups({ dump, selected }: { dump: DumpSummary; selected: nu
                   >
                     show in flame graph
                   </button>
+                  {mapFunc !== null && <ExplainMapButton name={mapFunc} label="explain map function" testId="group-explain-map" />}
                 </td>
               </tr>
               {isOpen && (

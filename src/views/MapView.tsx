@@ -5,6 +5,7 @@
 // so keys (hostile text) are never parsed as HTML.
 
 import { useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import { mapFunctionEntry, type MapCounter } from '../analysis/maps/functions';
 import type { Figure, MapStats } from '../analysis/maps/stats';
 import {
   CTRL_DELETED,
@@ -19,7 +20,10 @@ import {
   type SwissGroup,
 } from '../formats/mapsnap/schema';
 import type { ViewSettings } from '../state/settings';
-import { actions, useStore, type Source } from '../state/store';
+import { actions, sampleTypeIndex, useStore, type Source } from '../state/store';
+import { MapExplainer, MapFunctionIndex } from './maps/MapExplainer';
+import { MapHotspotsPanel } from './maps/MapHotspotsPanel';
+import './maps/maps.css';
 
 /** The example of docs/map-snapshot.md §6 (one snapshot per line). */
 export const DEFAULT_SIM_SCRIPT = `layout classic      # or swiss (default)
@@ -302,9 +306,20 @@ function Exact({ f }: { f: { exact: boolean; note?: string } }) {
   );
 }
 
-function Row({ label, f, fmt, extra }: { label: string; f: Figure; fmt?: (n: number) => string; extra?: string }) {
+interface RowProps {
+  label: string;
+  f: Figure;
+  fmt?: (n: number) => string;
+  extra?: string;
+  /** The counter this row shows, highlighted while an explained function reads or changes it. */
+  counter?: MapCounter;
+  highlight?: ReadonlySet<MapCounter>;
+}
+
+function Row({ label, f, fmt, extra, counter, highlight }: RowProps) {
+  const lit = counter !== undefined && highlight !== undefined && highlight.has(counter);
   return (
-    <tr data-stat={label}>
+    <tr data-stat={label} data-counter={counter} data-highlight={lit ? 'true' : undefined} className={lit ? 'stat-highlight' : undefined}>
       <th scope="row">{label}</th>
       <td className="num">
         {fmt ? fmt(f.value) : f.value.toLocaleString()}
@@ -338,9 +353,10 @@ function HashBits({ bits }: { bits: NonNullable<MapStats['hashBits']> }) {
   );
 }
 
-export function MapStatsPanel({ stats }: { stats: MapStats }) {
+export function MapStatsPanel({ stats, highlight }: { stats: MapStats; highlight?: ReadonlySet<MapCounter> }) {
   const m = stats.memory;
   const exactCount = { value: stats.count, exact: true };
+  const hl = highlight;
   return (
     <div className="map-stats" data-testid="map-stats">
       <div className="stat-title">
@@ -348,37 +364,37 @@ export function MapStatsPanel({ stats }: { stats: MapStats }) {
       </div>
       <table className="stat-table">
         <tbody>
-          <Row label="count (len)" f={exactCount} extra={stats.countMatches ? '' : `(${stats.countedEntries} full slots found)`} />
+          <Row label="count (len)" counter="count" highlight={hl} f={exactCount} extra={stats.countMatches ? '' : `(${stats.countedEntries} full slots found)`} />
           {stats.swiss && (
             <>
-              <Row label="tables" f={{ value: stats.swiss.tables, exact: true }} extra={`(directory ${stats.swiss.dirLen}, global depth ${stats.swiss.globalDepth})`} />
-              <Row label="capacity (slots)" f={stats.swiss.capacity} />
-              <Row label="used" f={stats.swiss.used} />
-              <Row label="tombstones" f={stats.swiss.tombstones} />
-              <Row label="load" f={stats.swiss.load} fmt={(v) => v.toFixed(3)} extra={`vs growth at ${stats.swiss.maxLoad.toFixed(3)}`} />
-              <Row label="growth left" f={stats.swiss.growthLeft} />
+              <Row label="tables" counter="tables" highlight={hl} f={{ value: stats.swiss.tables, exact: true }} extra={`(directory ${stats.swiss.dirLen}, global depth ${stats.swiss.globalDepth})`} />
+              <Row label="capacity (slots)" counter="capacity" highlight={hl} f={stats.swiss.capacity} />
+              <Row label="used" counter="used" highlight={hl} f={stats.swiss.used} />
+              <Row label="tombstones" counter="tombstones" highlight={hl} f={stats.swiss.tombstones} />
+              <Row label="load" counter="load" highlight={hl} f={stats.swiss.load} fmt={(v) => v.toFixed(3)} extra={`vs growth at ${stats.swiss.maxLoad.toFixed(3)}`} />
+              <Row label="growth left" counter="growthLeft" highlight={hl} f={stats.swiss.growthLeft} />
             </>
           )}
           {stats.classic && (
             <>
-              <Row label="buckets" f={{ value: stats.classic.buckets, exact: true }} extra={`(B=${stats.classic.B})`} />
-              <Row label="load (entries/bucket)" f={stats.classic.load} fmt={(v) => v.toFixed(3)} extra="vs growth at 6.5" />
-              <Row label="grows at count" f={{ value: stats.classic.growThreshold, exact: true }} />
-              <Row label="inserts before grow" f={stats.classic.insertsBeforeGrow} />
-              <Row label="overflow buckets" f={stats.classic.overflowBuckets} />
-              <Row label="noverflow" f={stats.classic.noverflow} extra={`vs same-size grow at ${stats.classic.sameSizeGrowThreshold}`} />
-              <Row label="emptyOne cells" f={stats.classic.emptyOne} />
+              <Row label="buckets" counter="B" highlight={hl} f={{ value: stats.classic.buckets, exact: true }} extra={`(B=${stats.classic.B})`} />
+              <Row label="load (entries/bucket)" counter="load" highlight={hl} f={stats.classic.load} fmt={(v) => v.toFixed(3)} extra="vs growth at 6.5" />
+              <Row label="grows at count" counter="growThreshold" highlight={hl} f={{ value: stats.classic.growThreshold, exact: true }} />
+              <Row label="inserts before grow" counter="growThreshold" highlight={hl} f={stats.classic.insertsBeforeGrow} />
+              <Row label="overflow buckets" counter="overflow" highlight={hl} f={stats.classic.overflowBuckets} />
+              <Row label="noverflow" counter="noverflow" highlight={hl} f={stats.classic.noverflow} extra={`vs same-size grow at ${stats.classic.sameSizeGrowThreshold}`} />
+              <Row label="emptyOne cells" counter="emptyOne" highlight={hl} f={stats.classic.emptyOne} />
               {stats.classic.growing && (
                 <>
-                  <Row label="evacuated" f={stats.classic.evacuated} extra={`of ${stats.classic.oldBuckets}${stats.classic.sameSizeGrow ? ' (same-size grow)' : ''}`} />
-                  <Row label="not yet evacuated" f={stats.classic.notYetEvacuated} />
+                  <Row label="evacuated" counter="evacuation" highlight={hl} f={stats.classic.evacuated} extra={`of ${stats.classic.oldBuckets}${stats.classic.sameSizeGrow ? ' (same-size grow)' : ''}`} />
+                  <Row label="not yet evacuated" counter="evacuation" highlight={hl} f={stats.classic.notYetEvacuated} />
                 </>
               )}
             </>
           )}
-          <Row label="bytes held" f={m.bytesHeld} fmt={fmtBytes} />
-          <Row label="bytes needed" f={m.bytesNeeded} fmt={fmtBytes} extra="(fresh make)" />
-          <Row label="held / needed" f={m.ratio} fmt={(v) => `${v}×`} />
+          <Row label="bytes held" counter="memory" highlight={hl} f={m.bytesHeld} fmt={fmtBytes} />
+          <Row label="bytes needed" counter="memory" highlight={hl} f={m.bytesNeeded} fmt={fmtBytes} extra="(fresh make)" />
+          <Row label="held / needed" counter="memory" highlight={hl} f={m.ratio} fmt={(v) => `${v}×`} />
         </tbody>
       </table>
       <div className={m.neverShrinks ? 'map-diagnosis warn' : 'map-diagnosis'} data-testid="map-diagnosis" data-never-shrinks={m.neverShrinks}>
@@ -470,21 +486,32 @@ export function MapView({ source, settings }: { source: Source | null; settings:
   const simShown = settings.sim !== null && sim && sim.script === settings.sim && sim.snapshot && sim.stats ? sim : null;
   const snapshot = simShown ? simShown.snapshot! : (info?.snapshot ?? null);
   const stats = simShown ? simShown.stats! : (info?.stats ?? null);
+  const hotspots = source?.summary.mapHotspots ?? null;
+  const dump = source?.summary.dump ?? null;
+  const explained = settings.mapfn !== null ? mapFunctionEntry(settings.mapfn) : null;
+  const highlight = useMemo(() => new Set<MapCounter>(explained?.counters.map((c) => c.id) ?? []), [explained]);
+  const sampleType = source && hotspots ? sampleTypeIndex(source.summary, settings.sampleType) : 0;
   return (
     <div className="map-view" data-testid="map-view">
       <div className="map-left">
+        {settings.mapfn !== null && (
+          <MapExplainer name={settings.mapfn} snapshot={snapshot} stats={stats} simulating={simShown !== null} dump={dump} hotspots={hotspots} />
+        )}
         {snapshot ? (
           <>
             <div className="map-source muted small">{simShown ? `simulation, step ${simShown.step}` : `snapshot ${source?.name ?? ''}`}</div>
             <Heatmap snapshot={snapshot} />
           </>
         ) : (
-          <div className="placeholder">Open a map snapshot (JSON, schema stacklens.mapsnap/v1) or run a simulation.</div>
+          settings.mapfn === null &&
+          !hotspots && <div className="placeholder">Open a map snapshot (JSON, schema stacklens.mapsnap/v1), a heap profile (map growth hotspots) or run a simulation.</div>
         )}
+        {hotspots && source && <MapHotspotsPanel hotspots={hotspots} sampleType={sampleType} sourceName={source.name} />}
       </div>
       <div className="map-right">
-        {stats && <MapStatsPanel stats={stats} />}
+        {stats && <MapStatsPanel stats={stats} highlight={highlight} />}
         <SimulatePanel settings={settings} />
+        <MapFunctionIndex current={settings.mapfn} />
       </div>
     </div>
   );

@@ -5,6 +5,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AnalysisResult, SourceSummary } from '../worker/protocol';
 import { scaledLabel } from '../analysis/units';
+import { isMapInternal } from '../analysis/maps/functions';
+import { ExplainMapButton } from './maps/ExplainMapButton';
 import { DEFAULT_SORT, formatRow, nextSort, runningSums, tableUnit, topOrder, visibleRange, type TopColumn, type TopSort } from './topModel';
 
 export const ROW_HEIGHT = 22;
@@ -105,6 +107,7 @@ export function TopTable({ result, summary, unit, selected, onSelect, onOpen, co
         <td className="num">{cells.cumPct}</td>
         <td className="name" title={summary.nodeFullNames?.[key] ?? name}>
           {name}
+          {isMapInternal(name) && <ExplainMapButton name={name} label="explain" testId="top-explain-map" />}
         </td>
       </tr>
     );
