@@ -12,6 +12,7 @@ import { DropOverlay, EmptyState, ShortcutsOverlay } from './views/Overlays';
 import { ProfileInfo } from './views/ProfileInfo';
 import { Sandwich } from './views/Sandwich';
 import { SourcesPanel } from './views/Sources';
+import { ChecklistView } from './views/ChecklistView';
 import { ShareDialog } from './views/ShareDialog';
 import { shortcutFor } from './views/shortcuts';
 import { TopTable } from './views/TopTable';
@@ -137,6 +138,9 @@ export function App() {
         case 'map':
           actions.setView('map');
           break;
+        case 'checklist':
+          if (s.order.length > 0) actions.setView('checklist');
+          break;
         case 'invert':
           actions.toggleInverted();
           break;
@@ -156,7 +160,9 @@ export function App() {
   const unit = source?.summary.perf ? perfUnit(source.summary.perf, result?.query) : (source?.summary.sampleTypes[stIndex]?.unit ?? '');
 
   let main;
-  if (settings.view === 'map' || source?.summary.map) {
+  if (settings.view === 'checklist' && source) {
+    main = <ChecklistView />;
+  } else if (settings.view === 'map' || source?.summary.map) {
     main = <MapView source={source} settings={settings} />;
   } else if (!source) {
     main = loading ? <div className="placeholder">Loading…</div> : <EmptyState onOpen={() => fileInputRef.current?.click()} />;

@@ -3,8 +3,8 @@
 
 import type { TagFilter } from '../analysis/labels';
 
-export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'timeline';
-export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map', 'timeline'];
+export type ViewName = 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'timeline' | 'perf' | 'checklist';
+export const VIEWS: readonly ViewName[] = ['flame', 'top', 'sandwich', 'goroutines', 'map', 'timeline', 'perf', 'checklist'];
 
 export interface ViewSettings {
   /** Workspace: index of the active source in the sidebar's order (0 = the first loaded). */
@@ -29,9 +29,23 @@ export interface ViewSettings {
   mapfn: string | null;
   /** Go traces: selected goroutine id (its CPU samples only), or null. */
   goroutine: string | null;
-  /** Go traces: selected time range [t0, t1) in ns since the trace start, or null. */
+  /** Go traces: selected time range [t0, t1) in ns since the trace start, or null.
+   * perf dumps: the same, in ns since the dump's first sample. */
   timeRange: [number, number] | null;
+  /** perf dumps: event name as printed (null = the event with the most records). */
+  perfEvent: string | null;
+  /** perf dumps: weight by period (when printed) or count records. */
+  perfWeight: 'period' | 'count';
+  /** perf dumps: only this process's samples (null = all processes). */
+  perfPid: number | null;
+  /** perf dumps: only this thread's samples (null = all threads of the selection). */
+  perfTid: number | null;
+  /** Checklist: threshold overrides by id (workspace-wide: they stay when the active source changes). */
+  thresholds: Record<string, number>;
 }
+
+/** Settings that belong to the workspace, not to one source: kept when switching sources. */
+export const WORKSPACE_SETTINGS = ['thresholds'] as const;
 
 export const DEFAULT_SETTINGS: ViewSettings = {
   source: 0,
@@ -49,6 +63,11 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   mapfn: null,
   goroutine: null,
   timeRange: null,
+  perfEvent: null,
+  perfWeight: 'period',
+  perfPid: null,
+  perfTid: null,
+  thresholds: {},
 };
 
 export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): boolean {
@@ -85,8 +104,18 @@ export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
     a.simStep === b.simStep &&
     a.mapfn === b.mapfn &&
     a.goroutine === b.goroutine &&
-    sameRange(a.timeRange, b.timeRange)
+    sameRange(a.timeRange, b.timeRange) &&
+    a.perfEvent === b.perfEvent &&
+    a.perfWeight === b.perfWeight &&
+    a.perfPid === b.perfPid &&
+    a.perfTid === b.perfTid &&
+    sameNumbers(a.thresholds, b.thresholds)
   );
+}
+
+export function sameNumbers(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 /** True when a and b differ only in the search fields (typing replaces history). */

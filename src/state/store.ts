@@ -18,7 +18,7 @@ import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } f
 import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleUrl } from './examples';
 import { perfQueryFields } from '../analysis/perf/selection';
-import { DEFAULT_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
+import { DEFAULT_SETTINGS, WORKSPACE_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
 import { sourcesSearch, type HistoryMode, type SourceOrigin } from './url';
 
 export interface Source {
@@ -234,7 +234,25 @@ export const actions = {
     if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
     const restored = savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings);
     delete savedSettings[id];
-    set({ activeSourceId: id, savedSettings, settings: { ...restored, source: s.order.indexOf(id) }, result: null, traceWindow: null, historyMode: 'push' });
+    set({ activeSourceId: id, savedSettings, settings: { ...restored, ...workspaceSettings(s.settings), source: s.order.indexOf(id) }, result: null, traceWindow: null, historyMode: 'push' });
+  },
+  /** Checklist: open the view where a rule's evidence is (another source, focused on it), one history entry. */
+  openEvidence(id: string, patch: Partial<ViewSettings>): void {
+    const s = get();
+    if (!s.sources[id]) return;
+    const savedSettings = { ...s.savedSettings };
+    if (s.activeSourceId && s.activeSourceId !== id) savedSettings[s.activeSourceId] = s.settings;
+    const base = id === s.activeSourceId ? s.settings : (savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings));
+    delete savedSettings[id];
+    const settings: ViewSettings = { ...base, ...patch, ...workspaceSettings(s.settings), source: s.order.indexOf(id) };
+    set({ activeSourceId: id, savedSettings, settings, result: id === s.activeSourceId ? s.result : null, traceWindow: id === s.activeSourceId ? s.traceWindow : null, historyMode: 'push' });
+  },
+  /** Checklist: set (or with null, reset to its default) one threshold. */
+  setThreshold(thresholdId: string, value: number | null): void {
+    const thresholds = { ...get().settings.thresholds };
+    if (value === null || !Number.isFinite(value)) delete thresholds[thresholdId];
+    else thresholds[thresholdId] = value;
+    updateSettings({ thresholds }, 'replace');
   },
   /** Workspace: close a source (its worker and model go away). */
   closeSource(id: string): void {
@@ -257,7 +275,7 @@ export const actions = {
         delete savedSettings[activeSourceId];
       } else settings = { ...DEFAULT_SETTINGS, view: s.settings.view === 'map' && s.settings.sim !== null ? 'map' : 'flame', sim: s.settings.sim, simStep: s.settings.simStep };
     }
-    settings = { ...settings, source: activeSourceId ? order.indexOf(activeSourceId) : 0 };
+    settings = { ...settings, ...workspaceSettings(s.settings), source: activeSourceId ? order.indexOf(activeSourceId) : 0 };
     set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, traceWindow: null, historyMode: 'replace', linkPayload: null });
     syncSearch();
   },
@@ -411,11 +429,17 @@ async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): 
   }
 }
 
+/** The workspace-wide part of settings (kept when the active source changes). */
+function workspaceSettings(s: ViewSettings): Pick<ViewSettings, (typeof WORKSPACE_SETTINGS)[number]> {
+  return { thresholds: s.thresholds };
+}
+
 /** Settings for a source shown for the first time, keeping what still applies (the view). */
 function freshSettings(summary: SourceSummary, current: ViewSettings): ViewSettings {
   const st = sampleTypeIndex(summary, null);
   const settings: ViewSettings = {
     ...DEFAULT_SETTINGS,
+    ...workspaceSettings(current),
     view: current.view,
     sim: current.sim,
     simStep: current.simStep,

@@ -7,6 +7,7 @@
 //
 // encodeHash / decodeHash are pure (unit-tested); installUrlSync wires them to history.
 
+import { decodeThresholds, encodeThresholds } from '../analysis/checklist';
 import type { TagFilter } from '../analysis/labels';
 import { DEFAULT_SETTINGS, VIEWS, onlySearchDiffers, sameSettings, type ViewName, type ViewSettings } from './settings';
 
@@ -40,6 +41,8 @@ export function encodeHash(s: ViewSettings): string {
   if (s.perfWeight !== 'period') parts.push(`w=${s.perfWeight}`);
   if (s.perfPid !== null) parts.push(`pid=${s.perfPid}`);
   if (s.perfTid !== null) parts.push(`tid=${s.perfTid}`);
+  const thr = encodeThresholds(s.thresholds);
+  if (thr !== '') parts.push(`thr=${enc(thr)}`);
   return parts.join('&');
 }
 
@@ -61,7 +64,7 @@ export function decodeTagFocus(v: string): TagFilter[] {
 
 /** Settings from a location hash (with or without the leading '#'); unknown keys are ignored. */
 export function decodeHash(hash: string): ViewSettings {
-  const s: ViewSettings = { ...DEFAULT_SETTINGS, zoomPath: [], tagFocus: [] };
+  const s: ViewSettings = { ...DEFAULT_SETTINGS, zoomPath: [], tagFocus: [], thresholds: {} };
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h === '') return s;
   for (const part of h.split('&')) {
@@ -127,6 +130,9 @@ export function decodeHash(hash: string): ViewSettings {
         break;
       case 'tid':
         if (/^\d{1,10}$/.test(v)) s.perfTid = Number(v);
+        break;
+      case 'thr':
+        s.thresholds = decodeThresholds(dec(v));
         break;
     }
   }

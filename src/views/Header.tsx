@@ -146,6 +146,7 @@ const VIEW_TABS: { id: ViewName; label: string; key: string }[] = [
   { id: 'sandwich', label: 'Sandwich', key: 's' },
   { id: 'goroutines', label: 'Goroutines', key: 'g' },
   { id: 'map', label: 'Map', key: 'm' },
+  { id: 'checklist', label: 'Checklist', key: 'c' },
 ];
 
 /** Profile tabs need a profile; Goroutines needs a dump; Map is the snapshot view and the simulator. */
@@ -154,6 +155,7 @@ function tabApplies(view: ViewName, summary: Source['summary'] | undefined): boo
   if (view === 'timeline') return !!summary?.trace;
   if (view === 'perf') return !!summary?.perf;
   if (view === 'map') return true;
+  if (view === 'checklist') return !!summary;
   return !summary?.map;
 }
 

@@ -1,6 +1,6 @@
 // Keyboard shortcuts (single source of truth for the handler, the `?` overlay and README).
 
-export type ShortcutAction = 'search' | 'escape' | 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'timeline' | 'perf' | 'invert' | 'open' | 'help';
+export type ShortcutAction = 'search' | 'escape' | 'flame' | 'top' | 'sandwich' | 'goroutines' | 'map' | 'timeline' | 'perf' | 'checklist' | 'invert' | 'open' | 'help';
 
 export interface Shortcut {
   /** KeyboardEvent.key value. */
@@ -20,6 +20,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'g', label: 'g', action: 'goroutines', description: 'Goroutines view (Go crash / goroutine dumps: groups, map goroutines, leaks)' },
   { key: 'l', label: 'l', action: 'timeline', description: 'Timeline view (Go execution traces: goroutine and processor timelines)' },
   { key: 'p', label: 'p', action: 'perf', description: 'Processes view (perf script dumps: process timeline, exec panel, lineage)' },
+  { key: 'c', label: 'c', action: 'checklist', description: 'Checklist (four-dimension tuning rules over every loaded source)' },
   { key: 'm', label: 'm', action: 'map', description: 'Map view (Go map snapshot heatmap and simulator)' },
   { key: 'i', label: 'i', action: 'invert', description: 'Toggle inverted (bottom-up icicle)' },
   { key: 'o', label: 'o', action: 'open', description: 'Open a profile file' },

@@ -4,6 +4,7 @@
 // stops even a decoder in a tight loop). Results carry typed arrays as transferables.
 
 import type { CallTree } from '../analysis/callTree';
+import type { SourceEvidence } from '../analysis/checklist';
 import type { LabelKeySummary, LabelShare, TagFilter } from '../analysis/labels';
 import type { TopTable } from '../analysis/top';
 import type { DecodePhase } from '../formats';
@@ -13,6 +14,7 @@ import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
 import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
 import type { GoroutineRow, TraceViewData } from '../analysis/trace/view';
+import type { PerfViewData } from '../analysis/perf/viewData';
 
 /** One frame of a dump group, as text (function, file:line). */
 export interface DumpFrame {
@@ -89,6 +91,14 @@ export interface AnalysisQuery {
   timeRange?: [number, number] | null;
   /** Go traces: only samples of this goroutine (the `goroutine` label), or null. */
   goroutine?: string | null;
+  /** perf dumps: the event whose profile to show (index into summary.perf.events; absent = the busiest). */
+  perfEvent?: number;
+  /** perf dumps: weight samples by their period (when printed) or count them. */
+  perfWeight?: 'period' | 'count';
+  /** perf dumps: only samples of this process (pid; the tid when perf printed no pid), or null. */
+  perfPid?: number | null;
+  /** perf dumps: only samples of this thread, or null. (The time range is `timeRange`.) */
+  perfTid?: number | null;
 }
 
 export interface MappingSummary {
@@ -134,8 +144,13 @@ export interface SourceSummary {
   map?: MapSourceInfo;
   /** Samples inside the runtime's map code by calling function (heap profiles always; others when any). */
   mapHotspots?: MapHotspots;
+  /** The checklist's evidence (small, JSON-able); absent if it could not be collected. */
+  evidence?: SourceEvidence;
   /** Present when the source is a Go execution trace: the Timeline view's data. */
   trace?: TraceViewData;
+  /** Present when the source is a `perf script` dump: events, processes, timeline, execs.
+   * The function keys (nodeNames…) then span every event's functions. */
+  perf?: PerfViewData;
 }
 
 export interface AnalysisResult {
@@ -155,7 +170,14 @@ export type WorkerRequest =
   | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
-  | { type: 'traceWindow'; job: number; t0: number; t1: number };
+  | { type: 'traceWindow'; job: number; t0: number; t1: number }
+  | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery };
+
+/** What the Export menu writes from the worker's model (the SVG/PNG come from the DOM). */
+export type ExportKind = 'pprof' | 'folded';
+
+/** The exported file: gzip'd profile.proto (transferred) or folded-stacks text. */
+export type ExportResult = { what: 'pprof'; bytes: ArrayBuffer } | { what: 'folded'; text: string };
 
 export type WorkerResponse =
   | { type: 'progress'; job: number; phase: DecodePhase; done: number; total: number }
@@ -163,4 +185,5 @@ export type WorkerResponse =
   | { type: 'analysis'; job: number; result: AnalysisResult }
   | { type: 'simulated'; job: number; result: SimulationResult }
   | { type: 'traceWindow'; job: number; rows: GoroutineRow[] }
+  | { type: 'exported'; job: number; result: ExportResult }
   | { type: 'error'; job: number; message: string };

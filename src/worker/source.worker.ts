@@ -7,16 +7,23 @@ import { callTreeTransferables } from '../analysis/callTree';
 import { mapStats } from '../analysis/maps/stats';
 import { mapHotspots } from '../analysis/maps/hotspots';
 import { decodeAny } from '../formats';
+import { collectEvidence, type EvidenceInput, type SourceEvidence } from '../analysis/checklist';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
 import type { Generation } from '../formats/gotrace/model';
 import { traceViewData, traceViewTransferables, windowTable } from '../analysis/trace/view';
-import type { AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalysisQuery, AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
+import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
+import { tagFocusMask } from '../analysis/labels';
 import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
+import type { PerfWorkspace } from '../analysis/perf/analyze';
+import { loadPerf } from '../analysis/perf/source';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let profile: StackProfile | null = null;
+/** perf dumps: every event's profile stays here; queries name the event. */
+let perf: PerfWorkspace | null = null;
 let traceGens: Generation[] | null = null;
 let traceOrigin = 0;
 
@@ -33,6 +40,25 @@ function resultTransferables(r: AnalysisResult): Transferable[] {
   return [...new Set(t)];
 }
 
+/** The samples the query's view shows; for perf, of the event it shows, weighted as shown. */
+function exportViewOf(p: StackProfile, q: AnalysisQuery): ExportView {
+  if (!perf) return queryView(p, q);
+  const ev = perf.eventIndex(q.perfEvent);
+  const ep = perf.profile(ev);
+  const mask = perf.mask(ev, { timeRange: q.timeRange, pid: q.perfPid, tid: q.perfTid }, tagFocusMask(ep, q.tagFocus));
+  return { profile: ep, mask, sampleType: q.perfWeight === 'count' || ep.samples.values.length < 2 ? 0 : 1, event: perf.dump.profiles[ev].event };
+}
+
+/** The checklist's evidence of this source; a failure costs the checklist this source, not the load. */
+function evidenceOf(input: EvidenceInput, name: string): SourceEvidence | undefined {
+  try {
+    return collectEvidence(input, name);
+  } catch (e) {
+    console.warn(`checklist evidence for ${name} failed:`, e);
+    return undefined;
+  }
+}
+
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   try {
@@ -44,7 +70,9 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         const info = mapSourceSummary(input);
         if (info) {
           profile = null;
-          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats: mapStats(info.map.snapshot) } } });
+          const stats = mapStats(info.map.snapshot);
+          const evidence = evidenceOf({ kind: 'map-snapshot', snapshot: info.map.snapshot, stats }, msg.name);
+          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats }, evidence } });
           return;
         }
       }
@@ -71,6 +99,12 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       }
       let transfer: Transferable[] = [];
       traceGens = null;
+      perf = null;
+      if (decoded.kind === 'perf') {
+        const loaded = loadPerf(decoded.perf, decoded.text, summary);
+        perf = loaded.workspace;
+        transfer = loaded.transfer;
+      }
       if (decoded.kind === 'go-trace') {
         // The same generations the CLI reads (the partial one too), so the tables agree.
         const r = decoded.trace;
@@ -85,11 +119,22 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
           summary.warnings = [...summary.warnings, `The timeline could not be built: ${e instanceof Error ? e.message : String(e)}`];
         }
       }
+      summary.evidence = evidenceOf(decoded, msg.name);
       post({ type: 'loaded', job: msg.job, summary }, transfer);
     } else if (msg.type === 'analyze') {
       if (!profile) throw new Error('no profile loaded in this worker');
-      const result = analyze(profile, msg.query);
+      const result = perf ? perf.analyze(msg.query) : analyze(profile, msg.query);
       post({ type: 'analysis', job: msg.job, result }, resultTransferables(result));
+    } else if (msg.type === 'export') {
+      if (!profile) throw new Error('no profile loaded in this worker');
+      const view = exportViewOf(profile, msg.query);
+      if (msg.what === 'folded') post({ type: 'exported', job: msg.job, result: { what: 'folded', text: exportFolded(view) } });
+      else {
+        const out = exportPprof(view, msg.query);
+        // Transfer a buffer that holds exactly the file.
+        const bytes = (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : out.slice().buffer) as ArrayBuffer;
+        post({ type: 'exported', job: msg.job, result: { what: 'pprof', bytes } }, [bytes]);
+      }
     } else if (msg.type === 'traceWindow') {
       if (!traceGens) throw new Error('no trace loaded in this worker');
       post({ type: 'traceWindow', job: msg.job, rows: windowTable(traceGens, traceOrigin, msg.t0, msg.t1) });
