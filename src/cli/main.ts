@@ -16,6 +16,7 @@ import { gunzip, isGzip } from '../formats/gzip';
 import { sniff } from '../formats/sniff';
 import type { StackProfile } from '../model/profile';
 import { foldedStacks } from '../analysis/collapse';
+import { CheckUsageError, checkCommand } from './check';
 
 const USAGE = `usage: stacklens <command> <file> [options]
 
@@ -29,6 +30,8 @@ commands:
                                           per-goroutine analysis (as go tool trace computes it)
   map <snapshot.json> [--json]            statistics of a Go map snapshot (docs/map-snapshot.md)
   map --simulate <script> [--json]        simulate a classic or Swiss map step by step
+  check <file>… [--json|--markdown] [--threshold <id>=<value>]…
+                                          the tuning checklist over all files; exit 1 when a rule fails
   map --hotspots <profile> [--json] [--sample <type>]
                                           samples inside the runtime's map code, by calling function
 `;
@@ -166,6 +169,11 @@ export async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   try {
+    if (argv[0] === 'check') {
+      const r = await checkCommand(argv.slice(1));
+      process.stdout.write(r.stdout);
+      return r.code;
+    }
     const args = parseArgs(argv);
     if (!['top', 'collapse', 'summary', 'goroutines', 'map'].includes(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
     if (args.command === 'map' && args.flags.has('--hotspots')) {
@@ -210,7 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`stacklens: ${msg.split('\n')[0]}${e instanceof UsageError ? ' (see stacklens --help)' : ''}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    process.stderr.write(`stacklens: ${msg.split('\n')[0]}${e instanceof UsageError || e instanceof CheckUsageError ? ' (see stacklens --help)' : ''}\n`);
+    return e instanceof UsageError || e instanceof CheckUsageError ? 2 : 1;
   }
 }
