@@ -7,7 +7,8 @@ import { funcNodes } from './nodes';
 
 export function foldedStacks(p: StackProfile, sampleType: number, mask?: Uint8Array | null): string {
   const t = callTree(p, sampleWeights(p, sampleType, mask));
-  const names = funcNodes(p).names;
+  // One stack per line: a line break inside a (hostile) name would forge another stack.
+  const names = funcNodes(p).names.map((n) => n.replace(/[\r\n]/g, ' '));
   const path: string[] = new Array(t.length);
   const lines: string[] = [];
   for (let n = 1; n < t.length; n++) {

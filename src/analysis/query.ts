@@ -83,9 +83,15 @@ export function traceMask(p: StackProfile, query: AnalysisQuery, tagMask: Uint8A
   return mask;
 }
 
+/** The samples a query keeps — tag focus, trace time range, goroutine — or null for all:
+ * what every view of the query shows, and what an export writes. */
+export function queryMask(p: StackProfile, query: AnalysisQuery): Uint8Array | null {
+  return traceMask(p, query, tagFocusMask(p, query.tagFocus));
+}
+
 export function analyze(p: StackProfile, query: AnalysisQuery): AnalysisResult {
   const t0 = performance.now();
-  const mask = traceMask(p, query, tagFocusMask(p, query.tagFocus));
+  const mask = queryMask(p, query);
   const weights = sampleWeights(p, query.sampleType, mask);
   const nodes = funcNodes(p);
   const keyCount = nodes.names.length;

@@ -136,7 +136,8 @@ function goG2(v: number): string {
     const n = Number(x);
     return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
   }
-  return v.toFixed(Math.max(0, 1 - e)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  // goFixed: an exact tie (1/160 = 0.625%) rounds to even as in Go, not up as toFixed does.
+  return goFixed(v, Math.max(0, 1 - e)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 
 /** pprof measurement.Percentage: "  100%", "12.34%", "0.049%". */
