@@ -3,6 +3,7 @@
 #   public/examples/{cpu,heap,allocs,mutex,block,goroutine}.pb.gz (+ .json sidecars)
 #   testdata/pprof/{goroutine.debug1.txt,goroutine.debug2.txt,hostile-names.pb.gz} (+ .json)
 #   testdata/pprof/bigservice-small.pb.gz (synthetic, 64-bit addresses)
+#   testdata/gotrace/{cpu,short,chan,mutex,syscall,gc,user,coro}.trace (+ .json but cpu.trace)
 # Every fixture except hostile-names.pb.gz is exactly what runtime/pprof
 # wrote; profiles are real recordings, so each run produces slightly
 # different numbers. Safe to re-run; runs from any directory.
@@ -67,6 +68,13 @@ attempt -require-labels 'handler,<b>tenant</b>' "$testdata/hostile-names.pb.gz" 
 # A Go execution trace recorded with the CPU profiler on (CPU samples with stacks).
 mkdir -p "$root/testdata/gotrace"
 (cd "$here" && go run ./traceprof -out "$root/testdata/gotrace/cpu.trace")
+# One small real trace per scenario of the trace views (tools/gen/tracescenarios), with sidecars.
+(cd "$here" && go build -trimpath -buildvcs=false -o "$bin/" ./tracescenarios)
+for s in short chan mutex syscall gc coro; do
+	"$bin/tracescenarios" -scenario "$s" -sidecar -out "$root/testdata/gotrace/$s.trace"
+done
+# 20 ms generations: tasks, regions and goroutines cross generation boundaries.
+"$bin/tracescenarios" -scenario user -generation 20ms -sidecar -out "$root/testdata/gotrace/user.trace"
 
 # Real Go crash and goroutine dumps (concurrent map crashes, a goroutine leak by SIGQUIT
 # and by pprof debug=1/2) into testdata/godump/.
