@@ -1,19 +1,41 @@
 // Timeline view of a Go execution trace: a processor timeline (time axis, GC/STW track,
-// heap track, one lane per P showing which goroutine ran), a goroutine timeline (one row
-// per goroutine, grouped and collapsible by start function, spans coloured by state), the
-// goroutine table (per goroutine or per start function) and the CPU-sample flame graph.
-// A selected time range (drag on the axis, or shift-drag) and a selected goroutine live in
-// the URL and restrict the table and the flame graph. Everything is drawn on canvases or as
-// React text: names come from the trace and are hostile text.
+// heap track, one lane per P showing which goroutine ran, GOMAXPROCS changes), a user
+// annotations track (tasks as nested bars, logs as markers), a goroutine timeline (one row
+// per goroutine, grouped and collapsible by start function, spans coloured by state, user
+// regions, GC mark assists and STW overlays), the goroutine table (per goroutine or per
+// start function) and the CPU-sample flame graph. A selected time range (drag on the axis,
+// or shift-drag) and a selected goroutine live in the URL and restrict the table and the
+// flame graph; the flame graph's selected function (also in the URL) highlights the
+// goroutines whose CPU samples or event stacks contain it. Everything is drawn on canvases
+// or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_WAITING, type TraceViewData } from '../analysis/trace/view';
 import type { ViewSettings } from '../state/settings';
 import { actions, useStore, type Source } from '../state/store';
 import type { AnalysisResult } from '../worker/protocol';
 import { FlameView } from './FlameView';
 import { fmtBytes } from './format';
-import { axisTicks, clampView, displayGroups, firstEndingAfter, fmtNs, groupStats, spanAt, timelineRows, type TimelineRow } from './traceModel';
+import { drawIntervals, drawPairs, drawSeries, drawSpans, goColor, label, labelHead, nameColor, setupCanvas } from './trace/draw';
+import { GoroutineTable } from './trace/GoroutineTable';
+import './trace/trace.css';
+import {
+  axisTicks,
+  clampView,
+  displayGroups,
+  firstEndingAfter,
+  fmtNs,
+  functionHighlight,
+  gomaxprocsAt,
+  gomaxprocsChanges,
+  intervalsAt,
+  spanAt,
+  spanBeginning,
+  stackLines,
+  timelineRows,
+  type FunctionHighlight,
+  type TimelineRow,
+} from './traceModel';
 
 interface Props {
   source: Source;
@@ -31,108 +53,26 @@ const GC_H = 14;
 const HEAP_H = 40;
 const P_H = 16;
 const G_MAX_H = 340;
+const TASK_H = 13;
+const LOG_H = 12;
+/** Goroutine rows: state spans on top, user regions in a strip at the bottom. */
+const SPAN_Y = 1;
+const SPAN_H = 10;
+const REGION_Y = 12;
+const REGION_H = 3;
 
 const STATE_COLORS = ['#2f9e44', '#f2b705', '#d5dae1', '#8b5cf6'];
 const STATE_LABELS = ['running', 'runnable', 'waiting (blocked)', 'syscall'];
 const GC_COLOR = '#f59f00';
 const STW_COLOR = '#e03131';
+const ASSIST_COLOR = '#e8590c';
 const SEL_FILL = 'rgba(51, 102, 204, 0.16)';
 const SEL_EDGE = 'rgba(51, 102, 204, 0.8)';
+const MATCH_BG = '#fff3bf';
 
-function goColor(i: number): string {
-  return `hsl(${(i * 137.508) % 360}, 55%, 52%)`;
-}
+type Canvas = 'p' | 'u' | 'g';
 
-function setupCanvas(c: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D | null {
-  const dpr = window.devicePixelRatio || 1;
-  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-    c.width = Math.round(w * dpr);
-    c.height = Math.round(h * dpr);
-  }
-  c.style.width = `${w}px`;
-  c.style.height = `${h}px`;
-  const ctx = c.getContext('2d');
-  if (!ctx) return null;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  return ctx;
-}
-
-/** Clipped label text (canvas text: never HTML). */
-function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, maxW: number): void {
-  let t = text;
-  if (ctx.measureText(t).width > maxW) {
-    while (t.length > 1 && ctx.measureText(`…${t}`).width > maxW) t = t.slice(1);
-    t = `…${t}`;
-  }
-  ctx.fillText(t, x, y);
-}
-
-/**
- * Draws spans [lo, hi) clipped to the view; spans narrower than a pixel are merged (one 1-px
- * column per pixel, coloured by the first span in it), so a row costs at most ~width rects.
- */
-function drawSpans(
-  ctx: CanvasRenderingContext2D,
-  start: Float64Array,
-  end: Float64Array,
-  lo: number,
-  hi: number,
-  v0: number,
-  v1: number,
-  x: (t: number) => number,
-  y: number,
-  h: number,
-  color: (k: number) => string,
-  xmin: number,
-  xmax: number,
-): void {
-  let lastPx = -1;
-  for (let k = firstEndingAfter(end, lo, hi, v0); k < hi; k++) {
-    if (start[k] >= v1) break;
-    const xa = Math.max(xmin, x(start[k]));
-    const xb = Math.min(xmax, x(end[k]));
-    if (xb - xa < 1) {
-      const px = Math.floor(xa);
-      if (px <= lastPx) continue;
-      lastPx = px;
-      ctx.fillStyle = color(k);
-      ctx.fillRect(px, y, 1, h);
-    } else {
-      ctx.fillStyle = color(k);
-      ctx.fillRect(xa, y, xb - xa, h);
-      lastPx = Math.floor(xb) - 1;
-    }
-  }
-}
-
-function drawPairs(ctx: CanvasRenderingContext2D, pairs: Float64Array, v0: number, v1: number, x: (t: number) => number, y: number, h: number, xmin: number, xmax: number): void {
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    if (pairs[i + 1] < v0 || pairs[i] > v1) continue;
-    const xa = Math.max(xmin, x(pairs[i]));
-    const xb = Math.min(xmax, x(pairs[i + 1]));
-    ctx.fillRect(xa, y, Math.max(1, xb - xa), h);
-  }
-}
-
-function drawSeries(ctx: CanvasRenderingContext2D, t: Float64Array, v: Float64Array, max: number, end: number, x: (t: number) => number, y: number, h: number, fill: boolean): void {
-  if (t.length === 0 || max <= 0) return;
-  const yOf = (val: number) => y + h - (val / max) * (h - 2);
-  ctx.beginPath();
-  ctx.moveTo(x(t[0]), fill ? y + h : yOf(v[0]));
-  for (let i = 0; i < t.length; i++) {
-    if (i > 0 || fill) ctx.lineTo(x(t[i]), i > 0 ? yOf(v[i - 1]) : y + h);
-    ctx.lineTo(x(t[i]), yOf(v[i]));
-  }
-  ctx.lineTo(x(end), yOf(v[v.length - 1]));
-  if (fill) {
-    ctx.lineTo(x(end), y + h);
-    ctx.closePath();
-    ctx.fill();
-  } else ctx.stroke();
-}
-
-type Drag = { mode: 'pan'; x0: number; v: [number, number]; moved: boolean; canvas: 'p' | 'g'; y: number } | { mode: 'select'; x0: number; t0: number; t1: number };
+type Drag = { mode: 'pan'; x0: number; v: [number, number]; moved: boolean } | { mode: 'select'; x0: number; t0: number; t1: number };
 
 interface Hover {
   x: number;
@@ -140,9 +80,10 @@ interface Hover {
   text: string;
 }
 
-function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSettings }) {
+function Timelines({ trace, settings, highlight }: { trace: TraceViewData; settings: ViewSettings; highlight: FunctionHighlight | null }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const pRef = useRef<HTMLCanvasElement>(null);
+  const uRef = useRef<HTMLCanvasElement>(null);
   const gRef = useRef<HTMLCanvasElement>(null);
   const gScrollRef = useRef<HTMLDivElement>(null);
   const end = Math.max(1, trace.endNs);
@@ -155,6 +96,7 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
   const groups = useMemo(() => displayGroups(trace), [trace]);
   const rows = useMemo(() => timelineRows(groups, collapsed), [groups, collapsed]);
   const gIndexOf = useMemo(() => new Map(trace.gIds.map((id, i) => [id, i])), [trace]);
+  const procs = useMemo(() => gomaxprocsChanges(trace.gomaxprocsT, trace.gomaxprocsV), [trace]);
   const selected = settings.goroutine !== null ? (gIndexOf.get(settings.goroutine) ?? -1) : -1;
   const range = settings.timeRange;
   const heapMax = useMemo(() => {
@@ -163,6 +105,8 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     for (const v of trace.goalV) m = Math.max(m, v);
     return m;
   }, [trace]);
+  const hasRegions = trace.regionStart.length > 0;
+  const hasUser = trace.taskStart.length > 0 || trace.logT.length > 0;
 
   const setView = useCallback((v0: number, v1: number) => setViewState(clampView(v0, v1, end)), [end]);
 
@@ -175,13 +119,34 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     return () => ro.disconnect();
   }, []);
 
-  const pHeight = AXIS_H + GC_H + HEAP_H + 6 + trace.pIds.length * P_H + 4;
+  const pTop = AXIS_H + GC_H + HEAP_H + 8;
+  const pHeight = pTop + trace.pIds.length * P_H + 4;
+  const taskLanes = trace.taskStart.length > 0 ? trace.taskLanes : 0;
+  const logY = 2 + taskLanes * TASK_H;
+  const uHeight = hasUser ? logY + (trace.logT.length > 0 ? LOG_H : 0) + 3 : 0;
   const gTotal = rows.length * ROW_H;
   const gHeight = Math.min(G_MAX_H, Math.max(ROW_H, gTotal));
   const [v0, v1] = view;
   const xOf = useCallback((t: number) => LABEL_W + ((t - v0) / (v1 - v0)) * (width - LABEL_W), [v0, v1, width]);
   const tOf = useCallback((x: number) => v0 + ((x - LABEL_W) / (width - LABEL_W)) * (v1 - v0), [v0, v1, width]);
   const selBand = drag?.mode === 'select' ? ([Math.min(drag.t0, drag.t1), Math.max(drag.t0, drag.t1)] as [number, number]) : range;
+
+  const drawSelection = useCallback(
+    (ctx: CanvasRenderingContext2D, h: number, edges: boolean) => {
+      if (!selBand) return;
+      const xa = Math.max(LABEL_W, xOf(selBand[0]));
+      const xb = Math.min(width, xOf(selBand[1]));
+      if (xb <= xa) return;
+      ctx.fillStyle = SEL_FILL;
+      ctx.fillRect(xa, 0, xb - xa, h);
+      if (edges) {
+        ctx.fillStyle = SEL_EDGE;
+        ctx.fillRect(xa, 0, 1, h);
+        ctx.fillRect(xb - 1, 0, 1, h);
+      }
+    },
+    [selBand, xOf, width],
+  );
 
   // Processor timeline.
   useEffect(() => {
@@ -227,28 +192,107 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     drawSeries(ctx, trace.goalT, trace.goalV, heapMax, end, xOf, y, HEAP_H, false);
     ctx.setLineDash([]);
     ctx.restore();
-    y += HEAP_H + 6;
     // P lanes.
+    y = pTop;
     for (let i = 0; i < trace.pIds.length; i++) {
       ctx.fillStyle = i % 2 ? '#fafbfc' : '#f1f3f5';
       ctx.fillRect(LABEL_W, y, width - LABEL_W, P_H);
       ctx.fillStyle = '#333';
       ctx.fillText(`Proc ${trace.pIds[i]}`, 6, y + P_H / 2);
-      drawSpans(ctx, trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[i], trace.pOffsets[i + 1], v0, v1, xOf, y + 1, P_H - 2, (k) => (selected >= 0 && trace.pSpanG[k] !== selected ? '#c8cdd3' : goColor(trace.pSpanG[k])), LABEL_W, width);
+      drawSpans(ctx, trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[i], trace.pOffsets[i + 1], v0, v1, y + 1, P_H - 2, (k) => (selected >= 0 && trace.pSpanG[k] !== selected ? '#c8cdd3' : goColor(trace.pSpanG[k])), LABEL_W, width);
       y += P_H;
     }
-    if (selBand) {
-      const xa = Math.max(LABEL_W, xOf(selBand[0]));
-      const xb = Math.min(width, xOf(selBand[1]));
-      if (xb > xa) {
-        ctx.fillStyle = SEL_FILL;
-        ctx.fillRect(xa, 0, xb - xa, pHeight);
-        ctx.fillStyle = SEL_EDGE;
-        ctx.fillRect(xa, 0, 1, pHeight);
-        ctx.fillRect(xb - 1, 0, 1, pHeight);
+    // Ps beyond GOMAXPROCS are not in use: shaded while the limit is below their id.
+    if (procs.length > 0) {
+      ctx.fillStyle = 'rgba(134, 142, 150, 0.28)';
+      for (let j = 0; j < procs.length; j++) {
+        const ta = j === 0 ? 0 : procs[j].t;
+        const tb = j + 1 < procs.length ? procs[j + 1].t : end;
+        if (tb < v0 || ta > v1) continue;
+        const xa = Math.max(LABEL_W, xOf(ta));
+        const xb = Math.min(width, xOf(tb));
+        for (let i = 0; i < trace.pIds.length; i++) if (Number(trace.pIds[i]) >= procs[j].v) ctx.fillRect(xa, pTop + i * P_H, Math.max(1, xb - xa), P_H);
+      }
+      // A marker at every change; labels that would overlap the previous one are left out
+      // (the hover says it).
+      ctx.font = '10px system-ui, sans-serif';
+      let labelEnd = -Infinity;
+      for (let j = 1; j < procs.length; j++) {
+        const t = procs[j].t;
+        if (t < v0 || t > v1) continue;
+        const x = Math.round(xOf(t)) + 0.5;
+        ctx.strokeStyle = '#1c7ed6';
+        ctx.setLineDash([3, 2]);
+        ctx.beginPath();
+        ctx.moveTo(x, pTop - 6);
+        ctx.lineTo(x, pHeight);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        const text = `GOMAXPROCS ${procs[j - 1].v}→${procs[j].v}`;
+        const w = ctx.measureText(text).width + 6;
+        if (x + 2 < labelEnd) continue;
+        labelEnd = x + 2 + w;
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+        ctx.fillRect(x + 2, pTop - 8, w, 11);
+        ctx.fillStyle = '#1c7ed6';
+        ctx.fillText(text, x + 5, pTop - 2.5);
+      }
+      ctx.font = '11px system-ui, sans-serif';
+    }
+    // STW pauses over the P lanes.
+    ctx.fillStyle = 'rgba(224, 49, 49, 0.18)';
+    drawPairs(ctx, trace.stw, v0, v1, xOf, pTop, pHeight - pTop, LABEL_W, width);
+    drawSelection(ctx, pHeight, true);
+  }, [trace, width, pHeight, pTop, v0, v1, xOf, heapMax, end, selected, procs, drawSelection]);
+
+  // User annotations: tasks in nesting lanes, logs as markers.
+  useEffect(() => {
+    const c = uRef.current;
+    if (!c || !hasUser) return;
+    const ctx = setupCanvas(c, width, uHeight);
+    if (!ctx) return;
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = '#555';
+    if (taskLanes > 0) ctx.fillText(`tasks (${trace.taskStart.length})`, 6, 2 + TASK_H / 2);
+    if (trace.logT.length > 0) ctx.fillText(`logs (${trace.logT.length})`, 6, logY + LOG_H / 2);
+    for (let l = 0; l < taskLanes; l++) {
+      ctx.fillStyle = l % 2 ? '#fafbfc' : '#f4f6f8';
+      ctx.fillRect(LABEL_W, 2 + l * TASK_H, width - LABEL_W, TASK_H);
+    }
+    for (let i = 0; i < trace.taskStart.length; i++) {
+      const s = trace.taskStart[i];
+      const e = trace.taskEnd[i];
+      if (e < v0 || s > v1) continue;
+      const xa = Math.max(LABEL_W, xOf(s));
+      const xb = Math.min(width, xOf(e));
+      const y = 2 + trace.taskLane[i] * TASK_H;
+      const name = trace.userStrings[trace.taskName[i]];
+      ctx.fillStyle = nameColor(name);
+      ctx.fillRect(xa, y + 1, Math.max(1, xb - xa - 1), TASK_H - 2);
+      if (xb - xa > 24) {
+        ctx.fillStyle = '#111';
+        labelHead(ctx, name, xa + 3, y + TASK_H / 2, xb - xa - 6);
       }
     }
-  }, [trace, width, pHeight, v0, v1, xOf, heapMax, end, selected, selBand]);
+    if (trace.logT.length > 0) {
+      ctx.fillStyle = '#343a40';
+      let lastPx = -1;
+      const lo = firstEndingAfter(trace.logT, 0, trace.logT.length, v0 - 1);
+      for (let k = lo; k < trace.logT.length && trace.logT[k] <= v1; k++) {
+        const x = Math.round(xOf(trace.logT[k]));
+        if (x === lastPx || x < LABEL_W) continue;
+        lastPx = x;
+        ctx.beginPath();
+        ctx.moveTo(x - 3.5, logY + 2);
+        ctx.lineTo(x + 3.5, logY + 2);
+        ctx.lineTo(x, logY + LOG_H - 2);
+        ctx.closePath();
+        ctx.fill();
+      }
+    }
+    drawSelection(ctx, uHeight, false);
+  }, [trace, width, uHeight, hasUser, taskLanes, logY, v0, v1, xOf, drawSelection]);
 
   // Goroutine timeline (only the visible rows are drawn).
   useEffect(() => {
@@ -260,6 +304,8 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     ctx.textBaseline = 'middle';
     const first = Math.floor(scrollTop / ROW_H);
     const last = Math.min(rows.length, Math.ceil((scrollTop + gHeight) / ROW_H));
+    const spanY = hasRegions ? SPAN_Y : 2;
+    const spanH = hasRegions ? SPAN_H : ROW_H - 4;
     for (let r = first; r < last; r++) {
       const row = rows[r];
       const y = r * ROW_H - scrollTop;
@@ -271,32 +317,43 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
         continue;
       }
       const i = row.index;
-      ctx.fillStyle = i === selected ? '#dbe8ff' : '#fff';
+      const match = highlight !== null && highlight.rows[i] !== 0;
+      ctx.fillStyle = i === selected ? '#dbe8ff' : match ? MATCH_BG : '#fff';
       ctx.fillRect(0, y, width, ROW_H);
-      ctx.fillStyle = '#333';
-      label(ctx, `  G${trace.gIds[i]}`, 4, y + ROW_H / 2, LABEL_W - 8);
-      drawSpans(ctx, trace.spanStart, trace.spanEnd, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, xOf, y + 2, ROW_H - 4, (k) => STATE_COLORS[trace.spanState[k]], LABEL_W, width);
+      ctx.fillStyle = match ? '#8a6d00' : '#333';
+      label(ctx, `${match ? '● ' : '  '}G${trace.gIds[i]}`, 4, y + ROW_H / 2, LABEL_W - 8);
+      drawSpans(ctx, trace.spanStart, trace.spanEnd, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, y + spanY, spanH, (k) => STATE_COLORS[trace.spanState[k]], LABEL_W, width);
+      // GC mark assists: a band over the top of the spans.
+      const a0 = trace.assistOffsets[i];
+      const a1 = trace.assistOffsets[i + 1];
+      if (a1 > a0) {
+        ctx.fillStyle = ASSIST_COLOR;
+        drawIntervals(ctx, trace.assistStart, trace.assistEnd, a0, a1, v0, v1, xOf, y + spanY, 3, LABEL_W, width);
+      }
+      // User regions: nested ones drawn over their parents, darker.
+      const r0 = trace.regionOffsets[i];
+      const r1 = trace.regionOffsets[i + 1];
+      for (let k = r0; k < r1; k++) {
+        if (trace.regionEnd[k] < v0 || trace.regionStart[k] > v1) continue;
+        const xa = Math.max(LABEL_W, xOf(trace.regionStart[k]));
+        const xb = Math.min(width, xOf(trace.regionEnd[k]));
+        ctx.fillStyle = nameColor(trace.userStrings[trace.regionName[k]], Math.max(30, 58 - 10 * trace.regionDepth[k]));
+        ctx.fillRect(xa, y + REGION_Y, Math.max(1, xb - xa), REGION_H);
+      }
     }
     // STW overlay.
     ctx.fillStyle = 'rgba(224, 49, 49, 0.18)';
     drawPairs(ctx, trace.stw, v0, v1, xOf, 0, gHeight, LABEL_W, width);
-    if (selBand) {
-      const xa = Math.max(LABEL_W, xOf(selBand[0]));
-      const xb = Math.min(width, xOf(selBand[1]));
-      if (xb > xa) {
-        ctx.fillStyle = SEL_FILL;
-        ctx.fillRect(xa, 0, xb - xa, gHeight);
-      }
-    }
+    drawSelection(ctx, gHeight, false);
     ctx.strokeStyle = '#c5ccd4';
     ctx.beginPath();
     ctx.moveTo(LABEL_W - 0.5, 0);
     ctx.lineTo(LABEL_W - 0.5, gHeight);
     ctx.stroke();
-  }, [trace, width, gHeight, rows, scrollTop, v0, v1, xOf, selected, selBand]);
+  }, [trace, width, gHeight, rows, scrollTop, v0, v1, xOf, selected, highlight, hasRegions, drawSelection]);
 
-  // Wheel: zoom around the pointer (processor timeline always; goroutine rows with Ctrl /
-  // Alt, else the wheel scrolls the rows); horizontal wheel pans.
+  // Wheel: zoom around the pointer (processor and user tracks always; goroutine rows with
+  // Ctrl / Alt, else the wheel scrolls the rows); horizontal wheel pans.
   useEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap) return;
@@ -322,52 +379,118 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     return () => wrap.removeEventListener('wheel', onWheel);
   }, [v0, v1, width, tOf, setView]);
 
-  const rowAt = (canvas: 'p' | 'g', y: number): { kind: 'p'; index: number } | TimelineRow | null => {
+  const rowAt = (canvas: Canvas, y: number): { kind: 'p'; index: number } | TimelineRow | null => {
     if (canvas === 'g') {
       const r = Math.floor((y + scrollTop) / ROW_H);
       return rows[r] ?? null;
     }
-    const py = y - (AXIS_H + GC_H + HEAP_H + 8);
+    if (canvas !== 'p') return null;
+    const py = y - pTop;
     if (py < 0) return null;
     const i = Math.floor(py / P_H);
     return i < trace.pIds.length ? { kind: 'p', index: i } : null;
   };
 
-  const describe = (canvas: 'p' | 'g', x: number, y: number): string | null => {
-    if (x < LABEL_W) {
-      const row = rowAt(canvas, y);
-      if (row?.kind === 'g') return `G${trace.gIds[row.index]} ${trace.gNames[row.index] || '(unknown start function)'}`;
-      if (row?.kind === 'group') return `${row.name || '(unknown)'}: ${row.count} goroutine${row.count === 1 ? '' : 's'} (click to ${row.collapsed ? 'expand' : 'collapse'})`;
-      return null;
-    }
+  const taskText = (i: number): string => {
+    const name = trace.userStrings[trace.taskName[i]];
+    const f = trace.taskFlags[i];
+    const parent = trace.taskParent[i] >= 0 ? `\nparent: ${trace.userStrings[trace.taskName[trace.taskParent[i]]]} (task ${trace.taskIds[trace.taskParent[i]]})` : '';
+    return `task ${name} (id ${trace.taskIds[i]})\n${fmtNs(trace.taskEnd[i] - trace.taskStart[i])}${f & OPEN_START ? ' (began before the trace)' : ` from ${fmtNs(trace.taskStart[i])}`}${f & OPEN_END ? ', still open at the end' : ''}${parent}`;
+  };
+
+  const logText = (k: number): string => {
+    const task = trace.logTask[k] >= 0 ? `, task ${trace.userStrings[trace.taskName[trace.logTask[k]]]} (${trace.taskIds[trace.logTask[k]]})` : '';
+    const g = trace.logG[k] >= 0 ? `G${trace.gIds[trace.logG[k]]}` : 'no goroutine';
+    const cat = trace.userStrings[trace.logCategory[k]];
+    return `log${cat ? ` [${cat}]` : ''} ${trace.userStrings[trace.logMessage[k]]}\n  at ${fmtNs(trace.logT[k])}, ${g}${task}`;
+  };
+
+  const describe = (canvas: Canvas, x: number, y: number): string | null => {
     const t = tOf(x);
     const tol = (3 * (v1 - v0)) / (width - LABEL_W);
+    if (canvas === 'u') {
+      if (x < LABEL_W) return y < logY ? `${trace.taskStart.length} user tasks (trace.NewTask), nested lanes` : `${trace.logT.length} user logs (trace.Log)`;
+      if (y < logY) {
+        const lane = Math.floor((y - 2) / TASK_H);
+        let best = -1;
+        for (let i = 0; i < trace.taskStart.length; i++) {
+          if (trace.taskLane[i] !== lane || trace.taskStart[i] - tol > t || trace.taskEnd[i] + tol < t) continue;
+          if (best < 0 || trace.taskStart[i] > trace.taskStart[best]) best = i;
+        }
+        return best < 0 ? null : taskText(best);
+      }
+      const lo = firstEndingAfter(trace.logT, 0, trace.logT.length, t - tol - 1);
+      const near: number[] = [];
+      for (let k = lo; k < trace.logT.length && trace.logT[k] <= t + tol; k++) near.push(k);
+      if (near.length === 0) return null;
+      const shown = near.slice(0, 6).map(logText);
+      if (near.length > 6) shown.push(`… ${near.length - 6} more logs here (zoom in)`);
+      return shown.join('\n');
+    }
+    if (x < LABEL_W) {
+      const row = rowAt(canvas, y);
+      if (row?.kind === 'g') return `G${trace.gIds[row.index]} ${trace.gNames[row.index] || '(unknown start function)'}${highlight && highlight.rows[row.index] ? `\ncontains ${settings.selectedFunction} (${highlight.rows[row.index] & 1 ? 'CPU samples' : ''}${highlight.rows[row.index] === 3 ? ' and ' : ''}${highlight.rows[row.index] & 2 ? 'event stacks' : ''})` : ''}`;
+      if (row?.kind === 'group') return `${row.name || '(unknown)'}: ${row.count} goroutine${row.count === 1 ? '' : 's'} (click to ${row.collapsed ? 'expand' : 'collapse'})`;
+      if (row?.kind === 'p' && procs.length > 0) return `Proc ${trace.pIds[row.index]}\nGOMAXPROCS: ${procs.map((p) => `${p.v} from ${fmtNs(p.t)}`).join(', ')}`;
+      return null;
+    }
     if (canvas === 'p' && y < AXIS_H) return `${fmtNs(t)} — drag to select a time range`;
     if (canvas === 'p' && y < AXIS_H + GC_H + 2) {
       for (let i = 0; i + 1 < trace.stw.length; i += 2) if (trace.stw[i] - tol <= t && t <= trace.stw[i + 1] + tol) return `stop-the-world (${trace.stwKinds[i / 2]})\n${fmtNs(trace.stw[i + 1] - trace.stw[i])} at ${fmtNs(trace.stw[i])}`;
       for (let i = 0; i + 1 < trace.gc.length; i += 2) if (trace.gc[i] - tol <= t && t <= trace.gc[i + 1] + tol) return `GC concurrent mark phase\n${fmtNs(trace.gc[i + 1] - trace.gc[i])} at ${fmtNs(trace.gc[i])}`;
       return null;
     }
-    if (canvas === 'p' && y < AXIS_H + GC_H + HEAP_H + 8) {
+    if (canvas === 'p' && y < pTop) {
       const k = firstEndingAfter(trace.heapT, 0, trace.heapT.length, t) - 1;
       const g = firstEndingAfter(trace.goalT, 0, trace.goalT.length, t) - 1;
+      for (let j = 1; j < procs.length; j++) if (Math.abs(procs[j].t - t) <= tol) return `GOMAXPROCS ${procs[j - 1].v} → ${procs[j].v} at ${fmtNs(procs[j].t)}`;
       if (k < 0) return null;
       return `at ${fmtNs(t)}\nheap: ${fmtBytes(trace.heapV[k])}${g >= 0 ? `\nheap goal: ${fmtBytes(trace.goalV[g])}` : ''}`;
     }
     const row = rowAt(canvas, y);
     if (!row) return null;
     if (row.kind === 'p') {
+      for (let j = 1; j < procs.length; j++) if (Math.abs(procs[j].t - t) <= tol) return `GOMAXPROCS ${procs[j - 1].v} → ${procs[j].v} at ${fmtNs(procs[j].t)}`;
       const k = spanAt(trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[row.index], trace.pOffsets[row.index + 1], t, tol);
-      if (k < 0) return `Proc ${trace.pIds[row.index]}: idle at ${fmtNs(t)}`;
+      if (k < 0) {
+        const limit = gomaxprocsAt(procs, t);
+        return Number(trace.pIds[row.index]) >= limit ? `Proc ${trace.pIds[row.index]}: not in use at ${fmtNs(t)} (GOMAXPROCS ${limit})` : `Proc ${trace.pIds[row.index]}: idle at ${fmtNs(t)}`;
+      }
       const gi = trace.pSpanG[k];
       return `Proc ${trace.pIds[row.index]} ran G${trace.gIds[gi]} ${trace.gNames[gi]}\n${fmtNs(trace.pSpanEnd[k] - trace.pSpanStart[k])} from ${fmtNs(trace.pSpanStart[k])}`;
     }
     if (row.kind !== 'g') return null;
-    const k = spanAt(trace.spanStart, trace.spanEnd, trace.gOffsets[row.index], trace.gOffsets[row.index + 1], t, tol);
-    if (k < 0) return `G${trace.gIds[row.index]}: not in the trace at ${fmtNs(t)}`;
+    const i = row.index;
+    const lo = trace.gOffsets[i];
+    const k = spanAt(trace.spanStart, trace.spanEnd, lo, trace.gOffsets[i + 1], t, tol);
+    if (k < 0) return `G${trace.gIds[i]}: not in the trace at ${fmtNs(t)}`;
     const st = trace.spanState[k];
     const reason = st === ST_WAITING && trace.spanReason[k] > 0 ? ` (${trace.reasons[trace.spanReason[k]]})` : '';
-    return `G${trace.gIds[row.index]} ${trace.gNames[row.index]}\n${STATE_NAMES[st]}${reason}\n${fmtNs(trace.spanEnd[k] - trace.spanStart[k])} from ${fmtNs(trace.spanStart[k])}`;
+    const lines = [`G${trace.gIds[i]} ${trace.gNames[i]}`, `${STATE_NAMES[st]}${reason}`, `${fmtNs(trace.spanEnd[k] - trace.spanStart[k])} from ${fmtNs(trace.spanStart[k])}`];
+    const assists = intervalsAt(trace.assistStart, trace.assistEnd, trace.assistOffsets[i], trace.assistOffsets[i + 1], t, tol);
+    for (const a of assists) lines.push(`GC mark assist ${fmtNs(trace.assistEnd[a] - trace.assistStart[a])} from ${fmtNs(trace.assistStart[a])}`);
+    const regions = intervalsAt(trace.regionStart, trace.regionEnd, trace.regionOffsets[i], trace.regionOffsets[i + 1], t);
+    if (regions.length > 0) {
+      lines.push(
+        `regions: ${regions
+          .map((r) => {
+            const task = trace.regionTask[r] >= 0 ? ` [task ${trace.userStrings[trace.taskName[trace.regionTask[r]]]}]` : '';
+            const open = trace.regionFlags[r] & OPEN_START ? ', began before the trace' : '';
+            return `${trace.userStrings[trace.regionName[r]]} ${fmtNs(trace.regionEnd[r] - trace.regionStart[r])}${open}${task}`;
+          })
+          .join(' › ')}`,
+      );
+    }
+    const stack = stackLines(trace, trace.spanStack[k]);
+    const began = spanBeginning(trace.spanState, lo, k);
+    if (stack.length > 0) lines.push(`${began}:`, ...stack.map((s) => `  ${s}`));
+    else lines.push(`${began} (no stack recorded)`);
+    // A running span's end is where the goroutine stopped: the next span's stack.
+    if (st === ST_RUNNING && k + 1 < trace.gOffsets[i + 1]) {
+      const next = stackLines(trace, trace.spanStack[k + 1], 6);
+      if (next.length > 0) lines.push(`stopped running — ${spanBeginning(trace.spanState, lo, k + 1)}:`, ...next.map((s) => `  ${s}`));
+    }
+    return lines.join('\n');
   };
 
   const localXY = (e: ReactPointerEvent<HTMLCanvasElement>) => {
@@ -375,7 +498,7 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
 
-  const onDown = (canvas: 'p' | 'g') => (e: ReactPointerEvent<HTMLCanvasElement>) => {
+  const onDown = (canvas: Canvas) => (e: ReactPointerEvent<HTMLCanvasElement>) => {
     if (e.button !== 0) return;
     const { x, y } = localXY(e);
     e.currentTarget.setPointerCapture(e.pointerId);
@@ -383,10 +506,10 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     if (x >= LABEL_W && (e.shiftKey || (canvas === 'p' && y < AXIS_H))) {
       const t = tOf(x);
       setDrag({ mode: 'select', x0: x, t0: t, t1: t });
-    } else setDrag({ mode: 'pan', x0: x, v: [v0, v1], moved: false, canvas, y });
+    } else setDrag({ mode: 'pan', x0: x, v: [v0, v1], moved: false });
   };
 
-  const onMove = (canvas: 'p' | 'g') => (e: ReactPointerEvent<HTMLCanvasElement>) => {
+  const onMove = (canvas: Canvas) => (e: ReactPointerEvent<HTMLCanvasElement>) => {
     const { x, y } = localXY(e);
     if (drag?.mode === 'select') {
       setDrag({ ...drag, t1: Math.max(0, Math.min(end, tOf(Math.max(LABEL_W, x)))) });
@@ -406,7 +529,7 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     setHover(text && wr ? { x: e.clientX - wr.left, y: e.clientY - wr.top, text } : null);
   };
 
-  const onUp = (canvas: 'p' | 'g') => (e: ReactPointerEvent<HTMLCanvasElement>) => {
+  const onUp = (canvas: Canvas) => (e: ReactPointerEvent<HTMLCanvasElement>) => {
     const d = drag;
     setDrag(null);
     if (!d) return;
@@ -471,6 +594,13 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
     e.preventDefault();
   };
 
+  const handlers = (canvas: Canvas) => ({
+    onPointerDown: onDown(canvas),
+    onPointerMove: onMove(canvas),
+    onPointerUp: onUp(canvas),
+    onPointerCancel: () => setDrag(null),
+  });
+
   return (
     <div
       className="trace-timelines"
@@ -481,7 +611,7 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
       aria-label="Trace timeline: wheel or W/S zoom, drag or A/D pan, drag on the time axis to select a range"
     >
       <div className="trace-viewbar muted">
-        <span data-testid="trace-visible">
+        <span data-testid="trace-visible" data-v0={v0} data-v1={v1}>
           showing {fmtNs(v0)} – {fmtNs(v1)} ({fmtNs(v1 - v0)})
         </span>
         <button type="button" className="link-button" onClick={() => setView(0, end)} disabled={v0 === 0 && v1 === end}>
@@ -493,31 +623,31 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
           </button>
         )}
       </div>
-      <div data-testid="proc-timeline" data-rows={trace.pIds.length} className="proc-timeline">
-        <canvas ref={pRef} onPointerDown={onDown('p')} onPointerMove={onMove('p')} onPointerUp={onUp('p')} onPointerCancel={() => setDrag(null)} />
+      <div data-testid="proc-timeline" data-rows={trace.pIds.length} data-gomaxprocs-changes={Math.max(0, procs.length - 1)} className="proc-timeline">
+        <canvas ref={pRef} {...handlers('p')} />
       </div>
+      {hasUser && (
+        <div data-testid="user-timeline" data-tasks={trace.taskStart.length} data-regions={trace.regionStart.length} data-logs={trace.logT.length} className="user-timeline">
+          <canvas ref={uRef} {...handlers('u')} />
+        </div>
+      )}
       <div
         data-testid="goroutine-timeline"
         data-rows={trace.gIds.length}
         data-visible-rows={rows.length}
+        data-regions={trace.regionStart.length}
+        data-assists={trace.assistStart.length}
         className="goroutine-timeline"
         ref={gScrollRef}
         style={{ height: gHeight }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
         <div style={{ height: gTotal, position: 'relative' }}>
-          <canvas
-            ref={gRef}
-            style={{ position: 'sticky', top: 0, display: 'block' }}
-            onPointerDown={onDown('g')}
-            onPointerMove={onMove('g')}
-            onPointerUp={onUp('g')}
-            onPointerCancel={() => setDrag(null)}
-          />
+          <canvas ref={gRef} style={{ position: 'sticky', top: 0, display: 'block' }} {...handlers('g')} />
         </div>
       </div>
       {hover && !drag && (
-        <div className="trace-tooltip" data-testid="trace-tooltip" role="tooltip" style={{ left: Math.min(hover.x + 14, width - 260), top: hover.y + 14 }}>
+        <div className="trace-tooltip" data-testid="trace-tooltip" role="tooltip" style={{ left: Math.max(0, Math.min(hover.x + 14, width - 480)), top: hover.y + 14 }}>
           {hover.text}
         </div>
       )}
@@ -525,7 +655,7 @@ function Timelines({ trace, settings }: { trace: TraceViewData; settings: ViewSe
   );
 }
 
-function Legend() {
+function Legend({ trace }: { trace: TraceViewData }) {
   return (
     <div className="trace-legend" data-testid="trace-legend">
       {[ST_RUNNING, ST_RUNNABLE, ST_WAITING, ST_SYSCALL].map((s) => (
@@ -538,6 +668,12 @@ function Legend() {
         <span className="swatch" style={{ background: GC_COLOR }} />
         GC mark
       </span>
+      {trace.assistStart.length > 0 && (
+        <span className="legend-item">
+          <span className="swatch" style={{ background: ASSIST_COLOR }} />
+          mark assist
+        </span>
+      )}
       <span className="legend-item">
         <span className="swatch" style={{ background: STW_COLOR }} />
         stop-the-world
@@ -546,111 +682,12 @@ function Legend() {
         <span className="swatch" style={{ background: 'rgba(51, 102, 204, 0.35)' }} />
         heap / <span className="swatch dashed" /> goal
       </span>
-    </div>
-  );
-}
-
-type SortKey = 'id' | 'name' | 'execNs' | 'schedWaitNs' | 'blockNs' | 'syscallNs' | 'totalNs';
-
-function GoroutineTable({ rows, selected, windowed }: { rows: GoroutineRow[]; selected: string | null; windowed: boolean }) {
-  const [mode, setMode] = useState<'goroutines' | 'groups'>('goroutines');
-  const [sort, setSort] = useState<SortKey>('execNs');
-  const sorted = useMemo(() => {
-    const a = rows.slice();
-    if (sort === 'id') a.sort((x, y) => x.id.length - y.id.length || (x.id < y.id ? -1 : 1));
-    else if (sort === 'name') a.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-    else a.sort((x, y) => y[sort] - x[sort]);
-    return a;
-  }, [rows, sort]);
-  const groups = useMemo(() => (mode === 'groups' ? groupStats(rows) : []), [rows, mode]);
-  const LIMIT = 2000;
-  const th = (k: SortKey, text: string, num = true) => (
-    <th className={num ? 'num' : undefined} aria-sort={sort === k ? (k === 'id' || k === 'name' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className="link-button" onClick={() => setSort(k)}>
-        {text}
-      </button>
-    </th>
-  );
-  return (
-    <div className="goroutine-table-wrap">
-      <div className="trace-table-bar">
-        <strong>Goroutines{windowed ? ' in the selected range' : ''}</strong>
-        <span className="muted">{rows.length} goroutines</span>
-        <label className="field check">
-          <input type="checkbox" data-testid="group-by-start" checked={mode === 'groups'} onChange={(e) => setMode(e.target.checked ? 'groups' : 'goroutines')} />
-          group by start function
-        </label>
-      </div>
-      <div className="goroutine-table-scroll">
-        {mode === 'goroutines' ? (
-          <table data-testid="goroutine-table" data-mode="goroutines" className="data-table">
-            <thead>
-              <tr>
-                {th('id', 'G')}
-                {th('name', 'start function', false)}
-                {th('execNs', 'execution')}
-                {th('schedWaitNs', 'sched wait')}
-                {th('blockNs', 'blocked')}
-                {th('syscallNs', 'syscall')}
-                {th('totalNs', 'total')}
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.slice(0, LIMIT).map((r) => (
-                <tr
-                  key={r.id}
-                  data-goid={r.id}
-                  data-exec-ns={r.execNs}
-                  data-sched-wait-ns={r.schedWaitNs}
-                  className={r.id === selected ? 'selected' : undefined}
-                  aria-selected={r.id === selected}
-                  onClick={() => actions.selectGoroutine(r.id === selected ? null : r.id)}
-                >
-                  <td className="num mono">{r.id}</td>
-                  <td className="mono name-cell" title={r.name}>
-                    {r.name || '(unknown)'}
-                  </td>
-                  <td className="num">{fmtNs(r.execNs)}</td>
-                  <td className="num">{fmtNs(r.schedWaitNs)}</td>
-                  <td className="num">{fmtNs(r.blockNs)}</td>
-                  <td className="num">{fmtNs(r.syscallNs)}</td>
-                  <td className="num">{fmtNs(r.totalNs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <table data-testid="goroutine-table" data-mode="groups" className="data-table">
-            <thead>
-              <tr>
-                <th>start function</th>
-                <th className="num">count</th>
-                <th className="num">total exec</th>
-                <th className="num">min</th>
-                <th className="num">median</th>
-                <th className="num">p99</th>
-                <th className="num">max</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => (
-                <tr key={g.name} data-group={g.name} data-count={g.count} data-total-exec-ns={g.totalExecNs}>
-                  <td className="mono name-cell" title={g.name}>
-                    {g.name || '(unknown)'}
-                  </td>
-                  <td className="num">{g.count}</td>
-                  <td className="num">{fmtNs(g.totalExecNs)}</td>
-                  <td className="num">{fmtNs(g.minExecNs)}</td>
-                  <td className="num">{fmtNs(g.medianExecNs)}</td>
-                  <td className="num">{fmtNs(g.p99ExecNs)}</td>
-                  <td className="num">{fmtNs(g.maxExecNs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {mode === 'goroutines' && sorted.length > LIMIT && <div className="muted">… {sorted.length - LIMIT} more (sorted by the chosen column)</div>}
-      </div>
+      {trace.regionStart.length > 0 && (
+        <span className="legend-item">
+          <span className="swatch" style={{ background: nameColor('region'), height: 4 }} />
+          user regions (row bottom)
+        </span>
+      )}
     </div>
   );
 }
@@ -662,10 +699,20 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
     range && traceWindow && traceWindow.sourceId === source.id && traceWindow.range[0] === range[0] && traceWindow.range[1] === range[1] ? traceWindow.rows : null;
   const rows = range ? (windowRows ?? trace.table) : trace.table;
   const total = source.summary.counts.samples;
+  const fn = settings.selectedFunction;
+  const highlight = useMemo(() => (fn !== null ? functionHighlight(trace, fn) : null), [trace, fn]);
+  const matches = useMemo(() => {
+    if (!highlight) return null;
+    const m = new Map<string, number>();
+    highlight.rows.forEach((v, i) => {
+      if (v) m.set(trace.gIds[i], v);
+    });
+    return m;
+  }, [highlight, trace]);
   return (
     <div className="trace-view" data-testid="trace-view">
       <div className="trace-bar">
-        <Legend />
+        <Legend trace={trace} />
         <span className="trace-range">
           {range ? (
             <>
@@ -688,16 +735,28 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
             </button>
           </span>
         )}
+        {fn !== null && (
+          <span className="trace-fn" data-testid="fn-highlight" data-count={highlight?.count ?? 0} data-samples={highlight?.bySamples ?? 0} data-stacks={highlight?.byStacks ?? 0}>
+            <span className="mono">{fn}</span>:{' '}
+            {highlight
+              ? `${highlight.count} goroutine${highlight.count === 1 ? '' : 's'} (${highlight.bySamples} by CPU samples, ${highlight.byStacks} by event stacks)`
+              : 'in no goroutine stack or sample'}{' '}
+            <button type="button" className="link-button" onClick={() => actions.selectFunction(null)}>
+              clear
+            </button>
+          </span>
+        )}
       </div>
-      <Timelines trace={trace} settings={settings} />
-      <GoroutineTable rows={rows} selected={settings.goroutine} windowed={range !== null && windowRows !== null} />
+      <Timelines trace={trace} settings={settings} highlight={highlight} />
+      <GoroutineTable rows={rows} selected={settings.goroutine} windowed={range !== null && windowRows !== null} matches={matches} fn={fn} />
       <div className="trace-flame-title">
         <strong>CPU samples</strong>{' '}
         <span className="muted" data-testid="trace-samples" data-kept={result.keptSamples} data-total={total}>
           {result.keptSamples} of {total}
           {range ? ' in the range' : ''}
           {settings.goroutine !== null ? ` of G${settings.goroutine}` : ''}
-        </span>
+        </span>{' '}
+        <span className="muted">— Alt+click a frame to highlight the goroutines that run it</span>
       </div>
       <div className="trace-flame">
         <FlameView source={source} result={result} settings={settings} unit={unit} keyMatch={keyMatch} />

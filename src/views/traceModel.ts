@@ -2,7 +2,7 @@
 // time formatting, axis ticks, row layout with collapsible groups, span lookup, group stats.
 
 import { scaleLinear } from 'd3';
-import type { GoroutineRow, TraceViewData } from '../analysis/trace/view';
+import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
 
 /** A duration or time in ns, e.g. "850 ns", "12.3 µs", "4.56 ms", "1.23 s". */
 export function fmtNs(ns: number): string {
@@ -123,4 +123,173 @@ export function clampView(v0: number, v1: number, end: number, minSpan = 1000): 
   if (a < 0) a = 0;
   if (a + span > end) a = end - span;
   return [Math.max(0, a), Math.max(0, a) + span];
+}
+
+/**
+ * Visits the spans [lo, hi) of one row (sorted, non-overlapping) for drawing over pixels
+ * [xmin, xmax) with level-of-detail merging: a span at least a pixel wide is visited as is;
+ * where spans are narrower than a pixel, each pixel column is visited once, with the span
+ * covering most of it among up to `probes` evenly spaced candidates. Cost per row:
+ * O(wide spans + pixel columns × (log n + probes)), however many spans a pixel hides.
+ */
+export function forEachSpanLod(
+  start: Float64Array,
+  end: Float64Array,
+  lo: number,
+  hi: number,
+  v0: number,
+  v1: number,
+  xmin: number,
+  xmax: number,
+  visit: (k: number, xa: number, xb: number) => void,
+  probes = 8,
+): void {
+  if (v1 <= v0 || xmax <= xmin) return;
+  const scale = (xmax - xmin) / (v1 - v0);
+  const xOf = (t: number) => xmin + (t - v0) * scale;
+  let k = firstEndingAfter(end, lo, hi, v0);
+  while (k < hi && start[k] < v1) {
+    const xa = Math.max(xmin, xOf(start[k]));
+    const xb = Math.min(xmax, xOf(end[k]));
+    if (xb - xa >= 1) {
+      visit(k, xa, xb);
+      k++;
+      continue;
+    }
+    const px = Math.floor(xa);
+    const pa = v0 + (px - xmin) / scale;
+    const pb = v0 + (px + 1 - xmin) / scale;
+    const kEnd = firstEndingAfter(end, k, hi, pb);
+    const last = kEnd < hi && start[kEnd] < pb ? kEnd : kEnd - 1;
+    let best = k;
+    if (last > k) {
+      let bestW = -1;
+      const n = last - k + 1;
+      const step = n <= probes ? 1 : n / probes;
+      for (let q = 0; q < Math.min(n, probes); q++) {
+        const j = k + Math.floor(q * step);
+        const w = Math.min(end[j], pb) - Math.max(start[j], pa);
+        if (w > bestW) {
+          bestW = w;
+          best = j;
+        }
+      }
+      if (last !== k + Math.floor((Math.min(n, probes) - 1) * step)) {
+        const w = Math.min(end[last], pb) - Math.max(start[last], pa);
+        if (w > bestW) best = last;
+      }
+    }
+    visit(best, px, Math.min(xmax, px + 1));
+    k = Math.max(k + 1, kEnd);
+  }
+}
+
+/** Points where GOMAXPROCS changes (the first value counts as a change). */
+export function gomaxprocsChanges(t: Float64Array, v: Float64Array): { t: number; v: number }[] {
+  const out: { t: number; v: number }[] = [];
+  for (let i = 0; i < t.length; i++) if (out.length === 0 || out[out.length - 1].v !== v[i]) out.push({ t: t[i], v: v[i] });
+  return out;
+}
+
+/** GOMAXPROCS in effect at t (the first value before the first change; NaN without data). */
+export function gomaxprocsAt(changes: readonly { t: number; v: number }[], t: number): number {
+  if (changes.length === 0) return NaN;
+  let v = changes[0].v;
+  for (const c of changes) {
+    if (c.t > t) break;
+    v = c.v;
+  }
+  return v;
+}
+
+/** Indices k in [lo, hi) of intervals sorted by start (possibly nested) containing t ± tol. */
+export function intervalsAt(start: Float64Array, end: Float64Array, lo: number, hi: number, t: number, tol = 0): number[] {
+  const out: number[] = [];
+  for (let k = lo; k < hi && start[k] - tol <= t; k++) if (t <= end[k] + tol) out.push(k);
+  return out;
+}
+
+export interface FunctionHighlight {
+  /** Per goroutine (display index): 1 = CPU samples contain the function, 2 = event stacks, 3 = both. */
+  rows: Uint8Array;
+  /** Goroutines matched at all / by samples / by event stacks. */
+  count: number;
+  bySamples: number;
+  byStacks: number;
+}
+
+/**
+ * Goroutines whose CPU samples or event stacks (the stacks that began their spans) contain
+ * the function (by its printed name, the flame graph's identity). Null when no frame has it.
+ */
+export function functionHighlight(
+  d: Pick<TraceViewData, 'frameFunc' | 'stackOffsets' | 'stackFrames' | 'sampleG' | 'sampleStack' | 'gOffsets' | 'spanStack' | 'gIds'>,
+  fn: string,
+): FunctionHighlight | null {
+  const frameHas = new Uint8Array(d.frameFunc.length);
+  let any = false;
+  d.frameFunc.forEach((f, i) => {
+    if (f === fn) {
+      frameHas[i] = 1;
+      any = true;
+    }
+  });
+  if (!any) return null;
+  const nStacks = d.stackOffsets.length - 1;
+  const stackHas = new Uint8Array(Math.max(0, nStacks));
+  for (let s = 0; s < nStacks; s++) {
+    for (let j = d.stackOffsets[s]; j < d.stackOffsets[s + 1]; j++) {
+      if (frameHas[d.stackFrames[j]]) {
+        stackHas[s] = 1;
+        break;
+      }
+    }
+  }
+  const rows = new Uint8Array(d.gIds.length);
+  for (let k = 0; k < d.sampleG.length; k++) {
+    const g = d.sampleG[k];
+    if (g >= 0 && stackHas[d.sampleStack[k]]) rows[g] |= 1;
+  }
+  for (let i = 0; i < d.gIds.length; i++) {
+    for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
+      if (stackHas[d.spanStack[k]]) {
+        rows[i] |= 2;
+        break;
+      }
+    }
+  }
+  let count = 0;
+  let bySamples = 0;
+  let byStacks = 0;
+  for (const r of rows) {
+    if (r) count++;
+    if (r & 1) bySamples++;
+    if (r & 2) byStacks++;
+  }
+  return { rows, count, bySamples, byStacks };
+}
+
+/** Frames of stack s as "func  file:line" lines (leaf first), at most `max` then "… n more". */
+export function stackLines(d: Pick<TraceViewData, 'frameFunc' | 'frameLoc' | 'stackOffsets' | 'stackFrames'>, s: number, max = 12): string[] {
+  if (s <= 0 || s + 1 >= d.stackOffsets.length) return [];
+  const a = d.stackOffsets[s];
+  const b = d.stackOffsets[s + 1];
+  const out: string[] = [];
+  for (let j = a; j < b && out.length < max; j++) {
+    const f = d.stackFrames[j];
+    out.push(d.frameLoc[f] ? `${d.frameFunc[f]}  ${d.frameLoc[f]}` : d.frameFunc[f]);
+  }
+  if (b - a > max) out.push(`… ${b - a - max} more`);
+  return out;
+}
+
+/** What began span k of goroutine row [lo, hi): the transition, named from the states around it. */
+export function spanBeginning(state: Uint8Array, lo: number, k: number): string {
+  const st = state[k];
+  if (k === lo) return st === ST_RUNNABLE || st === ST_WAITING ? 'created by' : 'first seen';
+  const prev = state[k - 1];
+  if (st === ST_RUNNING) return prev === ST_SYSCALL ? 'syscall returned' : 'started running';
+  if (st === ST_RUNNABLE) return prev === ST_WAITING ? 'unblocked by' : prev === ST_SYSCALL ? 'syscall returned without its P' : 'preempted / yielded at';
+  if (st === ST_WAITING) return 'blocked at';
+  return 'syscall at';
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHash, encodeHash } from '../../src/state/url.ts';
 import { DEFAULT_SETTINGS } from '../../src/state/settings.ts';
-import { axisTicks, clampView, displayGroups, fmtNs, groupStats, spanAt, timelineRows } from '../../src/views/traceModel.ts';
+import { tableWindow } from '../../src/views/trace/GoroutineTable.tsx';
+import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, spanAt, timelineRows } from '../../src/views/traceModel.ts';
 
 describe('trace view model', () => {
   it('formats ns in real units', () => {
@@ -66,5 +67,62 @@ describe('trace view model', () => {
     expect(d.view).toBe('timeline');
     expect(decodeHash('t=5-3').timeRange).toBeNull();
     expect(decodeHash('g=<b>').goroutine).toBeNull();
+  });
+
+  it('level of detail: wide spans as they are, one visit per pixel where spans are thinner', () => {
+    // 1M alternating 10 ns spans (state 0 = 3 ns of each 10, state 1 = 7 ns) plus one wide span.
+    const n = 1_000_001;
+    const start = new Float64Array(n);
+    const end = new Float64Array(n);
+    const state = new Uint8Array(n);
+    for (let k = 0; k < n - 1; k++) {
+      start[k] = k * 10;
+      end[k] = k * 10 + (k % 2 ? 7 : 3);
+      state[k] = k % 2;
+    }
+    start[n - 1] = 1e7;
+    end[n - 1] = 2e7;
+    const visits: [number, number, number][] = [];
+    forEachSpanLod(start, end, 0, n, 0, 2e7, 100, 1100, (k, xa, xb) => visits.push([k, xa, xb]));
+    // 1000 px: the first 500 hold the 1M thin spans, the wide span covers the rest.
+    expect(visits.length).toBeLessThanOrEqual(502);
+    const wide = visits.filter(([k]) => k === n - 1);
+    expect(wide).toHaveLength(1);
+    expect(wide[0][1]).toBeCloseTo(600, 6);
+    expect(wide[0][2]).toBeCloseTo(1100, 6);
+    // Each pixel column at most once, left to right; the longer state wins (7 ns > 3 ns).
+    const thin = visits.filter(([k]) => k !== n - 1);
+    for (let i = 1; i < thin.length; i++) expect(thin[i][1]).toBeGreaterThan(thin[i - 1][1]);
+    expect(thin.every(([k, xa, xb]) => state[k] === 1 && xb - xa === 1)).toBe(true);
+    // Zoomed in, every span is visited exactly.
+    const close: number[] = [];
+    forEachSpanLod(start, end, 0, n, 1000, 1100, 0, 1000, (k) => close.push(k));
+    expect(close).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+  });
+
+  it('windowed table rows', () => {
+    expect(tableWindow(12000, 0, 260, 21, 12)).toEqual([0, 25]);
+    expect(tableWindow(12000, 21 * 5000, 260, 21, 12)).toEqual([4988, 5025]);
+    expect(tableWindow(12000, 21 * 12000, 260, 21, 12)).toEqual([11988, 12000]);
+    expect(tableWindow(5, 0, 260, 21, 12)).toEqual([0, 5]);
+  });
+
+  it('GOMAXPROCS changes and the value in effect', () => {
+    const ch = gomaxprocsChanges(new Float64Array([0, 5, 10, 20, 30]), new Float64Array([2, 2, 4, 1, 1]));
+    expect(ch).toEqual([
+      { t: 0, v: 2 },
+      { t: 10, v: 4 },
+      { t: 20, v: 1 },
+    ]);
+    expect([gomaxprocsAt(ch, 3), gomaxprocsAt(ch, 10), gomaxprocsAt(ch, 25)]).toEqual([2, 4, 1]);
+    expect(gomaxprocsAt([], 3)).toBeNaN();
+  });
+
+  it('nested intervals containing a time', () => {
+    const s = new Float64Array([0, 2, 3, 10]);
+    const e = new Float64Array([9, 5, 4, 12]);
+    expect(intervalsAt(s, e, 0, 4, 3.5)).toEqual([0, 1, 2]);
+    expect(intervalsAt(s, e, 0, 4, 9.5)).toEqual([]);
+    expect(intervalsAt(s, e, 0, 4, 9.5, 0.6)).toEqual([0, 3]);
   });
 });

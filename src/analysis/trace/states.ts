@@ -40,6 +40,12 @@ export interface GoTransition extends Base {
   /** Reason string of GoStop/GoBlock ('' otherwise). */
   reason: string;
   stack: StackRef | null;
+  /**
+   * The stack of the event itself where Go's transition carries none or another one:
+   * GoUnblock (the unblocking goroutine), GoCreate / GoCreateBlocked (the creator).
+   * Null elsewhere (then `stack` is the event's stack).
+   */
+  eventStack: StackRef | null;
   /** Raw event code (for synthetic events the code Go synthesises). */
   code: number;
 }
@@ -86,6 +92,9 @@ export interface LogEvent extends Base {
 }
 export interface SampleEvent extends Base {
   kind: 'sample';
+  /** The sample's generation and index in its cpuSamples (stack: cpuSamples.stack). */
+  gen: Generation | null;
+  sample: number;
 }
 
 export type TraceEvent =
@@ -135,8 +144,8 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
       const id = arg(k);
       return id === 0 ? null : { gen: g, id };
     };
-    const go = (id: U64 | null, from: GoState, to: GoState, reason = '', stack: StackRef | null = null): void => {
-      onEvent({ kind: 'go', t, ctx, id: id ?? U64_MAX, from, to, reason, stack, code: o.type });
+    const go = (id: U64 | null, from: GoState, to: GoState, reason = '', stack: StackRef | null = null, eventStack: StackRef | null = null): void => {
+      onEvent({ kind: 'go', t, ctx, id: id ?? U64_MAX, from, to, reason, stack, eventStack, code: o.type });
     };
     const proc = (id: U64 | null, from: ProcState, to: ProcState): void => {
       onEvent({ kind: 'proc', t, ctx, id: id ?? U64_MAX, from, to, code: o.type });
@@ -149,7 +158,7 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
         onEvent({ kind: 'sync', t, ctx, n: o.sync ?? 0 });
         return;
       case Ev.CPUSample:
-        onEvent({ kind: 'sample', t, ctx });
+        onEvent({ kind: 'sample', t, ctx, gen: g, sample: o.sample ?? -1 });
         return;
       case Ev.ProcStart:
         proc(arg(0), 'Idle', 'Running');
@@ -172,10 +181,10 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
         return;
       }
       case Ev.GoCreate:
-        go(arg(0), 'NotExist', 'Runnable', '', stk(1));
+        go(arg(0), 'NotExist', 'Runnable', '', stk(1), stk(2));
         return;
       case Ev.GoCreateBlocked:
-        go(arg(0), 'NotExist', 'Waiting', '', stk(1));
+        go(arg(0), 'NotExist', 'Waiting', '', stk(1), stk(2));
         return;
       case Ev.GoCreateSyscall:
         go(arg(0), 'NotExist', 'Syscall');
@@ -196,7 +205,7 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
         go(ctx.g, 'Running', 'Waiting', str(0), stk(1));
         return;
       case Ev.GoUnblock:
-        go(arg(0), 'Waiting', 'Runnable');
+        go(arg(0), 'Waiting', 'Runnable', '', null, stk(2));
         return;
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy:

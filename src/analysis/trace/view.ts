@@ -1,13 +1,19 @@
-// Compact, transferable data for the trace Timeline view, computed once in the worker:
-// per-goroutine state intervals, per-P running goroutines, GC / STW / assist ranges, heap
-// and GOMAXPROCS series, and the goroutine analysis table (goroutines.ts) with its groups.
+// Compact, transferable data for the trace Timeline view, computed once in the worker in
+// one pass over Go's API events: per-goroutine state spans (with the stack of the event
+// that began each), per-P running goroutines, GC / STW / mark-assist ranges, heap and
+// GOMAXPROCS series, user tasks (laid out in nested lanes), regions and logs, the CPU
+// samples (time, goroutine, stack), a deduplicated stack table, and the goroutine
+// analysis table (goroutines.ts) with its groups. Bulk data is in typed arrays (sent as
+// transferables); only names are strings.
 // Times are ns RELATIVE to the trace origin (the first generation's sync time), the same
 // origin the CPU samples' `time` uses (formats/gotrace/cpuProfile.ts).
 
 import type { Generation } from '../../formats/gotrace/model.ts';
+import { decodeU64Code } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
+import { pprofDisplayName } from '../../model/names.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
-import { traceEvents, type GoState } from './states.ts';
+import { traceEvents, type GoState, type StackRef } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 
 /** Span states (index into STATE_NAMES). */
@@ -16,6 +22,13 @@ export const ST_RUNNABLE = 1;
 export const ST_WAITING = 2;
 export const ST_SYSCALL = 3;
 export const STATE_NAMES = ['running', 'runnable', 'waiting', 'syscall'] as const;
+
+/** Flags of tasks and regions. */
+export const OPEN_START = 1; // began before the trace
+export const OPEN_END = 2; // still open at its end
+
+/** Tasks are laid out in at most this many lanes (deeper ones share the last). */
+export const MAX_TASK_LANES = 12;
 
 export interface GoroutineRow {
   /** Goroutine id as text (ids may exceed 2^53). */
@@ -43,6 +56,18 @@ export interface TraceViewData {
   /** Index into `reasons` (waiting spans; 0 = ''). */
   spanReason: Uint16Array;
   reasons: string[];
+  /**
+   * Stack of the event that began the span (index into the stack table, 0 = none): the
+   * blocking / preempting / syscall stack, the unblocking goroutine's stack for a
+   * runnable span after a wait, the creator's stack for the first span of a goroutine.
+   */
+  spanStack: Uint32Array;
+  /** Stack s is stackFrames[stackOffsets[s] .. stackOffsets[s+1]), leaf first; stack 0 is empty. */
+  stackOffsets: Uint32Array;
+  stackFrames: Uint32Array;
+  /** Frames: function name as pprof prints it (the flame graph's names), "file:line". */
+  frameFunc: string[];
+  frameLoc: string[];
   pIds: string[];
   /** Running spans of P i are [pOffsets[i], pOffsets[i+1]); pSpanG = goroutine index. */
   pOffsets: Uint32Array;
@@ -53,13 +78,45 @@ export interface TraceViewData {
   gc: Float64Array;
   stw: Float64Array;
   stwKinds: string[];
-  assists: Float64Array;
+  /** Mark assists of goroutine i: [assistOffsets[i], assistOffsets[i+1]) into assistStart/End. */
+  assistOffsets: Uint32Array;
+  assistStart: Float64Array;
+  assistEnd: Float64Array;
   heapT: Float64Array;
   heapV: Float64Array;
   goalT: Float64Array;
   goalV: Float64Array;
   gomaxprocsT: Float64Array;
   gomaxprocsV: Float64Array;
+  /** Strings of user annotations (task/region names, log categories and messages). */
+  userStrings: string[];
+  /** User tasks in begin order; parent = task index or -1; lane = nesting lane. */
+  taskIds: string[];
+  taskName: Uint32Array;
+  taskStart: Float64Array;
+  taskEnd: Float64Array;
+  taskParent: Int32Array;
+  taskLane: Uint8Array;
+  taskFlags: Uint8Array;
+  taskLanes: number;
+  /** Regions of goroutine i: [regionOffsets[i], regionOffsets[i+1]), by start; depth = nesting. */
+  regionOffsets: Uint32Array;
+  regionStart: Float64Array;
+  regionEnd: Float64Array;
+  regionName: Uint32Array;
+  regionTask: Int32Array;
+  regionDepth: Uint8Array;
+  regionFlags: Uint8Array;
+  /** Logs in time order: goroutine index (-1 none), task index (-1 none), category, message. */
+  logT: Float64Array;
+  logG: Int32Array;
+  logTask: Int32Array;
+  logCategory: Uint32Array;
+  logMessage: Uint32Array;
+  /** CPU samples in time order: goroutine index (-1 none) and stack (stack table index). */
+  sampleT: Float64Array;
+  sampleG: Int32Array;
+  sampleStack: Uint32Array;
   table: GoroutineRow[];
   groups: GoroutineGroup[];
 }
@@ -79,13 +136,6 @@ function stateCode(s: GoState): number {
     default:
       return -1;
   }
-}
-
-interface Span {
-  s: number;
-  e: number;
-  st: number;
-  r: number;
 }
 
 function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; blockNs: Record<string, number>; syscallNs: number; totalNs: number }): GoroutineRow {
@@ -110,34 +160,217 @@ function pairs(rs: { startNs: number | null; endNs: number | null }[], origin: n
   return a;
 }
 
+/** A growable typed column. */
+class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = this.make(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+const f64 = (n = 1024) => new Column(new Float64Array(n), (k) => new Float64Array(k));
+const u32 = (n = 1024) => new Column(new Uint32Array(n), (k) => new Uint32Array(k));
+const u16 = (n = 1024) => new Column(new Uint16Array(n), (k) => new Uint16Array(k));
+const u8 = (n = 1024) => new Column(new Uint8Array(n), (k) => new Uint8Array(k));
+
+/**
+ * Frames and stacks of all generations, deduplicated by content (the same stack gets new
+ * ids in every generation). Frame names are pprof's printed names, as in the flame graph.
+ */
+class StackTable {
+  readonly frameFunc: string[] = [];
+  readonly frameLoc: string[] = [];
+  private readonly frameIndex = new Map<string, number>();
+  private readonly stackIndex = new Map<string, number>();
+  private readonly byGen = new Map<Generation, Map<U64, number>>();
+  readonly offsets = u32();
+  readonly frames = u32(4096);
+
+  constructor() {
+    this.offsets.push(0);
+    this.offsets.push(0); // stack 0: empty
+  }
+
+  private frame(func: string, file: string, line: U64): number {
+    const k = `${func}\u0000${file}\u0000${String(line)}`;
+    let i = this.frameIndex.get(k);
+    if (i === undefined) {
+      i = this.frameFunc.length;
+      this.frameFunc.push(pprofDisplayName(func, func));
+      this.frameLoc.push(file === '' ? '' : `${file}:${String(line)}`);
+      this.frameIndex.set(k, i);
+    }
+    return i;
+  }
+
+  /** Stack index of a generation's stack id (0 for none / unknown). */
+  of(g: Generation, id: U64): number {
+    if (id === 0) return 0;
+    let m = this.byGen.get(g);
+    if (m === undefined) this.byGen.set(g, (m = new Map()));
+    const hit = m.get(id);
+    if (hit !== undefined) return hit;
+    const pcs = g.stacks.get(id);
+    let s = 0;
+    if (pcs !== undefined && pcs.length > 0) {
+      const fr: number[] = [];
+      for (const pc of pcs) {
+        const f = g.frames.get(pc);
+        if (f !== undefined) fr.push(this.frame(f.func, f.file, f.line));
+      }
+      const k = fr.join(',');
+      const known = this.stackIndex.get(k);
+      if (known !== undefined) s = known;
+      else if (fr.length > 0) {
+        s = this.offsets.length - 1;
+        for (const f of fr) this.frames.push(f);
+        this.offsets.push(this.frames.length);
+        this.stackIndex.set(k, s);
+      }
+    }
+    m.set(id, s);
+    return s;
+  }
+
+  ref(r: StackRef | null): number {
+    return r === null ? 0 : this.of(r.gen, r.id);
+  }
+}
+
+/** Lanes for tasks: a child below its parent, overlapping siblings side by side. */
+function taskLanes(start: Float64Array, end: Float64Array, parent: Int32Array): { lane: Uint8Array; lanes: number } {
+  const n = start.length;
+  const lane = new Uint8Array(n);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => start[a] - start[b] || a - b);
+  const busyUntil: number[] = [];
+  let lanes = 0;
+  for (const i of order) {
+    let l = parent[i] >= 0 ? lane[parent[i]] + 1 : 0;
+    while (l < MAX_TASK_LANES - 1 && (busyUntil[l] ?? -Infinity) > start[i]) l++;
+    l = Math.min(l, MAX_TASK_LANES - 1);
+    lane[i] = l;
+    busyUntil[l] = Math.max(busyUntil[l] ?? -Infinity, end[i]);
+    lanes = Math.max(lanes, l + 1);
+  }
+  return { lane, lanes };
+}
+
+/** Stable grouping of rows by key (counting sort): offsets per key and the permutation. */
+function groupBy(keys: Uint32Array, len: number, nKeys: number): { offsets: Uint32Array; order: Uint32Array } {
+  const offsets = new Uint32Array(nKeys + 1);
+  for (let k = 0; k < len; k++) offsets[keys[k] + 1]++;
+  for (let i = 0; i < nKeys; i++) offsets[i + 1] += offsets[i];
+  const fill = offsets.slice(0, nKeys);
+  const order = new Uint32Array(len);
+  for (let k = 0; k < len; k++) order[fill[keys[k]]++] = k;
+  return { offsets, order };
+}
+
+function permuteF64(src: Float64Array, order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = src[order[k]];
+  return out;
+}
+
 export function traceViewData(gens: Generation[]): TraceViewData {
   let origin = Infinity;
   for (const g of gens) origin = Math.min(origin, g.syncTimeNs);
   if (!Number.isFinite(origin)) origin = 0;
   const summarizer = new GoroutineSummarizer();
   const collector = new TimelineCollector();
-  const spans = new Map<string, Span[]>();
-  const cur = new Map<string, { since: number; st: number; r: number; p: string | null }>();
-  const pspans = new Map<string, { s: number; e: number; g: string }[]>();
+  const stacks = new StackTable();
+
+  // Goroutines get a dense "seen" index on first sight; per-goroutine current state.
+  const gSeen = new Map<U64, number>();
+  const gSeenIds: U64[] = [];
+  let curSince = new Float64Array(1024);
+  let curState = new Int8Array(1024);
+  let curReason = new Uint16Array(1024);
+  let curStack = new Uint32Array(1024);
+  let curP = new Int32Array(1024);
+  const seen = (id: U64): number => {
+    let i = gSeen.get(id);
+    if (i === undefined) {
+      i = gSeenIds.length;
+      gSeen.set(id, i);
+      gSeenIds.push(id);
+      if (i === curSince.length) {
+        const n = i * 2;
+        const grow = <T extends Float64Array | Int8Array | Uint16Array | Uint32Array | Int32Array>(a: T, b: T): T => {
+          b.set(a);
+          return b;
+        };
+        curSince = grow(curSince, new Float64Array(n));
+        curState = grow(curState, new Int8Array(n));
+        curReason = grow(curReason, new Uint16Array(n));
+        curStack = grow(curStack, new Uint32Array(n));
+        curP = grow(curP, new Int32Array(n));
+      }
+      curState[i] = -1;
+    }
+    return i;
+  };
+  const pSeen = new Map<U64, number>();
+  const pSeenIds: U64[] = [];
+  const pOf = (id: U64): number => {
+    let i = pSeen.get(id);
+    if (i === undefined) {
+      i = pSeenIds.length;
+      pSeen.set(id, i);
+      pSeenIds.push(id);
+    }
+    return i;
+  };
+
+  // Spans in closing order; grouped by goroutine at the end.
+  const sG = u32(1 << 16);
+  const sStart = f64(1 << 16);
+  const sEnd = f64(1 << 16);
+  const sState = u8(1 << 16);
+  const sReason = u16(1 << 16);
+  const sStack = u32(1 << 16);
+  const psP = u32(1 << 12);
+  const psStart = f64(1 << 12);
+  const psEnd = f64(1 << 12);
+  const psG = u32(1 << 12);
   const reasons: string[] = [''];
   const reasonIdx = new Map<string, number>([['', 0]]);
+  // CPU samples (the stream's order is time order).
+  const smT = f64(1 << 10);
+  const smG = u32(1 << 10);
+  const smStack = u32(1 << 10);
+  const NO_G = 0xffffffff;
+
   let last = 0;
   let syncs = 0;
   let lastSync = 0;
-  const close = (gid: string, t: number) => {
-    const c = cur.get(gid);
-    if (!c) return;
-    if (t > c.since) {
-      let a = spans.get(gid);
-      if (!a) spans.set(gid, (a = []));
-      a.push({ s: c.since, e: t, st: c.st, r: c.r });
-      if (c.st === ST_RUNNING && c.p !== null) {
-        let b = pspans.get(c.p);
-        if (!b) pspans.set(c.p, (b = []));
-        b.push({ s: c.since, e: t, g: gid });
+  const close = (i: number, t: number): void => {
+    const st = curState[i];
+    if (st < 0) return;
+    if (t > curSince[i]) {
+      sG.push(i);
+      sStart.push(curSince[i]);
+      sEnd.push(t);
+      sState.push(st);
+      sReason.push(curReason[i]);
+      sStack.push(curStack[i]);
+      if (st === ST_RUNNING && curP[i] >= 0) {
+        psP.push(curP[i]);
+        psStart.push(curSince[i]);
+        psEnd.push(t);
+        psG.push(i);
       }
     }
-    cur.delete(gid);
+    curState[i] = -1;
   };
   traceEvents(gens, (e) => {
     summarizer.event(e);
@@ -149,49 +382,60 @@ export function traceViewData(gens: Generation[]): TraceViewData {
       if (syncs++ > 0) lastSync = t;
       return;
     }
+    if (e.kind === 'sample') {
+      if (e.gen === null || e.sample < 0) return;
+      smT.push(t);
+      smG.push(e.ctx.g === null ? NO_G : seen(e.ctx.g));
+      smStack.push(stacks.of(e.gen, decodeU64Code(e.gen.cpuSamples.stack[e.sample], e.gen.bigs)));
+      return;
+    }
     if (e.kind === 'proc') {
-      const pid = key(e.id);
-      if (!pspans.has(pid)) pspans.set(pid, []);
+      pOf(e.id);
       return;
     }
     if (e.kind !== 'go') return;
-    const gid = key(e.id);
-    const c = cur.get(gid);
+    const i = seen(e.id);
     // A goroutine first seen mid-trace has been in `from` since the start.
-    if (!c) {
+    if (curState[i] < 0 && e.from !== 'NotExist') {
       const fst = stateCode(e.from === 'Undetermined' ? e.to : e.from);
-      if (fst >= 0) cur.set(gid, { since: lastSync, st: fst, r: 0, p: fst === ST_RUNNING && e.ctx.p !== null ? key(e.ctx.p) : null });
+      if (fst >= 0) {
+        curState[i] = fst;
+        curSince[i] = lastSync;
+        curReason[i] = 0;
+        curStack[i] = 0;
+        curP[i] = fst === ST_RUNNING && e.ctx.p !== null ? pOf(e.ctx.p) : -1;
+      }
     }
-    close(gid, t);
+    close(i, t);
     const st = stateCode(e.to);
-    if (st < 0) {
-      if (!spans.has(gid)) spans.set(gid, []);
-      return;
-    }
+    if (st < 0) return;
     let r = 0;
     if (st === ST_WAITING && e.reason) {
-      let i = reasonIdx.get(e.reason);
-      if (i === undefined) {
-        i = reasons.length;
+      let k = reasonIdx.get(e.reason);
+      if (k === undefined) {
+        k = reasons.length;
         reasons.push(e.reason);
-        reasonIdx.set(e.reason, i);
+        reasonIdx.set(e.reason, k);
       }
-      r = i;
+      r = k;
     }
-    const p = st === ST_RUNNING && e.ctx.p !== null ? key(e.ctx.p) : null;
-    if (p !== null && !pspans.has(p)) pspans.set(p, []);
-    cur.set(gid, { since: t, st, r, p });
+    curState[i] = st;
+    curSince[i] = t;
+    curReason[i] = r;
+    curStack[i] = e.eventStack !== null ? stacks.ref(e.eventStack) : stacks.ref(e.stack);
+    curP[i] = st === ST_RUNNING && e.ctx.p !== null ? pOf(e.ctx.p) : -1;
   });
   const endNs = last;
-  for (const gid of [...cur.keys()]) close(gid, endNs);
+  for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
   const summary = summarizer.finish();
   const tl = collector.finish();
   const table = summary.goroutines.map(rowOf);
   const groups = goroutineGroups(summary.goroutines);
 
-  // Display order: by group (the table's order), then id.
+  // Display order: by group (the table's order), then name, then id.
   const nameOf = new Map<string, string>(table.map((r) => [r.id, r.name]));
-  for (const gid of spans.keys()) if (!nameOf.has(gid)) nameOf.set(gid, '');
+  const seenKeys = gSeenIds.map(key);
+  for (const id of seenKeys) if (!nameOf.has(id)) nameOf.set(id, '');
   const groupRank = new Map<string, number>(groups.map((g, i) => [g.name, i]));
   const ids = [...nameOf.keys()].sort((a, b) => {
     const ra = groupRank.get(nameOf.get(a)!) ?? 1e9;
@@ -203,47 +447,151 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   });
   const gIndex = new Map(ids.map((id, i) => [id, i]));
-  let n = 0;
-  for (const id of ids) n += spans.get(id)?.length ?? 0;
-  const gOffsets = new Uint32Array(ids.length + 1);
-  const spanStart = new Float64Array(n);
-  const spanEnd = new Float64Array(n);
+  // seen index -> display index
+  const disp = new Uint32Array(gSeenIds.length);
+  seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
+  const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
+
+  // Goroutine spans grouped by display index (stable: each goroutine's spans close in time order).
+  const n = sG.length;
+  const spanKeys = new Uint32Array(n);
+  for (let k = 0; k < n; k++) spanKeys[k] = disp[sG.data[k]];
+  const { offsets: gOffsets, order } = groupBy(spanKeys, n, ids.length);
+  const spanStart = permuteF64(sStart.data, order);
+  const spanEnd = permuteF64(sEnd.data, order);
   const spanState = new Uint8Array(n);
   const spanReason = new Uint16Array(n);
-  let k = 0;
-  ids.forEach((id, i) => {
-    gOffsets[i] = k;
-    for (const s of spans.get(id) ?? []) {
-      spanStart[k] = s.s;
-      spanEnd[k] = s.e;
-      spanState[k] = s.st;
-      spanReason[k] = s.r;
-      k++;
-    }
-  });
-  gOffsets[ids.length] = k;
+  const spanStack = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const j = order[k];
+    spanState[k] = sState.data[j];
+    spanReason[k] = sReason.data[j];
+    spanStack[k] = sStack.data[j];
+  }
 
-  const pIds = [...pspans.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  let pn = 0;
-  for (const p of pIds) pn += pspans.get(p)!.length;
-  const pOffsets = new Uint32Array(pIds.length + 1);
-  const pSpanStart = new Float64Array(pn);
-  const pSpanEnd = new Float64Array(pn);
+  // P spans grouped by P (display order of P ids: numeric).
+  const pIds = pSeenIds.map(key).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const pRank = new Map(pIds.map((p, i) => [p, i]));
+  const pDisp = pSeenIds.map((id) => pRank.get(key(id))!);
+  const pn = psP.length;
+  const pKeys = new Uint32Array(pn);
+  for (let k = 0; k < pn; k++) pKeys[k] = pDisp[psP.data[k]];
+  const pg = groupBy(pKeys, pn, pIds.length);
+  const pSpanStart = permuteF64(psStart.data, pg.order);
+  const pSpanEnd = permuteF64(psEnd.data, pg.order);
   const pSpanG = new Uint32Array(pn);
-  k = 0;
-  pIds.forEach((p, i) => {
-    pOffsets[i] = k;
-    const a = pspans.get(p)!.sort((x, y) => x.s - y.s);
-    for (const s of a) {
-      pSpanStart[k] = s.s;
-      pSpanEnd[k] = s.e;
-      pSpanG[k] = gIndex.get(s.g) ?? 0;
+  for (let k = 0; k < pn; k++) pSpanG[k] = disp[psG.data[pg.order[k]]];
+
+  // Mark assists per goroutine.
+  const rel = (t: number | null, dflt: number): number => (t === null ? dflt : t - origin);
+  const asKeys: number[] = [];
+  const asStart: number[] = [];
+  const asEnd: number[] = [];
+  for (const a of tl.markAssists) {
+    const gi = gOfId(a.id);
+    if (gi < 0) continue;
+    asKeys.push(gi);
+    asStart.push(rel(a.startNs, 0));
+    asEnd.push(rel(a.endNs, endNs));
+  }
+  const ag = groupBy(Uint32Array.from(asKeys), asKeys.length, ids.length);
+  const assistStart = permuteF64(Float64Array.from(asStart), ag.order);
+  const assistEnd = permuteF64(Float64Array.from(asEnd), ag.order);
+
+  // User annotations.
+  const userStrings: string[] = [];
+  const userIdx = new Map<string, number>();
+  const str = (s: string): number => {
+    let i = userIdx.get(s);
+    if (i === undefined) {
+      i = userStrings.length;
+      userStrings.push(s);
+      userIdx.set(s, i);
+    }
+    return i;
+  };
+  const nt = tl.tasks.length;
+  const taskIndex = new Map<string, number>();
+  tl.tasks.forEach((t, i) => taskIndex.set(key(t.id), i));
+  const taskOf = (id: U64): number => taskIndex.get(key(id)) ?? -1;
+  const taskStart = new Float64Array(nt);
+  const taskEnd = new Float64Array(nt);
+  const taskParent = new Int32Array(nt);
+  const taskName = new Uint32Array(nt);
+  const taskFlags = new Uint8Array(nt);
+  tl.tasks.forEach((t, i) => {
+    taskStart[i] = rel(t.startNs, 0);
+    taskEnd[i] = rel(t.endNs, endNs);
+    taskParent[i] = t.parent === null ? -1 : taskOf(t.parent);
+    taskName[i] = str(t.name);
+    taskFlags[i] = (t.startNs === null ? OPEN_START : 0) | (t.endNs === null ? OPEN_END : 0);
+  });
+  const lanes = taskLanes(taskStart, taskEnd, taskParent);
+
+  // Regions per goroutine (by start), with their nesting depth.
+  const rgKeys: number[] = [];
+  const rgSrc: number[] = [];
+  tl.regions.forEach((r, k) => {
+    const gi = gOfId(r.goroutine);
+    if (gi < 0) return;
+    rgKeys.push(gi);
+    rgSrc.push(k);
+  });
+  const rgStart = rgSrc.map((k) => rel(tl.regions[k].startNs, 0));
+  const rgOrderByStart = rgSrc.map((_, j) => j).sort((a, b) => rgKeys[a] - rgKeys[b] || rgStart[a] - rgStart[b] || rgSrc[a] - rgSrc[b]);
+  const m = rgOrderByStart.length;
+  const regionOffsets = new Uint32Array(ids.length + 1);
+  const regionStart = new Float64Array(m);
+  const regionEnd = new Float64Array(m);
+  const regionName = new Uint32Array(m);
+  const regionTask = new Int32Array(m);
+  const regionDepth = new Uint8Array(m);
+  const regionFlags = new Uint8Array(m);
+  for (const j of rgOrderByStart) regionOffsets[rgKeys[j] + 1]++;
+  for (let i = 0; i < ids.length; i++) regionOffsets[i + 1] += regionOffsets[i];
+  {
+    let k = 0;
+    let openEnds: number[] = [];
+    let curG = -1;
+    for (const j of rgOrderByStart) {
+      const r = tl.regions[rgSrc[j]];
+      if (rgKeys[j] !== curG) {
+        curG = rgKeys[j];
+        openEnds = [];
+      }
+      const s = rel(r.startNs, 0);
+      const e = rel(r.endNs, endNs);
+      while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= s) openEnds.pop();
+      regionStart[k] = s;
+      regionEnd[k] = e;
+      regionName[k] = str(r.name);
+      regionTask[k] = taskOf(r.task);
+      regionDepth[k] = Math.min(255, openEnds.length);
+      regionFlags[k] = (r.startNs === null ? OPEN_START : 0) | (r.endNs === null ? OPEN_END : 0);
+      openEnds.push(e);
       k++;
     }
-  });
-  pOffsets[pIds.length] = k;
+  }
 
-  const rel = (t: Float64Array, len: number) => {
+  const nl = tl.logs.length;
+  const logT = new Float64Array(nl);
+  const logG = new Int32Array(nl);
+  const logTask = new Int32Array(nl);
+  const logCategory = new Uint32Array(nl);
+  const logMessage = new Uint32Array(nl);
+  tl.logs.forEach((l, i) => {
+    logT[i] = l.t - origin;
+    logG[i] = gOfId(l.goroutine);
+    logTask[i] = taskOf(l.task);
+    logCategory[i] = str(l.category);
+    logMessage[i] = str(l.message);
+  });
+
+  const ns = smT.length;
+  const sampleG = new Int32Array(ns);
+  for (let k = 0; k < ns; k++) sampleG[k] = smG.data[k] === NO_G ? -1 : disp[smG.data[k]];
+
+  const relSeries = (t: Float64Array, len: number) => {
     const a = new Float64Array(len);
     for (let i = 0; i < len; i++) a[i] = t[i] - origin;
     return a;
@@ -259,27 +607,103 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     spanState,
     spanReason,
     reasons,
+    spanStack,
+    stackOffsets: stacks.offsets.data.slice(0, stacks.offsets.length),
+    stackFrames: stacks.frames.data.slice(0, stacks.frames.length),
+    frameFunc: stacks.frameFunc,
+    frameLoc: stacks.frameLoc,
     pIds,
-    pOffsets,
+    pOffsets: pg.offsets,
     pSpanStart,
     pSpanEnd,
     pSpanG,
     gc: pairs(tl.gc, origin, endNs),
     stw: pairs(tl.stw, origin, endNs),
     stwKinds: tl.stw.map((s) => s.kind),
-    assists: pairs(tl.markAssists, origin, endNs),
-    heapT: rel(tl.heapAlloc.t, tl.heapAlloc.length),
+    assistOffsets: ag.offsets,
+    assistStart,
+    assistEnd,
+    heapT: relSeries(tl.heapAlloc.t, tl.heapAlloc.length),
     heapV: tl.heapAlloc.v.slice(0, tl.heapAlloc.length),
-    goalT: rel(tl.heapGoal.t, tl.heapGoal.length),
+    goalT: relSeries(tl.heapGoal.t, tl.heapGoal.length),
     goalV: tl.heapGoal.v.slice(0, tl.heapGoal.length),
-    gomaxprocsT: rel(tl.gomaxprocs.t, tl.gomaxprocs.length),
+    gomaxprocsT: relSeries(tl.gomaxprocs.t, tl.gomaxprocs.length),
     gomaxprocsV: tl.gomaxprocs.v.slice(0, tl.gomaxprocs.length),
+    userStrings,
+    taskIds: tl.tasks.map((t) => key(t.id)),
+    taskName,
+    taskStart,
+    taskEnd,
+    taskParent,
+    taskLane: lanes.lane,
+    taskFlags,
+    taskLanes: lanes.lanes,
+    regionOffsets,
+    regionStart,
+    regionEnd,
+    regionName,
+    regionTask,
+    regionDepth,
+    regionFlags,
+    logT,
+    logG,
+    logTask,
+    logCategory,
+    logMessage,
+    sampleT: smT.data.slice(0, ns),
+    sampleG,
+    sampleStack: smStack.data.slice(0, ns),
     table,
     groups,
   };
 }
 
 export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
-  const a = [d.gOffsets, d.spanStart, d.spanEnd, d.spanState, d.spanReason, d.pOffsets, d.pSpanStart, d.pSpanEnd, d.pSpanG, d.gc, d.stw, d.assists, d.heapT, d.heapV, d.goalT, d.goalV, d.gomaxprocsT, d.gomaxprocsV];
+  const a = [
+    d.gOffsets,
+    d.spanStart,
+    d.spanEnd,
+    d.spanState,
+    d.spanReason,
+    d.spanStack,
+    d.stackOffsets,
+    d.stackFrames,
+    d.pOffsets,
+    d.pSpanStart,
+    d.pSpanEnd,
+    d.pSpanG,
+    d.gc,
+    d.stw,
+    d.assistOffsets,
+    d.assistStart,
+    d.assistEnd,
+    d.heapT,
+    d.heapV,
+    d.goalT,
+    d.goalV,
+    d.gomaxprocsT,
+    d.gomaxprocsV,
+    d.taskName,
+    d.taskStart,
+    d.taskEnd,
+    d.taskParent,
+    d.taskLane,
+    d.taskFlags,
+    d.regionOffsets,
+    d.regionStart,
+    d.regionEnd,
+    d.regionName,
+    d.regionTask,
+    d.regionDepth,
+    d.regionFlags,
+    d.logT,
+    d.logG,
+    d.logTask,
+    d.logCategory,
+    d.logMessage,
+    d.sampleT,
+    d.sampleG,
+    d.sampleStack,
+  ];
   return [...new Set(a.map((x) => x.buffer as ArrayBuffer))];
 }
