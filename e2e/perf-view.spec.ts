@@ -9,7 +9,7 @@
 //   * fork+exec and in-place recordings: the exec rows (pid, event, old pid, kind) match the
 //     PIDs the program printed itself (the .json sidecars), and so does the lineage.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -155,6 +155,7 @@ test('perf view: events, weights, process and time-range filters, URL and reload
   await page.mouse.move(box.x + labelW + ((execNs - v0) / (v1 - v0)) * (box.width - labelW), box.y + lanes.indexOf(`p${g2}`) * rowH + rowH / 2);
   await expect(page.getByTestId('perf-tooltip')).toContainText('sched:sched_process_exec');
   await expect(page.getByTestId('perf-tooltip')).toContainText(side.binary);
+  await screenshot(page, 'perf-view-exec-tooltip');
 
   // Drag on the time axis from 10% to 45%: a range in the URL, fewer samples, a new graph.
   const axis = (await timeline.locator('canvas.perf-axis').boundingBox())!;
@@ -200,6 +201,14 @@ test('perf view: events, weights, process and time-range filters, URL and reload
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('selected-task')).toHaveCount(0);
   await expect.poll(() => kept(page)).toBe(all);
+
+  // Threads: every multi-threaded process expands to one lane per thread.
+  await page.getByTestId('expand-all').click();
+  const threads = headers(MULTI).reduce((m, h) => m.add(h.tid), new Set<number>()).size;
+  const expanded = ((await timeline.getAttribute('data-lanes')) ?? '').split(',');
+  expect(expanded.filter((l) => l.startsWith('t')).length + expanded.filter((l) => l.startsWith('p')).length).toBeGreaterThan(lanes.length);
+  expect(new Set(expanded.filter((l) => l.startsWith('t')).map((l) => Number(l.slice(1)))).size).toBeLessThanOrEqual(threads);
+  await screenshot(page, 'perf-view-threads');
 });
 
 /** Exec rows of the panel as [event, pid, old pid, kind, comm, self-replacement]. */
@@ -268,3 +277,37 @@ for (const name of ['inplace', 'inplace-leader']) {
     await screenshot(page, `perf-exec-${name}`);
   });
 }
+
+const corpus = process.env.STACKLENS_CORPUS ?? path.resolve(repoRoot, '..', 'shared', 'corpus');
+const JAVA = path.join(corpus, 'flamegraph', 'test', 'perf-java-stacks-01.txt');
+
+test('a Java dump: JIT, kernel and user frames in their own colours, one lane per process', async ({ page }) => {
+  test.skip(!existsSync(JAVA), `corpus missing at ${corpus} — see shared/corpus/README.md`);
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto('/');
+  await pickFile(page, JAVA);
+  await waitReady(page);
+  await expect(page.locator('main')).toHaveAttribute('data-view', 'perf');
+  // perf printed tids only (`comm tid [cpu] time:`): each is its own lane.
+  const tids = new Set(readFileSync(JAVA, 'utf8').split('\n').flatMap((l) => /^\s*\S.*?\s(\d+)\s+\[\d+\]\s+\d+\.\d+:/.exec(l)?.slice(1, 2) ?? []));
+  await expect(page.getByTestId('process-timeline')).toHaveAttribute('data-processes', String(tids.size));
+  // No tracepoints: no markers and no exec rows, said in words.
+  await expect(page.getByTestId('process-timeline')).toHaveAttribute('data-markers', '0');
+  await expect(page.getByTestId('exec-events')).toHaveCount(0);
+  await expect(page.getByTestId('exec-not-recorded')).toContainText('no exec tracepoints');
+  // Frame colours by kind: hue families as flameData.ts frameColor draws them.
+  const hues = await hooks.frames(page).evaluateAll((gs) =>
+    gs.map((g) => {
+      const name = g.querySelector('title')?.textContent ?? g.textContent ?? '';
+      const fill = g.querySelector('rect')?.getAttribute('fill') ?? '';
+      const m = /^hsl\((\d+), (\d+)%/.exec(fill);
+      return { name, hue: m ? Number(m[1]) : -1, sat: m ? Number(m[2]) : -1 };
+    }),
+  );
+  const jit = hues.filter((h) => h.hue >= 105 && h.hue < 130 && h.sat === 45);
+  const kernel = hues.filter((h) => h.hue >= 205 && h.hue < 225 && h.sat === 55);
+  expect(jit.length).toBeGreaterThan(0);
+  expect(kernel.length).toBeGreaterThan(0);
+  expect(jit.some((h) => /^L[\w/$]+;/.test(h.name) || h.name.includes('Interpreter'))).toBe(true);
+  await screenshot(page, 'perf-view-java');
+});

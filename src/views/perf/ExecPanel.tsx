@@ -84,6 +84,8 @@ export function ExecPanel({ perf, selectedPid }: { perf: PerfViewData; selectedP
   const withRows = perf.execGroups.filter((g) => g.rows.length > 0);
   const without = perf.execGroups.filter((g) => g.rows.length === 0);
   const { notes, failedExecves } = perf.upgrade;
+  // Without exec tracepoints the recording cannot say whether anything was replaced.
+  const recorded = perf.events.some((e) => /:(sys_enter_execve|sys_enter_execveat|sched_process_exec)$/.test(e.name));
   return (
     <section className="perf-panel exec-panel" data-testid="exec-panel" aria-label="Process replacement">
       <header className="perf-panel-head">
@@ -97,7 +99,13 @@ export function ExecPanel({ perf, selectedPid }: { perf: PerfViewData; selectedP
           ))}
         </ul>
       )}
-      {withRows.length === 0 && <div className="muted perf-empty">No sys_enter_execve or sched_process_exec records: no process was replaced during the recording.</div>}
+      {!recorded && (
+        <div className="muted perf-empty" data-testid="exec-not-recorded">
+          The recording has no exec tracepoints, so it cannot show process replacement. Record with{' '}
+          <code>-e syscalls:sys_enter_execve -e sched:sched_process_exec -e sched:sched_process_fork</code> and print with <code>perf script -F +pid</code>.
+        </div>
+      )}
+      {recorded && withRows.length === 0 && <div className="muted perf-empty">No sys_enter_execve or sched_process_exec records: no process was replaced during the recording.</div>}
       {withRows.map((g) => (
         <div key={g.comm} className="exec-group" data-testid="exec-group" data-comm={g.comm} data-verdict={g.verdict}>
           <div className="exec-group-head">
@@ -110,7 +118,7 @@ export function ExecPanel({ perf, selectedPid }: { perf: PerfViewData; selectedP
           <ExecRows group={g} selectedPid={selectedPid} />
         </div>
       ))}
-      {without.length > 0 && (
+      {recorded && without.length > 0 && (
         <div className="muted exec-none" data-testid="exec-none">
           No exec for {without.map((g) => g.comm || '(no name)').join(', ')} — for these names the exec never happened in the recording.
         </div>

@@ -55,8 +55,7 @@ function Node({ perf, pid, depth, seen, selectedPid }: { perf: PerfViewData; pid
         </span>
       ))}
       <span className="muted">
-        {' '}
-        · {n.threads.length} thread{n.threads.length === 1 ? '' : 's'}
+        {n.threads.length > 0 ? ` · ${n.threads.length} thread${n.threads.length === 1 ? '' : 's'}` : ''}
         {n.exitTimeSec !== undefined ? ` · exited${when(perf, n.exitTimeSec)}` : ''}
       </span>
       {n.children.length > 0 && (
