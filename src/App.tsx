@@ -13,6 +13,7 @@ import { ProfileInfo } from './views/ProfileInfo';
 import { Sandwich } from './views/Sandwich';
 import { SourcesPanel } from './views/Sources';
 import { ChecklistView } from './views/ChecklistView';
+import { LessonPanel } from './views/LessonPanel';
 import { ShareDialog } from './views/ShareDialog';
 import { shortcutFor } from './views/shortcuts';
 import { TopTable } from './views/TopTable';
@@ -192,7 +193,7 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className={settings.largeText ? 'app large-text' : 'app'}>
       <AppHeader fileInputRef={fileInputRef} />
       <Toolbar searchRef={searchRef} matcher={matcher} stats={stats} />
       <Banners />
@@ -201,6 +202,7 @@ export function App() {
         <main className="main" data-view={settings.view}>
           {main}
         </main>
+        <LessonPanel />
         {source && infoOpen && (
           <ProfileInfo
             source={source}

@@ -4,7 +4,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { actions, openFromLink, useStore } from './state/store';
+import { lessonById } from './lessons/lessons';
+import { actions, openFromLink, openLessonSources, useStore } from './state/store';
 import { decodeHash, installUrlSync, parseSourceParams } from './state/url';
 import { SourceWorker } from './worker/client';
 import { openSharedWorkspace } from './share/open';
@@ -28,9 +29,14 @@ installUrlSync({
 // sources the search part lists.
 const reportData = document.getElementById(REPORT_DATA_ID)?.textContent?.trim() || null;
 const linkData = payloadFromHash(location.hash);
+const lesson = lessonById(new URLSearchParams(location.search).get('lesson') ?? '');
 if (reportData) void openSharedWorkspace(reportData, 'report');
 else if (linkData) void openSharedWorkspace(linkData, 'fragment');
-else openFromLink(parseSourceParams(location.search));
+else if (lesson) {
+  // A lesson link without a view starts at step 1.
+  if (!/(^#|&)(view|ls)=/.test(location.hash)) actions.applyFromUrl({ ...decodeHash(lesson.steps[0].hash), lessonStep: 1 });
+  openLessonSources(lesson.id, lesson.artifacts);
+} else openFromLink(parseSourceParams(location.search));
 // Have a decoder worker ready before the user picks a file (it takes a while to start).
 SourceWorker.prewarm();
 

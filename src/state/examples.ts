@@ -43,6 +43,20 @@ export const EXAMPLES: readonly Example[] = [
 
 export const EXAMPLE_NAMES: readonly string[] = EXAMPLES.map((e) => e.name);
 
+/**
+ * Where an example is served: `cpu` → /examples/cpu.pb.gz; a name with an extension (the
+ * lessons' artifacts, e.g. `lessons/gc.trace`) → /examples/lessons/gc.trace. Only plain
+ * path segments are allowed, so a link cannot point outside /examples/.
+ */
 export function exampleUrl(name: string): string {
-  return `/examples/${encodeURIComponent(name)}.pb.gz`;
+  const parts = name.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) throw new Error(`Not an example name: ${name}`);
+  const path = parts.map(encodeURIComponent).join('/');
+  return /\.[A-Za-z0-9]+$/.test(parts[parts.length - 1]) ? `/examples/${path}` : `/examples/${path}.pb.gz`;
+}
+
+/** The file name an example opens as. */
+export function exampleFileName(name: string): string {
+  const last = name.split('/').pop() ?? name;
+  return /\.[A-Za-z0-9]+$/.test(last) ? last : `${last}.pb.gz`;
 }

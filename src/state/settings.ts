@@ -42,10 +42,14 @@ export interface ViewSettings {
   perfTid: number | null;
   /** Checklist: threshold overrides by id (workspace-wide: they stay when the active source changes). */
   thresholds: Record<string, number>;
+  /** Workshop lesson (the lesson itself is `?lesson=` in the search part): 1-based step, or null. */
+  lessonStep: number | null;
+  /** Presenting: large text. */
+  largeText: boolean;
 }
 
 /** Settings that belong to the workspace, not to one source: kept when switching sources. */
-export const WORKSPACE_SETTINGS = ['thresholds'] as const;
+export const WORKSPACE_SETTINGS = ['thresholds', 'lessonStep', 'largeText'] as const;
 
 export const DEFAULT_SETTINGS: ViewSettings = {
   source: 0,
@@ -68,6 +72,8 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   perfPid: null,
   perfTid: null,
   thresholds: {},
+  lessonStep: null,
+  largeText: false,
 };
 
 export function sameTagFocus(a: readonly TagFilter[], b: readonly TagFilter[]): boolean {
@@ -109,7 +115,9 @@ export function sameSettings(a: ViewSettings, b: ViewSettings): boolean {
     a.perfWeight === b.perfWeight &&
     a.perfPid === b.perfPid &&
     a.perfTid === b.perfTid &&
-    sameNumbers(a.thresholds, b.thresholds)
+    sameNumbers(a.thresholds, b.thresholds) &&
+    a.lessonStep === b.lessonStep &&
+    a.largeText === b.largeText
   );
 }
 

@@ -16,7 +16,7 @@ import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
 import type { GoroutineRow } from '../analysis/trace/view';
-import { exampleUrl } from './examples';
+import { exampleFileName, exampleUrl } from './examples';
 import { perfQueryFields } from '../analysis/perf/selection';
 import { DEFAULT_SETTINGS, WORKSPACE_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
 import { sourcesSearch, type HistoryMode, type SourceOrigin } from './url';
@@ -61,6 +61,8 @@ export interface AppState {
   /** The `ws=` evidence of the link this workspace was opened from; kept in the URL until the workspace changes. */
   linkPayload: string | null;
   shareOpen: boolean;
+  /** The workshop lesson this workspace was opened for (`?lesson=`), or null. */
+  lesson: string | null;
   loading: LoadingState | null;
   error: string | null;
   notice: string | null;
@@ -86,6 +88,7 @@ export const useStore = create<AppState>()(() => ({
   queued: [],
   linkPayload: null,
   shareOpen: false,
+  lesson: null,
   loading: null,
   error: null,
   notice: null,
@@ -244,8 +247,22 @@ export const actions = {
     if (s.activeSourceId && s.activeSourceId !== id) savedSettings[s.activeSourceId] = s.settings;
     const base = id === s.activeSourceId ? s.settings : (savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings));
     delete savedSettings[id];
-    const settings: ViewSettings = { ...base, ...patch, ...workspaceSettings(s.settings), source: s.order.indexOf(id) };
+    const settings: ViewSettings = { ...base, ...workspaceSettings(s.settings), ...patch, source: s.order.indexOf(id) };
     set({ activeSourceId: id, savedSettings, settings, result: id === s.activeSourceId ? s.result : null, traceWindow: id === s.activeSourceId ? s.traceWindow : null, historyMode: 'push' });
+  },
+  /** Lessons: go to a step — its view state (a location hash) with the step number; one history entry. */
+  goToLessonStep(step: number, hash: Partial<ViewSettings>): void {
+    const s = get();
+    const target = { ...DEFAULT_SETTINGS, ...hash, thresholds: s.settings.thresholds, largeText: s.settings.largeText, lessonStep: step };
+    const id = s.order[target.source] ?? s.activeSourceId;
+    if (id && id !== s.activeSourceId) {
+      actions.openEvidence(id, target);
+      return;
+    }
+    updateSettings({ ...target, source: id ? s.order.indexOf(id) : 0 }, 'push');
+  },
+  setLargeText(largeText: boolean): void {
+    if (get().settings.largeText !== largeText) updateSettings({ largeText }, 'replace');
   },
   /** Checklist: set (or with null, reset to its default) one threshold. */
   setThreshold(thresholdId: string, value: number | null): void {
@@ -431,7 +448,7 @@ async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): 
 
 /** The workspace-wide part of settings (kept when the active source changes). */
 function workspaceSettings(s: ViewSettings): Pick<ViewSettings, (typeof WORKSPACE_SETTINGS)[number]> {
-  return { thresholds: s.thresholds };
+  return { thresholds: s.thresholds, lessonStep: s.lessonStep, largeText: s.largeText };
 }
 
 /** Settings for a source shown for the first time, keeping what still applies (the view). */
@@ -509,7 +526,8 @@ function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorke
 function syncSearch(): void {
   if (typeof window === 'undefined' || typeof history === 'undefined') return;
   const s = get();
-  const search = sourcesSearch(s.order.map((id) => s.sources[id].origin));
+  // A lesson's link names the lesson (its sources come with it).
+  const search = s.lesson ? `?lesson=${encodeURIComponent(s.lesson)}` : sourcesSearch(s.order.map((id) => s.sources[id].origin));
   if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
 }
 
@@ -621,12 +639,18 @@ export function openUrl(url: string, fromUrl = false): void {
 
 export function openExample(example: string, fromUrl = false): void {
   enqueue({
-    name: `${example}.pb.gz`,
+    name: exampleFileName(example),
     phase: 'download',
     origin: { kind: 'example', value: example },
     fromUrl,
-    read: (token, signal) => fetchBytes(exampleUrl(example), token, signal, true),
+    read: async (token, signal) => fetchBytes(exampleUrl(example), token, signal, true),
   });
+}
+
+/** Opens a workshop lesson's artifacts (in order; `src=` indexes them). */
+export function openLessonSources(lesson: string, artifacts: readonly string[]): void {
+  set({ lesson });
+  for (const a of artifacts) openExample(a, true);
 }
 
 /** Loads the sources a page link lists (?url= / ?example=, in order). */

@@ -43,6 +43,8 @@ export function encodeHash(s: ViewSettings): string {
   if (s.perfTid !== null) parts.push(`tid=${s.perfTid}`);
   const thr = encodeThresholds(s.thresholds);
   if (thr !== '') parts.push(`thr=${enc(thr)}`);
+  if (s.lessonStep !== null) parts.push(`ls=${s.lessonStep}`);
+  if (s.largeText) parts.push('big=1');
   return parts.join('&');
 }
 
@@ -133,6 +135,12 @@ export function decodeHash(hash: string): ViewSettings {
         break;
       case 'thr':
         s.thresholds = decodeThresholds(dec(v));
+        break;
+      case 'ls':
+        if (/^\d{1,3}$/.test(v) && Number(v) > 0) s.lessonStep = Number(v);
+        break;
+      case 'big':
+        s.largeText = v === '1';
         break;
     }
   }

@@ -3,10 +3,12 @@
 
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { EXAMPLES } from '../state/examples';
+import { LESSONS } from '../lessons/lessons';
 import { actions, cancelLoad, openExample, openFiles, sampleTypeIndex, statusState, useStore, type AppState, type LoadPhase, type Source } from '../state/store';
 import type { ViewName } from '../state/settings';
 import type { Matcher, SearchStats } from './flameData';
 import { fmtPct } from './format';
+import { ExportMenu } from './ExportMenu';
 import { PerfControls } from './perf/PerfControls';
 
 const PHASE_LABEL: Record<LoadPhase, string> = {
@@ -83,6 +85,17 @@ function ExamplesMenu() {
               <span className="menu-title">{ex.title}</span>
               <span className="menu-desc">{ex.description}</span>
             </button>
+          </li>
+        ))}
+        <li role="none" className="menu-section">
+          Workshop lessons
+        </li>
+        {LESSONS.map((l) => (
+          <li key={l.id} role="none">
+            <a role="menuitem" href={`?lesson=${encodeURIComponent(l.id)}`} data-lesson={l.id}>
+              <span className="menu-title">{l.title}</span>
+              <span className="menu-desc">{l.summary}</span>
+            </a>
           </li>
         ))}
       </ul>
@@ -258,6 +271,7 @@ export function Toolbar({ searchRef, matcher, stats }: ToolbarProps) {
       </div>
       <TagChips />
       <div className="toolbar-end">
+        <ExportMenu />
         <button
           type="button"
           className={infoOpen ? 'button button-small active' : 'button button-small'}

@@ -2,6 +2,7 @@
 // overlay and the keyboard-shortcut overlay.
 
 import { useEffect, useRef } from 'react';
+import { LESSONS } from '../lessons/lessons';
 import { EXAMPLES } from '../state/examples';
 import { actions, openExample } from '../state/store';
 import { MOUSE_HINTS, SHORTCUTS } from './shortcuts';
@@ -10,10 +11,10 @@ export function EmptyState({ onOpen }: { onOpen: () => void }) {
   return (
     <section className="empty" data-testid="empty-state">
       <div className="empty-inner">
-        <h1>Open a Go profile</h1>
+        <h1>Open Go performance evidence</h1>
         <p className="lead">
-          Drop a <code>pprof</code> file anywhere on this page — a CPU, heap, allocs, mutex, block or goroutine profile as written by <code>runtime/pprof</code>,{' '}
-          <code>net/http/pprof</code> or <code>go test -cpuprofile</code> (<code>.pb.gz</code>, raw <code>profile.proto</code> or the legacy text formats).
+          Drop files anywhere on this page — several at once: <code>pprof</code> profiles (CPU, heap, allocs, mutex, block, goroutine; <code>.pb.gz</code>, raw{' '}
+          <code>profile.proto</code> or the legacy text formats), Go execution traces, <code>perf script</code> dumps, goroutine / crash dumps and map snapshots.
         </p>
         <p>
           <button type="button" className="button button-primary" onClick={onOpen}>
@@ -35,6 +36,17 @@ export function EmptyState({ onOpen }: { onOpen: () => void }) {
                 <span className="gallery-title">{ex.title}</span>
                 <span className="gallery-desc">{ex.description}</span>
               </button>
+            </li>
+          ))}
+        </ul>
+        <h2>Workshop lessons</h2>
+        <ul className="gallery" data-testid="lessons">
+          {LESSONS.map((l) => (
+            <li key={l.id}>
+              <a className="gallery-card" data-lesson={l.id} href={`?lesson=${encodeURIComponent(l.id)}`}>
+                <span className="gallery-title">{l.title}</span>
+                <span className="gallery-desc">{l.summary}</span>
+              </a>
             </li>
           ))}
         </ul>
