@@ -99,7 +99,8 @@ test('perf view: events, weights, process and time-range filters, URL and reload
   await expect(page.getByTestId('perf-weight-period')).toBeChecked();
 
   // cpu-clock weighted by period = `top --event cpu-clock`; by count = `--sample samples`.
-  await expectTop(page, rowsOf(cliTop(MULTI, undefined, 'cpu-clock')));
+  const cpuTop = rowsOf(cliTop(MULTI, undefined, 'cpu-clock'));
+  await expectTop(page, cpuTop);
   const cpuFrames = await hooks.frames(page).count();
   await page.getByTestId('perf-weight-count').check();
   await expectTop(page, rowsOf(cliTop(MULTI, 'samples', 'cpu-clock')));
@@ -120,7 +121,7 @@ test('perf view: events, weights, process and time-range filters, URL and reload
   // Back to cpu-clock by period; filter to gen 2 with the process picker.
   await picker.selectOption('cpu-clock');
   await page.getByTestId('perf-weight-period').check();
-  await expectTop(page, rowsOf(cliTop(MULTI, undefined, 'cpu-clock')));
+  await expectTop(page, cpuTop);
   const all = await kept(page);
   const side = sidecar('multi-event');
   const g1 = side.processes.find((p) => p.gen === 1)!.pid;
@@ -201,6 +202,14 @@ test('perf view: events, weights, process and time-range filters, URL and reload
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('selected-task')).toHaveCount(0);
   await expect.poll(() => kept(page)).toBe(all);
+
+  // The pickers serve every view: f shows the flame graph of the same event, p comes back.
+  await page.locator('body').click({ position: { x: 5, y: 990 } });
+  await page.keyboard.press('f');
+  await expect(page.locator('main')).toHaveAttribute('data-view', 'flame');
+  await expectTop(page, cpuTop);
+  await page.keyboard.press('p');
+  await expect(page.locator('main')).toHaveAttribute('data-view', 'perf');
 
   // Threads: every multi-threaded process expands to one lane per thread.
   await page.getByTestId('expand-all').click();
