@@ -15,6 +15,7 @@ import { traceGoroutines, traceSummary } from './trace';
 import { gunzip, isGzip } from '../formats/gzip';
 import { sniff } from '../formats/sniff';
 import type { StackProfile } from '../model/profile';
+import type { PerfDump } from '../formats/perf/model';
 import { foldedStacks } from '../analysis/collapse';
 import { CheckUsageError, checkCommand } from './check';
 
@@ -22,6 +23,8 @@ const USAGE = `usage: stacklens <command> <file> [options]
 
 commands:
   top <file> [--sample <type>] [--json]   flat/cum per function, as go tool pprof -top
+                                          (perf dumps: [--event <name>], default the busiest
+                                          non-tracepoint event)
   collapse <file> [--sample <type>]       folded stacks: root;...;leaf <value>
   collapse <perf.txt> [--pid] [--tid] [--kernel] [--jit] [--all] [--addrs] [--event <name>]
                                           perf script dumps: as FlameGraph's stackcollapse-perf.pl
@@ -74,6 +77,14 @@ export function pickSampleType(p: StackProfile, want: string | true | undefined)
   if (inuse >= 0) return inuse;
   if (/^\d+$/.test(want) && Number(want) < p.sampleTypes.length) return Number(want);
   throw new UsageError(`no sample type ${JSON.stringify(want)}; this profile has ${p.sampleTypes.map((t) => t.type).join(', ')}`);
+}
+
+/** perf dumps: the profile of `--event` (as printed, without the colon), else the default event's. */
+function perfEventProfile(dump: PerfDump, want: string | true | undefined, fallback: StackProfile): StackProfile {
+  if (want === undefined || want === true) return fallback;
+  const e = dump.profiles.find((p) => p.event === want);
+  if (!e) throw new UsageError(`no event ${JSON.stringify(want)}; this dump has ${dump.profiles.map((p) => p.event || '(no event)').join(', ')}`);
+  return e.profile;
 }
 
 function readInput(file: string): Buffer {
@@ -203,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { decoded, profile, bytes, ms } = await load(args.file);
     let out: string;
-    if (args.command === 'top') out = topCommand(profile, args);
+    if (args.command === 'top') out = topCommand(decoded.kind === 'perf' ? perfEventProfile(decoded.perf, args.flags.get('--event'), profile) : profile, args);
     else if (args.command === 'collapse') out = foldedStacks(profile, pickSampleType(profile, args.flags.get('--sample')));
     else if (args.command === 'goroutines') {
       const indent = args.flags.has('--json') ? undefined : 2;
