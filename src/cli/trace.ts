@@ -9,8 +9,6 @@ import {
   type SummaryOptions,
 } from '../analysis/trace/goroutines.ts';
 import { traceEvents } from '../analysis/trace/states.ts';
-import { DecodeError } from '../formats/errors.ts';
-import { GOTRACE_FORMAT } from '../formats/gotrace/header.ts';
 import type { Generation } from '../formats/gotrace/model.ts';
 import { readGoTrace } from '../formats/gotrace/reader.ts';
 import { Ev } from '../formats/gotrace/spec.ts';
@@ -42,9 +40,8 @@ export interface TraceSummaryJson {
 /** Generations of a whole trace as Go's reader would deliver them (the partial one included). */
 export function traceGenerations(bytes: Uint8Array): { gens: Generation[]; version: string; warning?: string } {
   const r = readGoTrace(bytes);
-  if (r.header.kind !== 'v2') {
-    throw new DecodeError(GOTRACE_FORMAT, `trace format 1.${r.header.version} (before Go 1.22) is not supported yet`, { offset: 0 });
-  }
+  // A legacy (1.11–1.21) trace converts whole or not at all (formats/gotrace/v1).
+  if (r.header.kind === 'legacy' && r.list.length === 0 && r.warning) throw r.warning;
   const gens = r.partial ? [...r.list, r.partial] : r.list;
   return { gens, version: `1.${r.header.version}`, ...(r.warning ? { warning: r.warning.message } : {}) };
 }

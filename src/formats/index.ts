@@ -31,7 +31,7 @@ export type Decoded =
   | { kind: 'perf'; profile: StackProfile; perf: PerfDump; text: Uint8Array }
   | { kind: 'go-trace'; profile: StackProfile; trace: ReadResult };
 
-const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go 1.22+ execution trace, a Go goroutine/crash dump or `perf script` text';
+const SUPPORTED = 'a Go pprof profile (gzip or raw profile.proto, or the legacy text/binary formats), a Go execution trace (Go 1.11+), a Go goroutine/crash dump or `perf script` text';
 
 /**
  * The event a perf dump opens with: the sampling event (cpu-clock, cycles, … — not a
@@ -86,7 +86,8 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
     }
     case 'go-trace': {
       const trace = readGoTrace(bytes, { onProgress });
-      if (trace.header.kind === 'legacy') throw new DecodeError('gotrace', trace.header.message, { offset: 0 });
+      // A legacy (1.11–1.21) trace is converted whole or not at all, like Go does.
+      if (trace.header.kind === 'legacy' && trace.list.length === 0 && trace.warning) throw trace.warning;
       const warnings = trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${trace.list.length} complete generation(s) before it.`] : [];
       return { kind: 'go-trace', profile: traceCpuProfile(trace.list, warnings), trace };
     }

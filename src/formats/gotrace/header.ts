@@ -3,6 +3,7 @@
 
 import { DecodeError } from '../errors.ts';
 import type { GoTraceV2Version } from './spec.ts';
+import type { GoTraceV1Version } from './v1/spec.ts';
 
 export const GOTRACE_FORMAT = 'gotrace';
 export const HEADER_SIZE = 16;
@@ -19,15 +20,16 @@ export type GoTraceHeader =
     }
   | {
       kind: 'legacy';
-      /** Format minor version, 11..21. */
-      version: number;
+      /** Format version: 11 (written by Go 1.11–1.18), 19 (1.19–1.20) or 21. */
+      version: GoTraceV1Version;
       text: string;
       size: number;
-      /** Human-readable explanation: legacy traces are recognised but not decoded yet. */
+      /** Human-readable description of the format. */
       message: string;
     };
 
 const V2: Record<number, GoTraceV2Version> = { 22: 22, 23: 23, 25: 25, 26: 26 };
+const V1: Record<number, GoTraceV1Version> = { 11: 11, 19: 19, 21: 21 };
 
 /** True when the bytes start like a Go execution trace ("go 1." prefix). Cheap sniffing. */
 export function looksLikeGoTrace(bytes: Uint8Array): boolean {
@@ -59,13 +61,15 @@ export function readGoTraceHeader(bytes: Uint8Array): GoTraceHeader {
   const text = `go 1.${minor} trace`;
   const v2 = V2[minor];
   if (v2 !== undefined) return { kind: 'v2', version: v2, text, size: HEADER_SIZE };
-  if (minor >= 11 && minor <= 21) {
+  // Go reads only these legacy versions (11 is written by Go 1.11–1.18, 19 by 1.19–1.20).
+  const v1 = V1[minor];
+  if (v1 !== undefined) {
     return {
       kind: 'legacy',
-      version: minor,
+      version: v1,
       text,
       size: HEADER_SIZE,
-      message: `legacy format (Go 1.${minor} trace, written by Go 1.21 or older), not yet supported`,
+      message: `legacy format (Go 1.${minor} trace, written by Go 1.21 or older), converted to the Go 1.22+ event model like Go does`,
     };
   }
   throw new DecodeError(GOTRACE_FORMAT, `unsupported trace version 1.${minor}`, { offset: 0 });

@@ -9,10 +9,12 @@
 //   args[k]    U64 codes (u64.ts): >= 0 exact value, -1 = 2^64-1, <= -2 = bigs[-2-code]
 // Events are grouped by batch (batches[b].first .. first+count), in file order.
 
+import type { OrderedEvent } from './order.ts';
 import type { GoTraceV2Version } from './spec.ts';
 import { SPECS, TIMED_EXTRA_ARGS } from './spec.ts';
 import type { U64 } from './u64.ts';
 import { decodeU64Code } from './u64.ts';
+import type { GoTraceV1Version } from './v1/spec.ts';
 
 export type BatchKind = 'events' | 'strings' | 'stacks' | 'cpu' | 'sync' | 'experimental';
 
@@ -91,7 +93,8 @@ export interface EventColumns {
 export interface Generation {
   /** Generation number from the batch headers (not necessarily starting at 1). */
   gen: U64;
-  version: GoTraceV2Version;
+  /** Format version; 11, 19 or 21 for a converted legacy trace (see `legacy`). */
+  version: GoTraceV2Version | GoTraceV1Version;
   /** Index of this generation in the file (0-based). */
   index: number;
   /** Byte range [offset, end) of the generation in the file (end includes a 1.26 EndOfGeneration byte). */
@@ -126,6 +129,22 @@ export interface Generation {
   ticksInexact: boolean;
   /** Go 1.26+: the generation was closed by an EndOfGeneration byte. */
   endMarker: boolean;
+  /**
+   * Set for a legacy (Go 1.11–1.21) trace converted like Go does (formats/gotrace/v1): the
+   * whole trace is this one generation, its events are v2 events already in Go's order
+   * (times in ns, `nsPerTick` 1), and orderGenerations replays them with their contexts.
+   */
+  legacy?: LegacyEvents;
+}
+
+/** The ordered stream of a converted legacy trace (implemented in v1/convert.ts). */
+export interface LegacyEvents {
+  /** Header version (11, 19 or 21). */
+  readonly version: number;
+  /** Clock frequency of the original trace (the converted events hold ns). */
+  readonly ticksPerSec: U64;
+  /** Delivers the events like orderGenerations does (Syncs included); throws OrderingError where Go's conversion fails. */
+  replay(gen: Generation, onEvent: (e: OrderedEvent) => void): void;
 }
 
 /** Exact value of argument k (0-based, after dt) of event i. */

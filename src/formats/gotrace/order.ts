@@ -637,6 +637,11 @@ export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: Ordere
   };
   let any = false;
   for (const g of gens) {
+    if (g.legacy !== undefined) {
+      // A converted legacy trace is one generation already in Go's order (v1/convert.ts).
+      g.legacy.replay(g, onEvent);
+      return;
+    }
     any = true;
     syncs++;
     out({ type: E.Sync, ev: -1, gen: g, ctx: { m: null, p: null, g: null }, sync: syncs }, g.syncTimeNs);

@@ -27,6 +27,7 @@ const EV_STACK = Ev.Stack;
 const EV_CPUSAMPLE = Ev.CPUSample;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 import { u64FromBig, U64_MAX, type U64 } from './u64.ts';
+import { readLegacyTrace } from './v1/index.ts';
 
 // ---------------------------------------------------------------------------------------
 // Uvarint decoding (LEB128, at most 10 bytes, the 10th byte at most 1 — like Go's
@@ -807,11 +808,15 @@ export interface ReadEnd {
 /**
  * Yields the generations of a whole in-memory trace one by one; the generator's return value
  * summarises the read. Throws DecodeError only for a bad or unsupported header. A legacy
- * (Go 1.11–1.21) trace yields nothing and returns its header (kind 'legacy').
+ * (Go 1.11–1.21) trace yields its one converted generation (v1/), or nothing and a warning.
  */
 export function* readGenerations(bytes: Uint8Array, opts: ReadOptions = {}): Generator<Generation, ReadEnd, void> {
   const header = readGoTraceHeader(bytes);
-  if (header.kind !== 'v2') return { header, generations: 0, warning: null, partial: null, bytesRead: header.size };
+  if (header.kind === 'legacy') {
+    const r = readLegacyTrace(bytes, header.version, header.size, opts);
+    if (r.gen !== null) yield r.gen;
+    return { header, generations: r.gen === null ? 0 : 1, warning: r.warning, partial: null, bytesRead: r.gen === null ? (r.warning?.where.offset ?? header.size) : bytes.length };
+  }
   const stream = new GenerationStream(header.version, header.size);
   const chunk = Math.max(1, opts.chunkSize ?? 1 << 20);
   let count = 0;
@@ -860,14 +865,24 @@ export async function* readGenerationsAsync(
   let header: GoTraceHeader | null = null;
   let done = 0;
   let count = 0;
+  // Legacy traces keep frequency and stacks at the end: they are gathered whole.
+  const legacyParts: Uint8Array[] = [];
   for await (const chunk of source) {
     done += chunk.length;
     let data = chunk;
+    if (header?.kind === 'legacy') {
+      legacyParts.push(chunk);
+      opts.onProgress?.(done, total);
+      continue;
+    }
     if (header === null) {
       head = concat(head, chunk);
       if (head.length < HEADER_SIZE) continue;
       header = readGoTraceHeader(head);
-      if (header.kind !== 'v2') return { header, generations: 0, warning: null, partial: null, bytesRead: header.size };
+      if (header.kind === 'legacy') {
+        legacyParts.push(head);
+        continue;
+      }
       stream = new GenerationStream(header.version, header.size);
       data = head.subarray(header.size);
       head = EMPTY;
@@ -880,7 +895,12 @@ export async function* readGenerationsAsync(
     if (stream!.failed) break;
   }
   if (header === null) header = readGoTraceHeader(head); // throws: too short or not a trace
-  if (header.kind !== 'v2') return { header, generations: 0, warning: null, partial: null, bytesRead: header.size };
+  if (header.kind === 'legacy') {
+    const all = concatAll(legacyParts);
+    const r = readLegacyTrace(all, header.version, header.size);
+    if (r.gen !== null) yield r.gen;
+    return { header, generations: r.gen === null ? 0 : 1, warning: r.warning, partial: null, bytesRead: r.gen === null ? (r.warning?.where.offset ?? header.size) : all.length };
+  }
   const s = stream!;
   for (const g of s.finish()) {
     count++;
