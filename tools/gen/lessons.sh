@@ -13,7 +13,11 @@ while read -r src; do
 done <<'LIST'
 testdata/godump/concurrent-map-writes.txt
 testdata/godump/leak-sigquit.txt
-testdata/gotrace/gc.trace
+testdata/lessons/gc-pressure.trace
+testdata/lessons/gc-pressure.cpu.pb.gz
+testdata/lessons/sched-latency.trace
+testdata/lessons/service-healthy.trace
+testdata/lessons/restart-loop.perf.txt
 testdata/gotrace/mutex.trace
 testdata/perf/forkexec.perf.txt
 testdata/perf/inplace.perf.txt
