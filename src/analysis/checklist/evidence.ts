@@ -70,6 +70,8 @@ export interface MapEvidence {
   layout: string;
   label: string | null;
   count: number;
+  /** Entries per slot of the current tables / buckets (Swiss: used / capacity; classic: count / 2^B). */
+  load: number | null;
   bytesHeld: number;
   bytesNeeded: number;
   ratio: number;
@@ -200,6 +202,7 @@ function mapEvidence(snapshot: MapSnapshot, given?: MapStats): MapEvidence {
     layout: s.layout,
     label: s.label ?? null,
     count: s.count,
+    load: s.swiss?.load.value ?? s.classic?.load.value ?? null,
     bytesHeld: m.bytesHeld.value,
     bytesNeeded: m.bytesNeeded.value,
     ratio: round(m.ratio.value, 2),

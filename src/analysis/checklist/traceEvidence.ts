@@ -35,6 +35,8 @@ export interface PauseStats {
 
 export interface WaitStats {
   samples: number;
+  /** Sum of all the waits (ns). */
+  totalNs: number;
   p50Ns: number | null;
   p99Ns: number | null;
   maxNs: number | null;
@@ -120,7 +122,8 @@ export interface TraceEvidence {
 
 /** MMU windows the evidence keeps (ms); a threshold window between them uses the next smaller one. */
 export const MMU_WINDOWS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
-/** Latency window lengths the evidence keeps (ms). */
+/** Latency window lengths the evidence keeps (ms; the shorter ones only while a trace has at
+ * most MAX_BINS windows of them). */
 export const LATENCY_WINDOWS_MS = [50, 100, 200, 500, 1000] as const;
 
 const MAX_BINS = 2000;
@@ -423,12 +426,15 @@ class Collector {
         g.state = to;
         g.runnableSince = NaN;
         g.blockSince = NaN;
+        // First sight of a goroutine that already existed: like Go's summary, it has been in
+        // this state since the generation's sync (the runtime emits its status lazily).
+        const since = e.from === 'Undetermined' && from === 'NotExist' && !Number.isNaN(this.lastSync) ? this.lastSync : t;
         if (to === 'Running') this.running++;
         else if (to === 'Runnable') {
           this.runnable++;
-          g.runnableSince = t;
+          g.runnableSince = since;
         } else if (to === 'Waiting') {
-          g.blockSince = t;
+          g.blockSince = since;
           g.blockReason = e.reason;
           g.blockIsLock = false;
           if (e.reason === 'sync') {
@@ -481,8 +487,10 @@ class Collector {
 
     // Waits (runnable → running) per goroutine group.
     const waitStats = (s: Samples, idx: number[], stackOfG?: (i: number) => string[]): WaitStats => {
-      if (idx.length === 0) return { samples: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
+      if (idx.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
       const d = sortedCopy(idx.map((i) => s.d[i]));
+      let total = 0;
+      for (const x of d) total += x;
       let w = idx[0];
       for (const i of idx) if (s.d[i] > s.d[w]) w = i;
       const g = this.gList[s.g[w]];
@@ -492,6 +500,7 @@ class Collector {
       where.goroutine = g.id;
       return {
         samples: idx.length,
+        totalNs: total,
         p50Ns: quantileSorted(d, 0.5),
         p99Ns: quantileSorted(d, 0.99),
         maxNs: d[d.length - 1],
@@ -547,7 +556,9 @@ class Collector {
       ld = appWaits.map((i) => this.waits.d[i]);
       latencyStats = waitStats(this.waits, appWaits);
     }
-    const windows: LatencyWindows[] = LATENCY_WINDOWS_MS.map((ms) => {
+    // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
+    const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
+    const windows: LatencyWindows[] = lengths.map((ms) => {
       const w = ms * 1e6;
       const n = Math.max(1, Math.ceil(end / w));
       const per: number[][] = Array.from({ length: n }, () => []);

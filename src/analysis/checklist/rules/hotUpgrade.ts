@@ -29,7 +29,8 @@ export const hotUpgrade: Rule = {
         const count = (n: (typeof p.byName)[number]) => (p.execConfirmed ? n.selfReplacements : n.execveByName);
         const progs = p.byName.filter((n) => count(n) > 0);
         const worst = [...progs].sort((a, b) => count(b) - count(a))[0];
-        const readings = p.byName.map((n) => n.reading).join('; ');
+        // The programs that exec'd themselves; the rest (shells launching them) only when none did.
+        const readings = (progs.length > 0 ? progs : p.byName).map((n) => n.reading).join('; ');
         const values = { programs: progs.length, worstExecs: worst ? count(worst) : 0, failedExecves: p.failedExecves };
         if (worst && count(worst) > max) {
           const times = worst.timesSec.map((t) => t.toFixed(3)).join(', ');

@@ -11,7 +11,6 @@
 //    ten 0.2 ms windows are not "3σ" away);
 //  - a run of at most latency.maxSpikeWindows elevated windows is a spike (fail); a longer
 //    run is a sustained shift, not a spike (warn).
-import { LATENCY_WINDOWS_MS } from '../traceEvidence';
 import type { Rule } from '../types';
 import { fmtNs, median } from '../stats';
 import { perSource } from './common';
@@ -38,9 +37,10 @@ export const latencySpike: Rule = {
       evidence,
       (e) => e.trace,
       (t) => {
-        const kept = [...LATENCY_WINDOWS_MS].filter((w) => w <= want);
-        const wms = kept.length > 0 ? kept[kept.length - 1] : LATENCY_WINDOWS_MS[0];
-        const win = t.latency.windows.find((w) => w.windowNs === wms * 1e6);
+        // The longest kept window not above the wanted length (else the shortest kept).
+        const kept = t.latency.windows.filter((w) => w.windowNs <= want * 1e6);
+        const win = kept.length > 0 ? kept[kept.length - 1] : t.latency.windows[0];
+        const wms = win ? win.windowNs / 1e6 : want;
         const what = t.latency.source === 'tasks' ? `"${t.latency.taskName}" task durations` : 'scheduler waits (no runtime/trace tasks in the trace)';
         if (!win) return { status: 'cannot-evaluate', measured: '', values: {}, reason: 'no latency windows in the evidence', where: null };
         const idx: number[] = [];
