@@ -80,6 +80,11 @@ done
 # and by pprof debug=1/2) into testdata/godump/.
 bash "$here/crashdump/run.sh"
 
+# The tuning-checklist / workshop-lesson fixtures (testdata/lessons): one small service,
+# healthy and with one fault each, every output checked with `stacklens check` (~1.5 min).
+# The restart-loop perf recording needs root and perf: tools/gen/restartloop/record.sh.
+bash "$here/servicetrace/run.sh"
+
 echo
 "$bin/inspect" "$examples"/*.pb.gz "$testdata"/*.pb.gz
 echo "run.sh: done in $((SECONDS - start))s"
