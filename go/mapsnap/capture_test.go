@@ -1,27 +1,13 @@
+//go:build go1.26 || (go1.24 && goexperiment.swissmap)
+
 package mapsnap
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
 	"unsafe"
 )
-
-type pt struct {
-	X, Y int32
-	Name string
-}
-
-func parseHex(t *testing.T, s string) uint64 {
-	t.Helper()
-	v, err := strconv.ParseUint(s[2:], 16, 64)
-	if err != nil {
-		t.Fatalf("bad hex %q: %v", s, err)
-	}
-	return v
-}
 
 // check verifies the snapshot against the Swiss-table rules and returns the
 // number of tombstones seen.
@@ -154,25 +140,6 @@ func check(t *testing.T, s Snapshot, wantLen int) int {
 	}
 	return tombs
 }
-
-func capture(t *testing.T, m any) Snapshot {
-	t.Helper()
-	s, err := Capture(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	var back Snapshot
-	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
-		t.Fatal(err)
-	}
-	return back
-}
-
-var sizes = []int{0, 1, 8, 9, 100, 1000, 5000, 20000}
 
 func TestIntKeys(t *testing.T) {
 	for _, n := range sizes {

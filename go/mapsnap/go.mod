@@ -1,3 +1,3 @@
 module stacklens/go/mapsnap
 
-go 1.26
+go 1.22

@@ -12,24 +12,10 @@ import (
 	"unsafe"
 )
 
-// Mirrors of internal/abi.Type, internal/abi.MapType (SwissMapType in
-// 1.24/1.25), internal/runtime/maps.Map, table and groupsReference. The
-// layout is identical in go1.24, go1.25 and go1.26 (1.24 has padding where
-// later releases have tombstonePossible).
-
-type abiType struct {
-	size       uintptr
-	ptrBytes   uintptr
-	hash       uint32
-	tflag      uint8
-	align      uint8
-	fieldAlign uint8
-	kind       uint8
-	equal      func(unsafe.Pointer, unsafe.Pointer) bool
-	gcData     *byte
-	str        int32
-	ptrToThis  int32
-}
+// Mirrors of internal/abi.MapType (SwissMapType in 1.24/1.25),
+// internal/runtime/maps.Map, table and groupsReference. The layout is
+// identical in go1.24, go1.25 and go1.26 (1.24 has padding where later
+// releases have tombstonePossible).
 
 type abiMapType struct {
 	abiType
@@ -77,15 +63,6 @@ type rtTable struct {
 	groups     rtGroups
 }
 
-type eface struct {
-	typ  *abiMapType
-	data unsafe.Pointer
-}
-
-// ErrUnsupportedVersion is returned when the running toolchain's map layout
-// is not one this package mirrors.
-var ErrUnsupportedVersion = errors.New("mapsnap: unsupported Go version")
-
 func supportedVersion(v string) (minor int, ok bool) {
 	for _, p := range []struct {
 		prefix string
@@ -116,7 +93,7 @@ func CaptureWith(m any, opt Options) (Snapshot, error) {
 		opt.MaxKeyLen = 64
 	}
 	e := (*eface)(unsafe.Pointer(&m))
-	mt := e.typ
+	mt := (*abiMapType)(e.typ)
 	if uintptr(mt.key.size) != rt.Key().Size() || uintptr(mt.elem.size) != rt.Elem().Size() || mt.groupSize != mt.group.size {
 		return Snapshot{}, fmt.Errorf("%w %q: map type descriptor does not match the mirrored layout", ErrUnsupportedVersion, ver)
 	}
@@ -232,17 +209,4 @@ func (c *capturer) group(p unsafe.Pointer) Group {
 // the snapshot: little-endian, byte i = slot i, on every architecture.
 func ctrlByte(word uint64, i int) uint8 {
 	return uint8(word >> (8 * i))
-}
-
-func keyText(v reflect.Value, max int) string {
-	var s string
-	if v.Kind() == reflect.String {
-		s = fmt.Sprintf("%q", v.String())
-	} else {
-		s = fmt.Sprintf("%+v", v.Interface())
-	}
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return s
 }

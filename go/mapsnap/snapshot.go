@@ -1,10 +1,14 @@
 // Package mapsnap captures a read-only snapshot of a live Go map's internal
-// layout (Swiss tables, Go 1.24+) in the "stacklens.mapsnap/v1" JSON schema
-// documented in docs/map-snapshot.md.
+// layout in the "stacklens.mapsnap/v1" JSON schema documented in
+// docs/map-snapshot.md: Swiss tables when built with go1.24–go1.26 (the
+// default), classic buckets when built with go1.22–go1.23 or with go1.24–go1.25
+// and GOEXPERIMENT=noswissmap. Other releases are refused.
 //
 // Capture reads runtime structures through unsafe using layout definitions
-// mirrored from internal/runtime/maps. It must not run concurrently with
-// writes to the map (same rule as reading the map).
+// mirrored from internal/runtime/maps (layout_swiss.go) and runtime/map.go
+// (layout_classic.go), and hashes each key with the map's own hasher and seed,
+// so slot hashes are exact. It must not run concurrently with writes to the
+// map (same rule as reading the map).
 package mapsnap
 
 import (
@@ -81,8 +85,7 @@ type Slot struct {
 	Hash string `json:"hash,omitempty"` // "0x" + 16 hex digits
 }
 
-// ClassicMap is the pre-Swiss hmap layout (schema only; Capture on such a
-// toolchain refuses — see layout_unsupported.go).
+// ClassicMap is the classic hmap layout (layout_classic.go).
 type ClassicMap struct {
 	B          int      `json:"B"`
 	Flags      int      `json:"flags"`

@@ -2,6 +2,12 @@
 // stacklens.mapsnap/v1 JSON files (the examples in testdata/mapsnap).
 //
 //	go run ./cmd/snapdemo -out ../../testdata/mapsnap
+//
+// Built with a toolchain whose maps are classic (go1.22–go1.23, or go1.24–go1.25
+// with GOEXPERIMENT=noswissmap) it writes the same maps as classic-<name>.json,
+// plus classic-int-53-growing.json: a map caught in the middle of a grow.
+//
+//	GOTOOLCHAIN=go1.23.0 go run ./cmd/snapdemo -out ../../testdata/mapsnap
 package main
 
 import (
@@ -19,12 +25,15 @@ type point struct {
 	Tag  string
 }
 
-func write(dir, name string, m any, opt mapsnap.Options) {
-	opt.Label = name
+func write(dir, name string, m any, opt mapsnap.Options) string {
 	s, err := mapsnap.CaptureWith(m, opt)
 	if err != nil {
 		log.Fatal(err)
 	}
+	if s.Layout == "classic" {
+		name = "classic-" + name
+	}
+	s.Capture.Label = name
 	f, err := os.Create(filepath.Join(dir, name+".json"))
 	if err != nil {
 		log.Fatal(err)
@@ -36,6 +45,7 @@ func write(dir, name string, m any, opt mapsnap.Options) {
 		log.Fatal(err)
 	}
 	fmt.Printf("%s: count=%d\n", name, s.Count)
+	return s.Layout
 }
 
 func main() {
@@ -49,7 +59,7 @@ func main() {
 	for i := 1; i <= 5; i++ {
 		small[i] = fmt.Sprint(i)
 	}
-	write(*out, "small-int-5", small, mapsnap.Options{})
+	layout := write(*out, "small-int-5", small, mapsnap.Options{})
 
 	strs := map[string]int{}
 	for i := 0; i < 100; i++ {
@@ -81,4 +91,14 @@ func main() {
 		delete(big, i)
 	}
 	write(*out, "int-100k-mostly-deleted", big, mapsnap.Options{NoKeys: true})
+
+	if layout == "classic" {
+		// 52 = 6.5 × 8 entries fill 8 buckets; the 53rd starts a grow to 16 and
+		// evacuates one or two of the 8 old buckets; one more write, one or two more.
+		growing := map[int]int{}
+		for i := 0; i < 54; i++ {
+			growing[i] = i
+		}
+		write(*out, "int-53-growing", growing, mapsnap.Options{})
+	}
 }
