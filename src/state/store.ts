@@ -19,6 +19,7 @@ import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleFileName, exampleUrl } from './examples';
 import { perfQueryFields } from '../analysis/perf/selection';
 import { DEFAULT_SETTINGS, WORKSPACE_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
+import { isHeapProfile } from '../analysis/maps/hotspots';
 import { sourcesSearch, type HistoryMode, type SourceOrigin } from './url';
 
 export interface Source {
@@ -545,7 +546,7 @@ export function defaultView(summary: SourceSummary, settings: ViewSettings, urlN
   if (summary.perf) return urlNamedView && settings.view !== 'goroutines' && settings.view !== 'map' && settings.view !== 'timeline' ? settings.view : 'perf';
   if (settings.view === 'timeline' || settings.view === 'perf') return 'flame';
   if (settings.view === 'goroutines') return 'flame';
-  if (settings.view === 'map' && settings.sim === null && settings.mapfn === null && !summary.mapHotspots) return 'flame';
+  if (settings.view === 'map' && settings.sim === null && settings.mapfn === null && !isHeapProfile(summary.sampleTypes)) return 'flame';
   return settings.view;
 }
 

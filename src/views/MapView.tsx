@@ -6,6 +6,7 @@
 
 import { useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import { mapFunctionEntry, type MapCounter } from '../analysis/maps/functions';
+import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { Figure, MapStats } from '../analysis/maps/stats';
 import {
   CTRL_DELETED,
@@ -480,13 +481,40 @@ function SimulatePanel({ settings }: { settings: ViewSettings }) {
   );
 }
 
+// The worker computes a source's map hotspots when the Map view first asks (a pass over
+// every stack node: too dear to pay on every load); asked once per source.
+const hotspotsRequests = new WeakMap<Source, Promise<MapHotspots | null>>();
+
+function useMapHotspots(source: Source | null): { hotspots: MapHotspots | null; pending: boolean } {
+  const wanted = source !== null && !source.summary.map && !source.summary.dump;
+  const [got, setGot] = useState<{ source: Source; hotspots: MapHotspots | null } | null>(null);
+  useEffect(() => {
+    if (!wanted || !source) return;
+    let req = hotspotsRequests.get(source);
+    if (!req) {
+      req = source.worker.mapHotspots().catch(() => null);
+      hotspotsRequests.set(source, req);
+    }
+    let live = true;
+    void req.then((hotspots) => {
+      if (live) setGot({ source, hotspots });
+    });
+    return () => {
+      live = false;
+    };
+  }, [source, wanted]);
+  if (!wanted) return { hotspots: null, pending: false };
+  if (got && got.source === source) return { hotspots: got.hotspots && (got.hotspots.heap || got.hotspots.mapSamples > 0) ? got.hotspots : null, pending: false };
+  return { hotspots: null, pending: true };
+}
+
 export function MapView({ source, settings }: { source: Source | null; settings: ViewSettings }) {
   const sim = useStore((s) => s.simulation);
   const info = source?.summary.map ?? null;
   const simShown = settings.sim !== null && sim && sim.script === settings.sim && sim.snapshot && sim.stats ? sim : null;
   const snapshot = simShown ? simShown.snapshot! : (info?.snapshot ?? null);
   const stats = simShown ? simShown.stats! : (info?.stats ?? null);
-  const hotspots = source?.summary.mapHotspots ?? null;
+  const { hotspots, pending: hotspotsPending } = useMapHotspots(source);
   const dump = source?.summary.dump ?? null;
   const explained = settings.mapfn !== null ? mapFunctionEntry(settings.mapfn) : null;
   const highlight = useMemo(() => new Set<MapCounter>(explained?.counters.map((c) => c.id) ?? []), [explained]);
@@ -504,8 +532,10 @@ export function MapView({ source, settings }: { source: Source | null; settings:
           </>
         ) : (
           settings.mapfn === null &&
-          !hotspots && <div className="placeholder">Open a map snapshot (JSON, schema stacklens.mapsnap/v1), a heap profile (map growth hotspots) or run a simulation.</div>
+          !hotspots &&
+          !hotspotsPending && <div className="placeholder">Open a map snapshot (JSON, schema stacklens.mapsnap/v1), a heap profile (map growth hotspots) or run a simulation.</div>
         )}
+        {hotspotsPending && <div className="muted small" data-testid="hotspots-pending">Looking for map frames in {source?.name}…</div>}
         {hotspots && source && <MapHotspotsPanel hotspots={hotspots} sampleType={sampleType} sourceName={source.name} />}
       </div>
       <div className="map-right">

@@ -1,6 +1,7 @@
 // UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
 
 import type { GoroutineRow } from '../analysis/trace/view';
+import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { DecodePhase } from '../formats';
 import { workerScript } from './scriptUrl';
 import type { AnalysisQuery, AnalysisResult, ExportKind, ExportResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
@@ -82,6 +83,7 @@ export class SourceWorker {
         p.resolve(msg.rows);
         return;
       case 'exported':
+      case 'mapHotspots':
         this.pending.delete(msg.job);
         p.resolve(msg.result);
         return;
@@ -118,6 +120,11 @@ export class SourceWorker {
   /** The query's view as a file: the filtered profile as pprof, or folded stacks. */
   exportView(what: ExportKind, query: AnalysisQuery): Promise<ExportResult> {
     return this.send<ExportResult>({ type: 'export', what, query }, []);
+  }
+
+  /** Samples inside the runtime's map code, by calling function (null: no profile loaded). */
+  mapHotspots(): Promise<MapHotspots | null> {
+    return this.send<MapHotspots | null>({ type: 'mapHotspots' }, []);
   }
 
   /** Runs a map simulation script up to `step` (stateless; any worker can do it). */

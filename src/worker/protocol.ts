@@ -142,8 +142,6 @@ export interface SourceSummary {
   dump?: DumpSummary;
   /** Present when the source is a map snapshot (then the profile fields are empty). */
   map?: MapSourceInfo;
-  /** Samples inside the runtime's map code by calling function (heap profiles always; others when any). */
-  mapHotspots?: MapHotspots;
   /** The checklist's evidence (small, JSON-able); absent if it could not be collected. */
   evidence?: SourceEvidence;
   /** Present when the source is a Go execution trace: the Timeline view's data. */
@@ -171,7 +169,8 @@ export type WorkerRequest =
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'traceWindow'; job: number; t0: number; t1: number }
-  | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery };
+  | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
+  | { type: 'mapHotspots'; job: number };
 
 /** What the Export menu writes from the worker's model (the SVG/PNG come from the DOM). */
 export type ExportKind = 'pprof' | 'folded';
@@ -186,4 +185,5 @@ export type WorkerResponse =
   | { type: 'simulated'; job: number; result: SimulationResult }
   | { type: 'traceWindow'; job: number; rows: GoroutineRow[] }
   | { type: 'exported'; job: number; result: ExportResult }
+  | { type: 'mapHotspots'; job: number; result: MapHotspots | null }
   | { type: 'error'; job: number; message: string };

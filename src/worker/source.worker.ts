@@ -135,6 +135,9 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         const bytes = (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : out.slice().buffer) as ArrayBuffer;
         post({ type: 'exported', job: msg.job, result: { what: 'pprof', bytes } }, [bytes]);
       }
+    } else if (msg.type === 'mapHotspots') {
+      // On demand (the Map view asks): a pass over every stack node is too dear for every load.
+      post({ type: 'mapHotspots', job: msg.job, result: profile ? mapHotspots(profile) : null });
     } else if (msg.type === 'traceWindow') {
       if (!traceGens) throw new Error('no trace loaded in this worker');
       post({ type: 'traceWindow', job: msg.job, rows: windowTable(traceGens, traceOrigin, msg.t0, msg.t1) });

@@ -395,7 +395,7 @@ export const MAP_FUNCTIONS: readonly MapFunctionEntry[] = [
     summary:
       'Tables never exceed 1024 slots (maxTableCapacity). A full one is split in two 1024-slot tables by the next hash bit below the ones its local depth already uses (extendible hashing).',
     swiss: [
-      'localDepth + 1 for both halves; each entry goes left or right by hash bit 63 − localDepth (0 → left, 1 → right). The heatmap shows two rows in place of one, each about half full.',
+      'Both halves get localDepth + 1; each entry goes left or right by hash bit 64 − (new localDepth) — the highest bit the old table did not look at (0 → left, 1 → right). The heatmap shows two rows in place of one, each about half full.',
       'If the table was as deep as the directory (localDepth = globalDepth) the directory doubles first: every directory slot is duplicated, globalDepth + 1. Tables with a smaller localDepth then appear in 2^(globalDepth − localDepth) consecutive directory slots (the "directory a..b" in the row label).',
     ],
     counters: [

@@ -14,7 +14,8 @@
 // written that way (its leaves are almost never runtime frames), so the view can say
 // what it cannot see instead of showing an empty table as "no map growth".
 //
-// One forward pass over the stack prefix tree (parents first) and one over the samples.
+// One pass over the stack prefix tree marks the nodes under a map frame (a byte each);
+// only the samples there walk their stack, leaf to root.
 
 import type { StackProfile, ValueType } from '../../model/profile';
 import { isMapInternal, isRuntimeName, mapFunctionEntry } from './functions';
@@ -109,35 +110,7 @@ export function mapHotspots(p: StackProfile): MapHotspots {
     isStd[f] = looksStandardLibrary(n) ? 1 : 0;
   }
 
-  // Per stack node (prefix[i] < i, so parents come first).
   const st = p.stacks;
-  const n = st.length;
-  const lastUser = new Int32Array(n);
-  const lastNonStd = new Int32Array(n);
-  const firstMap = new Int32Array(n);
-  const lastMapFunc = new Int32Array(n);
-  const lastSiteFunc = new Int32Array(n);
-  const caller = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = st.func[i]!;
-    const par = st.prefix[i]!;
-    const user = !isMap[f] && !isRt[f];
-    lastUser[i] = user ? i : par >= 0 ? lastUser[par]! : -1;
-    lastNonStd[i] = user && !isStd[f] ? i : par >= 0 ? lastNonStd[par]! : -1;
-    if (par >= 0 && firstMap[par]! >= 0) {
-      firstMap[i] = firstMap[par]!;
-      caller[i] = caller[par]!;
-    } else if (isMap[f]) {
-      firstMap[i] = i;
-      caller[i] = par >= 0 ? lastUser[par]! : -1;
-    } else {
-      firstMap[i] = -1;
-      caller[i] = -1;
-    }
-    lastMapFunc[i] = isMap[f] ? f : par >= 0 ? lastMapFunc[par]! : -1;
-    lastSiteFunc[i] = isSite[f] ? f : par >= 0 ? lastSiteFunc[par]! : -1;
-  }
-
   const types = p.sampleTypes;
   const nt = types.length;
   const heap = isHeapProfile(types);
@@ -145,9 +118,24 @@ export function mapHotspots(p: StackProfile): MapHotspots {
   const cols = p.samples.values;
   const profileTotals = cols.map((c) => c.reduce((a, b) => a + b, 0));
   const mapTotals = new Array<number>(nt).fill(0);
+
+  // Which stack nodes have a map frame at or above them: one byte per node, parents
+  // first (prefix[i] < i). Big profiles have millions of nodes and few map samples, so
+  // only the samples under a map frame walk their stack.
+  const n = st.length;
+  let anyMapFunc = false;
+  for (let f = 0; f < nf; f++) if (isMap[f]) anyMapFunc = true;
+  const underMap = anyMapFunc ? new Uint8Array(n) : null;
+  if (underMap) {
+    for (let i = 0; i < n; i++) {
+      const par = st.prefix[i]!;
+      underMap[i] = isMap[st.func[i]!]! | (par >= 0 ? underMap[par]! : 0);
+    }
+  }
+
   interface Acc {
     row: MapHotspotRow;
-    paths: Map<string, MapHotspotPath>;
+    paths: Map<number, MapHotspotPath>;
   }
   const rows = new Map<number, Acc>();
   let mapSamples = 0;
@@ -166,18 +154,39 @@ export function mapHotspots(p: StackProfile): MapHotspots {
       spaceAll += v;
       if (isRt[st.func[leaf]!]) spaceRtLeaf += v;
     }
-    if (firstMap[leaf]! < 0) continue;
+    if (!underMap || !underMap[leaf]) continue;
     mapSamples++;
-    const cNode = caller[leaf]!;
+    // Leaf to root: the deepest operation frame, the outermost map frame, and the first
+    // frame above it that is neither runtime code nor map code (the caller).
+    let site = -1;
+    let deepestMap = -1;
+    let entry = -1;
+    let cNode = -1;
+    for (let node = leaf; node >= 0; node = st.prefix[node]!) {
+      const f = st.func[node]!;
+      if (isMap[f]) {
+        if (deepestMap < 0) deepestMap = f;
+        if (site < 0 && isSite[f]) site = f;
+        entry = f;
+        cNode = -1;
+      } else if (cNode < 0 && entry >= 0 && !isRt[f]) cNode = node;
+    }
+    if (site < 0) site = deepestMap;
     const cFunc = cNode >= 0 ? st.func[cNode]! : -1;
     let acc = rows.get(cFunc);
     if (!acc) {
-      const reach = cNode >= 0 && isStd[cFunc] ? lastNonStd[cNode]! : -1;
+      let reach = -1;
+      if (cNode >= 0 && isStd[cFunc]) {
+        for (let node = st.prefix[cNode]!; node >= 0 && reach < 0; node = st.prefix[node]!) {
+          const f = st.func[node]!;
+          if (!isMap[f] && !isRt[f] && !isStd[f]) reach = f;
+        }
+      }
       acc = {
         row: {
           caller: cFunc >= 0 ? names[cFunc]! : NO_CALLER,
           callerFile: cFunc >= 0 ? (p.strings[p.funcs.fileName[cFunc]!] ?? '') : '',
-          reachedFrom: reach >= 0 ? names[st.func[reach]!]! : null,
+          reachedFrom: reach >= 0 ? names[reach]! : null,
           values: new Array<number>(nt).fill(0),
           samples: 0,
           paths: [],
@@ -186,12 +195,10 @@ export function mapHotspots(p: StackProfile): MapHotspots {
       };
       rows.set(cFunc, acc);
     }
-    const entry = names[st.func[firstMap[leaf]!]!]!;
-    const site = names[lastSiteFunc[leaf]! >= 0 ? lastSiteFunc[leaf]! : lastMapFunc[leaf]!]!;
-    const key = `${entry}\n${site}`;
+    const key = entry * nf + site;
     let path = acc.paths.get(key);
     if (!path) {
-      path = { entry, site, values: new Array<number>(nt).fill(0), samples: 0 };
+      path = { entry: names[entry]!, site: names[site]!, values: new Array<number>(nt).fill(0), samples: 0 };
       acc.paths.set(key, path);
     }
     acc.row.samples++;
