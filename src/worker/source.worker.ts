@@ -92,11 +92,6 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       profile = decoded.profile;
       const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
       if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
-      else {
-        // Samples inside the runtime's map code, by caller (the Map view's hotspots table).
-        const hotspots = mapHotspots(profile);
-        if (hotspots.heap || hotspots.mapSamples > 0) summary.mapHotspots = hotspots;
-      }
       let transfer: Transferable[] = [];
       traceGens = null;
       perf = null;
