@@ -74,3 +74,23 @@ test('the Map tab offers the documented example; a Swiss script lays tables out 
   await expect(page.getByTestId('map-tooltip')).toContainText('table');
   await screenshot(page, 'map-sim-swiss');
 });
+
+test('a real classic snapshot (go/mapsnap on go1.23) caught mid-grow shows new and old buckets', async ({ page }) => {
+  await page.goto('/');
+  await pickFile(page, path.join(repoRoot, 'testdata', 'mapsnap', 'classic-int-53-growing.json'));
+  await waitReady(page);
+  const heat = page.getByTestId('map-heatmap');
+  await expect(heat).toHaveAttribute('data-layout', 'classic');
+  // 16 buckets and the 8 old ones being evacuated.
+  await expect(heat).toHaveAttribute('data-cells', '24');
+  const stats = page.getByTestId('map-stats');
+  await expect(stats).toContainText('go1.23.0');
+  await expect(stats.locator('tr[data-stat=evacuated]')).toBeVisible();
+  await expect(stats.locator('tr[data-stat="count (len)"]')).toContainText('54');
+  // The evacuation explanation highlights the evacuation counters of this real map.
+  await page.getByTestId('map-fn-index').locator('[data-entry=evacuate]').click();
+  await expect(page.getByTestId('map-explainer')).toHaveAttribute('data-entry', 'evacuate');
+  await expect(stats.locator('tr[data-stat=evacuated]')).toHaveAttribute('data-highlight', 'true');
+  await expect(page.getByTestId('explain-counters').locator('tr[data-counter=evacuation]')).toContainText('of 8 evacuated');
+  await screenshot(page, 'map-classic-real-growing');
+});

@@ -12,6 +12,12 @@ import { decodeHash, encodeHash } from '../../src/state/url';
 import { resolveZoom } from '../../src/views/flameData';
 import { cellTooltip, heatRows } from '../../src/views/MapView';
 import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from '../../src/worker/maps';
+import { mapStats } from '../../src/analysis/maps/stats';
+import { decodeAny } from '../../src/formats';
+import { defaultView } from '../../src/state/store';
+import { groupMapFunc } from '../../src/views/GoroutinesView';
+import { counterValue } from '../../src/views/maps/MapExplainer';
+import { shortFuncName } from '../../src/views/maps/MapHotspotsPanel';
 
 const root = path.resolve(__dirname, '../..');
 const dumpFile = (n: string) => new Uint8Array(readFileSync(path.join(root, 'testdata/godump', n)));
@@ -110,5 +116,60 @@ describe('URL fields of the goroutines and map views', () => {
     expect(decodeHash(h)).toEqual(s);
     expect(decodeHash('view=goroutines&grp=x').group).toBeNull();
     expect(encodeHash(DEFAULT_SETTINGS)).toBe('view=flame');
+  });
+});
+
+describe('map-function explanations: URL, default view, links, counters', () => {
+  it('round-trips mapfn (names with ( * ) . / and hostile text) and keeps the explanation on reload', () => {
+    for (const fn of ['internal/runtime/maps.(*table).split', 'runtime.mapassign_faststr', '<img src=x onerror=alert(1)>&q=1#x']) {
+      const s = { ...DEFAULT_SETTINGS, view: 'map' as const, mapfn: fn };
+      expect(decodeHash(encodeHash(s))).toEqual(s);
+    }
+    expect(encodeHash({ ...DEFAULT_SETTINGS, mapfn: null })).not.toContain('mapfn');
+    const d = parseGoDump(dumpFile('concurrent-map-writes.system.txt'));
+    const dumpSum = { ...summarize(d.profile, 'crash.txt', 0, 0), dump: dumpSummary(d, d.profile) };
+    const explain = { ...DEFAULT_SETTINGS, view: 'map' as const, mapfn: 'runtime.mapassign_fast64' };
+    // A link into the explanation opens it for a dump (whose own default is Goroutines)…
+    expect(defaultView(dumpSum, explain, true)).toBe('map');
+    expect(defaultView(dumpSum, explain, false)).toBe('goroutines');
+  });
+
+  it('keeps the Map view for a heap profile (hotspots), not for a CPU profile without a script or function', async () => {
+    const heap = summarize((await decodeAny(new Uint8Array(readFileSync(path.join(root, 'testdata/pprof/mapgrowth.heap.pb.gz'))))).profile, 'h', 0, 0);
+    const cpu = summarize((await decodeAny(new Uint8Array(readFileSync(path.join(root, 'public/examples/cpu.pb.gz'))))).profile, 'c', 0, 0);
+    const mapView = { ...DEFAULT_SETTINGS, view: 'map' as const };
+    expect(defaultView(heap, mapView, true)).toBe('map');
+    expect(defaultView(cpu, mapView, true)).toBe('flame');
+    expect(defaultView(cpu, { ...mapView, mapfn: 'runtime.hashGrow' }, true)).toBe('map');
+  });
+
+  it('a goroutine group links to its outermost map frame', () => {
+    const d = parseGoDump(dumpFile('concurrent-map-writes.system.txt'));
+    const s = dumpSummary(d, d.profile);
+    const linked = s.groups.map(groupMapFunc).filter((f) => f !== null);
+    expect(linked).toContain('runtime.mapassign_fast64');
+    const leak = dumpSummary(parseGoDump(dumpFile('leak-sigquit.txt')), parseGoDump(dumpFile('leak-sigquit.txt')).profile);
+    expect(leak.groups.map(groupMapFunc).every((f) => f === null)).toBe(true);
+  });
+
+  it('counter values come from the map shown, per layout', () => {
+    const swiss = parseMapSnapshot(new TextDecoder().decode(snapFile('int-5000-deleted-third.json')));
+    const st = mapStats(swiss);
+    expect(counterValue('count', swiss, st)).toBe((3333).toLocaleString());
+    expect(counterValue('tombstones', swiss, st)).toBe(st.swiss!.tombstones.value.toLocaleString());
+    expect(counterValue('tables', swiss, st)).toMatch(/^\d+ tables, directory \d+, global depth \d+$/);
+    expect(counterValue('B', swiss, st)).toBeNull();
+    const classic = parseMapSnapshot(new TextDecoder().decode(snapFile('classic-int-53-growing.json')));
+    const cs = mapStats(classic);
+    expect(counterValue('B', classic, cs)).toBe('4 (16 buckets)');
+    expect(counterValue('evacuation', classic, cs)).toMatch(/^\d of 8 evacuated$/);
+    expect(counterValue('growthLeft', classic, cs)).toBeNull();
+    expect(counterValue('count', null, null)).toBeNull();
+  });
+
+  it('hotspot paths show short names', () => {
+    expect(shortFuncName('internal/runtime/maps.(*table).split')).toBe('(*table).split');
+    expect(shortFuncName('maps.Clone[go.shape.map[int]int,go.shape.int,go.shape.int]')).toBe('maps.Clone[...]');
+    expect(shortFuncName('runtime.mapassign_fast64')).toBe('runtime.mapassign_fast64');
   });
 });
