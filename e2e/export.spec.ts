@@ -210,3 +210,27 @@ test('the inverted (icicle) flame graph exports as drawn', async ({ page }) => {
   expect(readFileSync(svg.file, 'utf8')).toContain('inverted');
   await screenshotImage(page, svg.file, 'image/svg+xml', 'export-cpu-inverted-svg');
 });
+
+test('a perf dump exports the shown event as a profile go tool pprof reads with the same numbers', async ({ page }) => {
+  await page.goto('/');
+  await pickFile(page, path.join(repoRoot, 'testdata', 'perf', 'multi-event.perf.txt'));
+  await waitReady(page);
+  await page.getByTestId('view-top').click();
+  const rows = await readTopRows(page);
+  expect(rows.length).toBeGreaterThan(3);
+  const pprof = await exportItem(page, 'pprof', 'multi-event.pb.gz');
+  expect(pprof.suggested).toBe('multi-event.pb.gz');
+  const go = goBinary();
+  test.skip(!go, 'go tool pprof comparison needs the Go toolchain');
+  const out = execFileSync(go!, ['tool', 'pprof', '-top', '-nodefraction=0', '-nodecount=100000', '-unit=ns', pprof.file], {
+    encoding: 'utf8',
+    env: { ...process.env, GOTOOLCHAIN: 'local', BROWSER: 'none' },
+  });
+  expect(out).toContain('stacklens: converted from perf script text, event cpu-clock');
+  const pprofRows = new Map<string, { flat: number; cum: number }>();
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)(?:ns)?\s+\S+%\s+\S+%\s+(\d+)(?:ns)?\s+\S+%\s+(.*)$/.exec(line);
+    if (m) pprofRows.set(m[3].replace(/ \(inline\)$/, ''), { flat: Number(m[1]), cum: Number(m[2]) });
+  }
+  for (const r of rows) expect({ name: r.name, flat: r.flat, cum: r.cum }).toEqual({ name: r.name, ...pprofRows.get(r.name) });
+});

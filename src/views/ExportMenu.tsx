@@ -27,7 +27,7 @@ function download(name: string, blob: Blob): void {
 /** "cpu.pb.gz" → "cpu": the file name stem the exports are named after. */
 export function exportBaseName(sourceName: string): string {
   let s = sourceName.slice(sourceName.lastIndexOf('/') + 1);
-  for (let i = 0; i < 3; i++) s = s.replace(/\.(gz|pb|pprof|prof|proto|txt|trace|out|data|json)$/i, '');
+  for (let i = 0; i < 3; i++) s = s.replace(/\.(gz|pb|pprof|prof|proto|txt|trace|out|data|json|perf)$/i, '');
   s = s.replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 80);
   return s || 'profile';
 }

@@ -14,6 +14,7 @@ import type { Generation } from '../formats/gotrace/model';
 import { traceViewData, traceViewTransferables, windowTable } from '../analysis/trace/view';
 import type { AnalysisQuery, AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
 import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
+import { gzipAsync } from '../share/compress';
 import { tagFocusMask } from '../analysis/labels';
 import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
 import type { PerfWorkspace } from '../analysis/perf/analyze';
@@ -125,7 +126,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const view = exportViewOf(profile, msg.query);
       if (msg.what === 'folded') post({ type: 'exported', job: msg.job, result: { what: 'folded', text: exportFolded(view) } });
       else {
-        const out = exportPprof(view, msg.query);
+        const out = await exportPprof(view, msg.query, gzipAsync);
         // Transfer a buffer that holds exactly the file.
         const bytes = (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer : out.slice().buffer) as ArrayBuffer;
         post({ type: 'exported', job: msg.job, result: { what: 'pprof', bytes } }, [bytes]);

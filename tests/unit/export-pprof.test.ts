@@ -26,6 +26,8 @@ import { percentage, scaledLabel, selectOutputUnit } from '../../src/analysis/un
 import { decodeAny } from '../../src/formats';
 import { encodePprof } from '../../src/formats/pprof/encode';
 import type { StackProfile } from '../../src/model/profile';
+import { gunzip } from '../../src/formats/gzip';
+import { gzipAsync } from '../../src/share/compress';
 import type { AnalysisQuery } from '../../src/worker/protocol';
 import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
 import { describeGo, goEnv, hasGo, parsePprofTop, runGo } from '../helpers/go';
@@ -189,7 +191,7 @@ describe('export round trip through our own decoder (no Go needed)', () => {
     it(src.label, async () => {
       for (const { profile: p, event } of await profilesOf(src.file)) {
         const view: ExportView = { profile: p, mask: null, sampleType: p.defaultSampleType, event };
-        const back = await decodedExport(exportPprof(view, query(p)));
+        const back = await decodedExport(await exportPprof(view, query(p)));
         expect(back.sampleTypes).toEqual(p.sampleTypes);
         expect(back.period).toBe(p.period);
         expect(back.timeNanos).toBe(p.timeNanos);
@@ -204,7 +206,7 @@ describe('export round trip through our own decoder (no Go needed)', () => {
         if (focus) {
           const q = query(p, { tagFocus: [focus] });
           const v = { ...queryView(p, q), event };
-          const kept = await decodedExport(exportPprof(v, q));
+          const kept = await decodedExport(await exportPprof(v, q));
           expect(kept.samples.length).toBe(v.mask!.reduce((a, b) => a + b, 0));
           expect(kept.samples.length).toBeLessThan(p.samples.length);
           expect(foldedStacks(kept, q.sampleType)).toBe(exportFolded(v));
@@ -220,6 +222,15 @@ describe('export round trip through our own decoder (no Go needed)', () => {
     const back = await decodedExport(encodePprof(q));
     expect(back.timeNanos).toBe('9223372036854775807');
     expect(back.locations.address[0]).toBe(0xffffffffff600123n);
+  });
+
+  it('gives the same file through the native gzip the worker uses', async () => {
+    const p = (await profilesOf(examples.find((f) => f.endsWith('cpu.pb.gz'))!))[0].profile;
+    const view: ExportView = { profile: p, mask: null, sampleType: p.defaultSampleType };
+    const native = await exportPprof(view, query(p), gzipAsync);
+    expect([native[0], native[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzip(native)).toEqual(gunzip(await exportPprof(view, query(p))));
+    expect(foldedStacks(await decodedExport(native), p.defaultSampleType)).toBe(foldedStacks(p, p.defaultSampleType));
   });
 
   it('names the source and the filters in the comments', async () => {
@@ -238,7 +249,7 @@ describeGo('export read back by `go tool pprof`', () => {
       for (const { profile: p, event } of await profilesOf(src.file)) {
         const what = `${src.label}${event !== undefined ? ` [${event}]` : ''}`;
         const view: ExportView = { profile: p, mask: null, sampleType: p.defaultSampleType, event };
-        const exported = writeTmp(`${path.basename(src.file)}.export.pb.gz`, exportPprof(view, query(p)));
+        const exported = writeTmp(`${path.basename(src.file)}.export.pb.gz`, await exportPprof(view, query(p)));
 
         // Unfiltered: -raw identical for pprof sources (comments aside for conversions).
         if (p.format === 'pprof') {
@@ -272,7 +283,7 @@ describeGo('export read back by `go tool pprof`', () => {
         if (focus) {
           const q = query(p, { tagFocus: [focus] });
           const v = { ...queryView(p, q), event };
-          const filtered = writeTmp(`${path.basename(src.file)}.tag.pb.gz`, exportPprof(v, q));
+          const filtered = writeTmp(`${path.basename(src.file)}.tag.pb.gz`, await exportPprof(v, q));
           const type = p.sampleTypes[q.sampleType].type;
           const got = pprofTop(filtered, type);
           expectSameTop(ourTop(p, q.sampleType, v.mask), got, `${what} tag ${focus.key}: ours vs export`);
@@ -294,13 +305,13 @@ describeGo('export read back by `go tool pprof`', () => {
     const kept = v.mask!.reduce((a, b) => a + b, 0);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(p.samples.length);
-    const file = writeTmp('cpu.trace.range.pb.gz', exportPprof(v, q));
+    const file = writeTmp('cpu.trace.range.pb.gz', await exportPprof(v, q));
     expectSameTop(ourTop(p, 0, v.mask), pprofTop(file, 'samples'), 'time range: ours vs export');
     // One goroutine inside the range: the same as -tagfocus on the range's export.
     const g = labelSummary(p).find((k) => k.key === 'goroutine')!.values[0].value;
     const qg = { ...q, goroutine: g };
     const vg = queryView(p, qg);
-    const fileG = writeTmp('cpu.trace.range.g.pb.gz', exportPprof(vg, qg));
+    const fileG = writeTmp('cpu.trace.range.g.pb.gz', await exportPprof(vg, qg));
     const got = pprofTop(fileG, 'samples');
     expectSameTop(ourTop(p, 0, vg.mask), got, 'goroutine: ours vs export');
     expectSameTop(got, pprofTop(file, 'samples', [`-tagfocus=goroutine=${exactRegexp(g)}`, '-relative_percentages']), 'goroutine: export vs -tagfocus');

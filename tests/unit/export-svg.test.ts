@@ -130,5 +130,6 @@ describe('fitLabel / escapeXml / exportBaseName', () => {
     expect(exportBaseName('my profile (1).pprof')).toBe('my_profile_1_');
     expect(exportBaseName('../../etc/passwd')).toBe('passwd');
     expect(exportBaseName('.pb.gz')).toBe('profile');
+    expect(exportBaseName('multi-event.perf.txt')).toBe('multi-event');
   });
 });

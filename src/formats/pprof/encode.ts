@@ -18,7 +18,6 @@
 //    to already pruned stacks changes nothing, so `go tool pprof` shows the same stacks.
 
 import pb from 'protobufjs/minimal.js';
-import { gzip } from 'pako';
 import { FuncKind, MAPPING_HAS_FILENAMES, MAPPING_HAS_FUNCTIONS, MAPPING_HAS_INLINE_FRAMES, MAPPING_HAS_LINE_NUMBERS, type StackProfile } from '../../model/profile';
 import { pprofDisplayName, unsymbolizedName } from '../../model/names';
 
@@ -260,9 +259,4 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
   int64Opt(w, PROFILE.docUrl, docX);
   // A fresh buffer: finish() may hand out a slice of a shared pool.
   return new Uint8Array(w.finish());
-}
-
-/** encodePprof, gzip-compressed (what runtime/pprof writes and `go tool pprof` expects). */
-export function encodePprofGzip(p: StackProfile, opts: PprofEncodeOptions = {}): Uint8Array {
-  return gzip(encodePprof(p, opts));
 }
