@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { callTree, sampleWeights } from '../../src/analysis/callTree';
 import { exportComments, exportFolded, exportPprof, queryView, type ExportView } from '../../src/analysis/export';
 import { foldedStacks } from '../../src/analysis/collapse';
-import { labelSummary, tagFocusMask, type TagFilter } from '../../src/analysis/labels';
+import { labelSummary, labelValueText, tagFocusMask, type TagFilter } from '../../src/analysis/labels';
 import { funcNodes } from '../../src/analysis/nodes';
 import { absTotal, topFromTree } from '../../src/analysis/top';
 import { percentage, scaledLabel, selectOutputUnit } from '../../src/analysis/units';
@@ -199,6 +199,16 @@ describe('export round trip through our own decoder (no Go needed)', () => {
         expect(back.samples.length).toBe(p.samples.length);
         expect(back.sampleTypes[back.defaultSampleType]).toEqual(p.sampleTypes[p.defaultSampleType]);
         for (let st = 0; st < p.sampleTypes.length; st++) expect(foldedStacks(back, st)).toBe(foldedStacks(p, st));
+        // Every sample keeps its values and labels, in order.
+        const labelsOf = (q: StackProfile, i: number) => {
+          const out: string[] = [];
+          for (let r = q.samples.labelStart[i]; r < q.samples.labelStart[i + 1]; r++) out.push(`${q.strings[q.labels.key[r]]}=${labelValueText(q, r)}`);
+          return out;
+        };
+        for (let i = 0; i < p.samples.length; i++) {
+          expect(labelsOf(back, i)).toEqual(labelsOf(p, i));
+          for (let c = 0; c < p.sampleTypes.length; c++) expect(back.samples.values[c][i]).toBe(p.samples.values[c][i]);
+        }
         // Addresses survive exactly (kernel addresses exceed 2^53).
         expect([...back.locations.address].sort()).toEqual([...p.locations.address].sort());
         // Filtered by a tag focus: exactly the kept samples come back.
