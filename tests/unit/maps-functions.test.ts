@@ -197,6 +197,31 @@ describe.skipIf(!haveGoSrc)('version claims hold for Go 1.26 (sources at /usr/lo
   });
 });
 
+// Older releases' sources, when their toolchains are in the Go module cache (the go
+// command puts them there for GOTOOLCHAIN=go1.24.0 …): the claims that differ by release.
+const MODCACHE = path.join(process.env.GOMODCACHE ?? path.join(process.env.HOME ?? '/root', 'go/pkg/mod'), 'golang.org');
+const toolchainSrc = (v: string) => path.join(MODCACHE, `toolchain@v0.0.1-${v}.linux-amd64/src`);
+const have124 = existsSync(path.join(toolchainSrc('go1.24.0'), 'internal/runtime/maps/table.go'));
+const have125 = existsSync(path.join(toolchainSrc('go1.25.0'), 'internal/runtime/maps/table.go'));
+if (!have124 || !have125) console.warn('skipped: 1.24/1.25 version claims — go1.24.0 / go1.25.0 sources not in the Go module cache');
+
+describe.skipIf(!have124 || !have125)('version claims for Go 1.24 and 1.25 (toolchain sources in the module cache)', () => {
+  const read = (v: string, f: string) => readFileSync(path.join(toolchainSrc(v), f), 'utf8');
+  it('pruneTombstones: 1.25+, not 1.24', () => {
+    expect(read('go1.24.0', 'internal/runtime/maps/table.go')).not.toMatch(/func \(t \*table\) pruneTombstones\(/);
+    expect(read('go1.25.0', 'internal/runtime/maps/table.go')).toMatch(/func \(t \*table\) pruneTombstones\(/);
+    expect(mapFunctionById('pruneTombstones')!.versions).toMatch(/^Go 1\.25\+/);
+  });
+  it('range loops call mapIterStart/mapIterNext in Swiss builds of 1.24 and 1.25; the old names are linkname shims there', () => {
+    for (const v of ['go1.24.0', 'go1.25.0']) {
+      expect(read(v, 'runtime/map_swiss.go')).toMatch(/^func mapIterStart\(/m);
+      expect(read(v, 'runtime/linkname_swiss.go')).toMatch(/^func mapiterinit\(/m);
+      expect(read(v, 'runtime/map_noswiss.go')).toMatch(/^func mapiterinit\(/m);
+      expect(read(v, 'internal/runtime/maps/runtime_fast64_swiss.go')).toMatch(/^\/\/go:linkname runtime_mapassign_fast64 runtime\.mapassign_fast64$/m);
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------
 // Demos: each script makes the simulator do what the explanation says.
 

@@ -125,7 +125,7 @@ export const MAP_FUNCTIONS: readonly MapFunctionEntry[] = [
     swiss: [
       'Small map (dirLen = 0, the heatmap shows one "small group" cell): with no group yet it allocates one (growToSmall), looks for the key by H2 (low 7 hash bits) in the 8 control bytes, else takes the first empty slot (putSlotSmall). A 9th distinct key turns the map into a table of 16 slots (growToTable).',
       'Table map: the top globalDepth hash bits pick a directory slot → table (one heatmap row). Probing starts at group H1 & lengthMask and moves triangularly (+1, +2, +3 … groups); each group is matched on H2 in parallel. The first tombstone seen (red) is remembered and reused for a new key; otherwise the key takes an empty slot of the group that ended the probe.',
-      'A new key needs growthLeft > 0. When growthLeft reaches 0 the runtime first tries to prune tombstones (Go 1.26), else rehashes: the table doubles (grow) up to 1024 slots, beyond that it splits into two 1024-slot tables (and the directory doubles when the table was as deep as the directory). Then the insert retries.',
+      'A new key needs growthLeft > 0. When growthLeft reaches 0 the runtime first tries to prune tombstones (Go 1.25+), else rehashes: the table doubles (grow) up to 1024 slots, beyond that it splits into two 1024-slot tables (and the directory doubles when the table was as deep as the directory). Then the insert retries.',
     ],
     classic: [
       'bucket = low B bits of the hash (one heatmap cell); tophash = top 8 bits. If the map is growing it first evacuates the old bucket this key maps to plus one more (growWork).',
@@ -336,7 +336,7 @@ export const MAP_FUNCTIONS: readonly MapFunctionEntry[] = [
     swiss: [
       'Probe sequence over the row’s groups: start at H1 & lengthMask, then +1, +2, +3 … groups (mod the group count) — every group is visited once. A group is matched on H2 for all 8 slots at once (SIMD on amd64), false matches (1 in 128 per slot) are rejected by key comparison.',
       'A group with an empty slot ends the probe: the key is absent. It goes into the first tombstone seen on the way (tombstone count −1, growthLeft unchanged) or into that empty slot (growthLeft −1).',
-      'growthLeft = 0: pruneTombstones (1.26) may free tombstones; if not, rehash — grow ×2 or split.',
+      'growthLeft = 0: pruneTombstones (Go 1.25+) may free tombstones; if not, rehash — grow ×2 or split.',
     ],
     counters: [
       { id: 'growthLeft', why: 'consumed by keys placed in empty slots' },
@@ -373,7 +373,7 @@ export const MAP_FUNCTIONS: readonly MapFunctionEntry[] = [
     swiss: [
       'The heatmap row gets twice as many groups; every key is re-placed by H1 under the new lengthMask, so fill patterns change. Tombstones (red) disappear.',
       'The old table’s index becomes −1; an iterator that was reading it keeps it for ordering and re-looks keys up in the new table.',
-      'Only live entries are copied, so growing a table that is mostly tombstones (delete/insert churn) can double it without need — Go 1.24 had no pruning (golang/go#70886); Go 1.26 prunes tombstones first when they are ≥ 10% of capacity.',
+      'Only live entries are copied, so growing a table that is mostly tombstones (delete/insert churn) can double it without need — Go 1.24 had no pruning (golang/go#70886); Go 1.25+ prunes tombstones first when they are ≥ 10% of capacity.',
     ],
     counters: [
       { id: 'capacity', why: '×2 for this table' },
@@ -421,7 +421,7 @@ export const MAP_FUNCTIONS: readonly MapFunctionEntry[] = [
     title: '(*table).pruneTombstones — reclaim tombstones instead of growing',
     names: ['internal/runtime/maps.(*table).pruneTombstones', 'internal/runtime/maps.(*table).tombstones'],
     layout: 'swiss',
-    versions: 'Present in the Go 1.26 sources; not in Go 1.24.x (there a table full of tombstones simply grows — golang/go#70886). Go 1.25 not checked here; the simulator assumes 1.25+ ("go go1.24" in a script turns it off).',
+    versions: 'Go 1.25+ (checked in the go1.25.0 and go1.26.8 sources); not in Go 1.24 (there a table full of tombstones simply grows — golang/go#70886). The simulator follows it; "go go1.24" in a script turns it off.',
     source: 'internal/runtime/maps/table.go',
     summary:
       'Runs when an insert finds growthLeft = 0. If tombstones are at least 10% of the capacity it finds the groups some live key must probe through (those must keep their tombstones) and turns every other tombstone back into an empty slot — if that frees at least 10% of the capacity; otherwise the table grows.',
