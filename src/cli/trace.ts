@@ -48,7 +48,8 @@ export function traceGenerations(bytes: Uint8Array): { gens: Generation[]; versi
 
 export function traceSummary(bytes: Uint8Array): TraceSummaryJson {
   const { gens, version, warning } = traceGenerations(bytes);
-  let first = -1;
+  // Legacy traces start with a Sync at -1 ns, so no negative sentinel.
+  let first: number | null = null;
   let last = 0;
   let created = 0;
   let gcCycles = 0;
@@ -59,7 +60,7 @@ export function traceSummary(bytes: Uint8Array): TraceSummaryJson {
   let logs = 0;
   let samples = 0;
   traceEvents(gens, (e) => {
-    if (first < 0) first = e.t;
+    first ??= e.t;
     last = e.t;
     switch (e.kind) {
       case 'go':
@@ -101,7 +102,7 @@ export function traceSummary(bytes: Uint8Array): TraceSummaryJson {
     userRegions: regions,
     userLogs: logs,
     cpuSamples: samples,
-    durationNs: first < 0 ? 0 : last - first,
+    durationNs: first === null ? 0 : last - first,
     ...(warning !== undefined ? { warning } : {}),
   };
 }

@@ -503,7 +503,7 @@ const ev = (type: number, ...args: (number | bigint)[]): number[] => {
   const body = args.flatMap((a) => uv(a));
   return [type | (3 << 6), ...uv(body.length), ...body];
 };
-const batch = (p: number | bigint, ticks: number): number[] => [1 | (1 << 6), ...uv(p), ...uv(ticks)];
+const batch = (p: number | bigint, ticks: number | bigint): number[] => [1 | (1 << 6), ...uv(p), ...uv(ticks)];
 const str = (id: number, s: string): number[] => [37, ...uv(id), ...uv(s.length), ...new TextEncoder().encode(s)];
 /** Frequency is written without a timestamp: type byte with n=0 and one argument. */
 const freqEv = (f: number): number[] => [2, ...uv(f)];
@@ -513,6 +513,51 @@ const NOP = 0xffff_ffff_ffff_ffffn;
 function handTrace(body: number[][]): Uint8Array {
   return new Uint8Array([...HDR, ...body.flat(), ...batch(NOP, 0), ...freqEv(1_000_000_000)]);
 }
+
+// Valid hand-made traces (the same as in gotrace-v1.test.ts): start-of-trace snapshot, label,
+// quick and blocking syscalls; 64-bit ids, PCs, lines and tick values beyond 2^53.
+const VALID: Record<string, Uint8Array> = {
+  'snapshot, label, syscalls': handTrace([
+    batch(0, 100),
+    str(1, 'mylabel'),
+    ev(5, 0, 5),
+    ev(13, 1, 1, 0, 0),
+    ev(13, 1, 3, 0, 0),
+    ev(13, 1, 2, 0, 0),
+    ev(31, 1, 2),
+    ev(14, 1, 1, 1),
+    ev(4, 1, 4, 0),
+    ev(13, 1, 10, 0, 0),
+    ev(17, 1, 0),
+    ev(41, 1, 10, 1, 1),
+    ev(28, 1, 0),
+    ev(28, 2, 0),
+    ev(30, 1),
+    ev(14, 1, 1, 2),
+    ev(15, 1),
+    ev(29, 2, 10, 2, 0),
+    ev(14, 1, 10, 3),
+    ev(15, 1),
+    ev(6, 1),
+  ]),
+  '64-bit values': new Uint8Array([
+    ...new TextEncoder().encode('go 1.21 trace\0\0\0'),
+    ...batch(0, 2n ** 60n),
+    ...ev(5, 0, 2n ** 62n + 5n),
+    ...ev(4, 1, 1, 0),
+    ...ev(13, 1, 2n ** 60n + 3n, 7, 0),
+    ...ev(14, 1, 2n ** 60n + 3n, 1),
+    ...ev(45, 1, 2n ** 62n + 9n, 0, 1, 7),
+    ...ev(46, 3, 2n ** 62n + 9n, 0),
+    ...ev(15, 1),
+    ...batch(NOP, 0),
+    ...freqEv(1_000_000_000),
+    ...str(1, 'task'),
+    ...str(2, 'main.f'),
+    ...str(3, 'f.go'),
+    ...ev(3, 7, 1, 2n ** 62n + 1n, 2, 3, 2n ** 40n),
+  ]),
+};
 
 // ProcStart, GoCreate(g 7), GoStart(g 7): goroutine 7 running on P 0.
 const RUN7 = [batch(0, 1), ev(5, 1, 3), ev(13, 1, 7, 0, 0), ev(14, 1, 7, 1)];
@@ -686,6 +731,16 @@ describeGo('legacy traces = Go internal/trace (v1 parser + converter)', () => {
       checked++;
     }
     if (files.length > 0) expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(Object.keys(VALID))('hand-made: %s — -d=parsed text = Go', (name) => {
+    const bytes = VALID[name];
+    const want = runOracle('parsed', bytes);
+    expect(want.err).toBeNull();
+    const got = parsedText(gensOf(bytes));
+    expect(got.error).toBeNull();
+    got.lines.push('');
+    expect(got.lines).toEqual(want.out.split('\n'));
   });
 
   it.each(Object.keys(MALFORMED))('malformed: %s — same error as Go', (name) => {

@@ -79,10 +79,12 @@ class Columns {
     this.g = cp(this.g, (k) => new Float64Array(k));
   }
 
-  push(type: number, time: number, m: number, p: number, g: number, args: number[]): void {
+  /** Appends an event with n (<= 4) arguments a0..a(n-1). */
+  push(type: number, time: number, m: number, p: number, g: number, n: number, a0: number, a1: number, a2: number, a3: number): void {
     if (this.count === this.type.length) this.grow();
-    if (this.argTop + args.length > this.args.length) {
-      const b = new Float64Array(Math.ceil((this.argTop + args.length) * 1.5) + 16);
+    let top = this.argTop;
+    if (top + 4 > this.args.length) {
+      const b = new Float64Array(Math.ceil((top + 4) * 1.5) + 16);
       b.set(this.args);
       this.args = b;
     }
@@ -92,9 +94,13 @@ class Columns {
     this.m[i] = m;
     this.p[i] = p;
     this.g[i] = g;
-    this.argOff[i] = this.argTop;
-    for (let k = 0; k < args.length; k++) this.args[this.argTop + k] = args[k];
-    this.argTop += args.length;
+    this.argOff[i] = top;
+    const args = this.args;
+    if (n > 0) args[top++] = a0;
+    if (n > 1) args[top++] = a1;
+    if (n > 2) args[top++] = a2;
+    if (n > 3) args[top++] = a3;
+    this.argTop = top;
   }
 
   trim(): void {
@@ -191,10 +197,6 @@ class LegacyTrace implements LegacyEvents {
   }
 }
 
-function bigOf(v: U64): bigint {
-  return typeof v === 'bigint' ? v : BigInt(v);
-}
-
 /**
  * Converts a parsed legacy trace into one Generation (see the file comment). `offset`/`end`
  * are the byte range of the trace body.
@@ -212,8 +214,13 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
   // String table: the trace's strings keep their ids, then the inline UserLog values, then
   // the converter's reason strings (ids after the largest trace string id, like Go).
   const strings = new Map<U64, string>(t.strings);
-  let max = 0n;
-  for (const id of t.strings.keys()) if (bigOf(id) > max) max = bigOf(id);
+  let maxNum = 0;
+  let maxBig = 0n;
+  for (const id of t.strings.keys()) {
+    if (typeof id === 'number') maxNum = Math.max(maxNum, id);
+    else if (id > maxBig) maxBig = id;
+  }
+  let max = maxBig > 0n ? maxBig : BigInt(maxNum);
   const idAfter = (k: number): U64 => u64FromBig(BigInt.asUintN(64, max + 1n + BigInt(k)));
   const addString = (id: U64, s: string): void => {
     if (!strings.has(id)) strings.set(id, s);
@@ -290,10 +297,10 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
   let lastTs = -1;
   let error: OrderingError | null = null;
 
-  const emit = (ty: number, time: number, m: number, p: number, g: number, args: number[]): void => {
+  const emit = (ty: number, time: number, m: number, p: number, g: number, n: number, a0: number, a1: number, a2: number, a3: number): void => {
     const tt = time <= lastTs ? lastTs + 1 : time;
     lastTs = tt;
-    out.push(ty, tt, m, p, g, args);
+    out.push(ty, tt, m, p, g, n, a0, a1, a2, a3);
   };
   const procArg = (p: number): number => (p < 0 ? (p === -1 ? NONE_CODE : enc(BigInt.asUintN(64, BigInt(p)))) : p);
 
@@ -306,7 +313,12 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
     const gcode = t.g[i];
     const stk = t.stk[i];
     let mapped = -1;
-    let margs: number[] = [];
+    // The converted event's arguments (no array per event).
+    let na = 0;
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
+    let x3 = 0;
     switch (ty) {
       case V1.Gomaxprocs:
         if (preInit) {
@@ -314,22 +326,22 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
           // seen since were runnable (or idle) when tracing began.
           preInit = false;
           const ids = [...createdPreInit!].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-          for (const id of ids) emit(Ev.GoStatus, ts, -1, -1, NONE_CODE, [enc(id), NONE_CODE, GoStatusCode.Runnable]);
+          for (const id of ids) emit(Ev.GoStatus, ts, -1, -1, NONE_CODE, 3, enc(id), NONE_CODE, GoStatusCode.Runnable, 0);
           createdPreInit = null;
           continue;
         }
         mapped = Ev.ProcsChange;
-        margs = [targs[a + 0], stk];
+        na = 2; x0 = targs[a + 0]; x1 = stk;
         break;
       case V1.ProcStart:
         procMs.set(P, thread(dec(targs[a + 0])));
         if (seenProcs.has(P)) {
           mapped = Ev.ProcStart;
-          margs = [procArg(P), 0];
+          na = 2; x0 = procArg(P); x1 = 0;
         } else {
           seenProcs.add(P);
           mapped = Ev.ProcStatus;
-          margs = [procArg(P), ProcStatusCode.Running];
+          na = 2; x0 = procArg(P); x1 = ProcStatusCode.Running;
         }
         break;
       case V1.ProcStop:
@@ -338,33 +350,33 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
         } else {
           seenProcs.add(P);
           mapped = Ev.ProcStatus;
-          margs = [procArg(P), ProcStatusCode.Idle];
+          na = 2; x0 = procArg(P); x1 = ProcStatusCode.Idle;
         }
         break;
       case V1.GCStart:
         mapped = Ev.GCBegin;
-        margs = [targs[a + 0], stk];
+        na = 2; x0 = targs[a + 0]; x1 = stk;
         break;
       case V1.GCDone:
         mapped = Ev.GCEnd;
-        margs = [0];
+        na = 1; x0 = 0;
         break;
       case V1.STWStart:
         lastStw = builtin[Reason.STW + stwReason(t.version, dec(targs[a + 0]))];
         mapped = Ev.STWBegin;
-        margs = [lastStw, 0];
+        na = 2; x0 = lastStw; x1 = 0;
         break;
       case V1.STWDone:
         mapped = Ev.STWEnd;
-        margs = [lastStw];
+        na = 1; x0 = lastStw;
         break;
       case V1.GCSweepStart:
         mapped = Ev.GCSweepBegin;
-        margs = [stk];
+        na = 1; x0 = stk;
         break;
       case V1.GCSweepDone:
         mapped = Ev.GCSweepEnd;
-        margs = [targs[a + 0], targs[a + 1]];
+        na = 2; x0 = targs[a + 0]; x1 = targs[a + 1];
         break;
       case V1.GoCreate:
         if (preInit) {
@@ -372,23 +384,23 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
           continue;
         }
         mapped = Ev.GoCreate;
-        margs = [targs[a + 0], targs[a + 1], stk];
+        na = 3; x0 = targs[a + 0]; x1 = targs[a + 1]; x2 = stk;
         break;
       case V1.GoStart:
         if (preInit) {
           mapped = Ev.GoStatus;
-          margs = [targs[a + 0], NONE_CODE, GoStatusCode.Running];
+          na = 3; x0 = targs[a + 0]; x1 = NONE_CODE; x2 = GoStatusCode.Running;
           createdPreInit!.delete(dec(targs[a + 0]));
         } else {
           mapped = Ev.GoStart;
-          margs = [targs[a + 0], targs[a + 1]];
+          na = 2; x0 = targs[a + 0]; x1 = targs[a + 1];
         }
         break;
       case V1.GoStartLabel: {
         // Context as Go builds it here: G unmapped, the P's thread or thread 0.
         const m = procMs.get(P) ?? thread(0);
-        emit(Ev.GoStart, ts, m, P, gcode, [targs[a + 0], targs[a + 1]]);
-        emit(Ev.GoLabel, ts, m, P, gcode, [targs[a + 2]]);
+        emit(Ev.GoStart, ts, m, P, gcode, 2, targs[a + 0], targs[a + 1], 0, 0);
+        emit(Ev.GoLabel, ts, m, P, gcode, 1, targs[a + 2], 0, 0, 0);
         continue;
       }
       case V1.GoEnd:
@@ -396,65 +408,65 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
         break;
       case V1.GoStop:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Forever], stk];
+        na = 2; x0 = builtin[Reason.Forever]; x1 = stk;
         break;
       case V1.GoSched:
         mapped = Ev.GoStop;
-        margs = [builtin[Reason.Gosched], stk];
+        na = 2; x0 = builtin[Reason.Gosched]; x1 = stk;
         break;
       case V1.GoPreempt:
         mapped = Ev.GoStop;
-        margs = [builtin[Reason.Preempted], stk];
+        na = 2; x0 = builtin[Reason.Preempted]; x1 = stk;
         break;
       case V1.GoSleep:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Sleep], stk];
+        na = 2; x0 = builtin[Reason.Sleep]; x1 = stk;
         break;
       case V1.GoBlock:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Empty], stk];
+        na = 2; x0 = builtin[Reason.Empty]; x1 = stk;
         break;
       case V1.GoUnblock:
         mapped = Ev.GoUnblock;
-        margs = [targs[a + 0], targs[a + 1], stk];
+        na = 3; x0 = targs[a + 0]; x1 = targs[a + 1]; x2 = stk;
         break;
       case V1.GoBlockSend:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.ChanSend], stk];
+        na = 2; x0 = builtin[Reason.ChanSend]; x1 = stk;
         break;
       case V1.GoBlockRecv:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.ChanRecv], stk];
+        na = 2; x0 = builtin[Reason.ChanRecv]; x1 = stk;
         break;
       case V1.GoBlockSelect:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Select], stk];
+        na = 2; x0 = builtin[Reason.Select]; x1 = stk;
         break;
       case V1.GoBlockSync:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Sync], stk];
+        na = 2; x0 = builtin[Reason.Sync]; x1 = stk;
         break;
       case V1.GoBlockCond:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.SyncCond], stk];
+        na = 2; x0 = builtin[Reason.SyncCond]; x1 = stk;
         break;
       case V1.GoBlockNet:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.Network], stk];
+        na = 2; x0 = builtin[Reason.Network]; x1 = stk;
         break;
       case V1.GoBlockGC:
         mapped = Ev.GoBlock;
-        margs = [builtin[Reason.MarkAssistWait], stk];
+        na = 2; x0 = builtin[Reason.MarkAssistWait]; x1 = stk;
         break;
       case V1.GoSysCall:
         if (blocked[k] === 1) {
           mapped = Ev.GoSyscallBegin;
-          margs = [0, stk];
+          na = 2; x0 = 0; x1 = stk;
         } else {
           // An instantaneous syscall: a 1 ns Begin/End pair (context as for GoStartLabel).
           const m = procMs.get(P) ?? thread(0);
-          emit(Ev.GoSyscallBegin, ts, m, P, gcode, [0, stk]);
-          emit(Ev.GoSyscallEnd, ts + 1, m, P, gcode, []);
+          emit(Ev.GoSyscallBegin, ts, m, P, gcode, 2, 0, stk, 0, 0);
+          emit(Ev.GoSyscallEnd, ts + 1, m, P, gcode, 0, 0, 0, 0, 0);
           continue;
         }
         break;
@@ -465,26 +477,26 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
         continue;
       case V1.GoWaiting:
         mapped = Ev.GoStatus;
-        margs = [targs[a + 0], NONE_CODE, GoStatusCode.Waiting];
+        na = 3; x0 = targs[a + 0]; x1 = NONE_CODE; x2 = GoStatusCode.Waiting;
         createdPreInit?.delete(dec(targs[a + 0]));
         break;
       case V1.GoInSyscall:
         // v1 does not say which thread the syscall is on.
         mapped = Ev.GoStatus;
-        margs = [targs[a + 0], NONE_CODE, GoStatusCode.Syscall];
+        na = 3; x0 = targs[a + 0]; x1 = NONE_CODE; x2 = GoStatusCode.Syscall;
         createdPreInit?.delete(dec(targs[a + 0]));
         break;
       case V1.HeapAlloc:
         mapped = Ev.HeapAlloc;
-        margs = [targs[a + 0]];
+        na = 1; x0 = targs[a + 0];
         break;
       case V1.HeapGoal:
         mapped = Ev.HeapGoal;
-        margs = [targs[a + 0]];
+        na = 1; x0 = targs[a + 0];
         break;
       case V1.GCMarkAssistStart:
         mapped = Ev.GCMarkAssistBegin;
-        margs = [stk];
+        na = 1; x0 = stk;
         break;
       case V1.GCMarkAssistDone:
         mapped = Ev.GCMarkAssistEnd;
@@ -492,7 +504,7 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
       case V1.UserTaskCreate: {
         const parent = dec(targs[a + 1]);
         mapped = Ev.UserTaskBegin;
-        margs = [targs[a + 0], parent === 0 ? NONE_CODE : targs[a + 1], targs[a + 2], stk];
+        na = 4; x0 = targs[a + 0]; x1 = parent === 0 ? NONE_CODE : targs[a + 1]; x2 = targs[a + 2]; x3 = stk;
         // Go keeps the raw parent id (0 for a root task) for the end event.
         tasks.set(dec(targs[a + 0]), { name: strings.get(dec(targs[a + 2])) ?? '', parent });
         break;
@@ -503,25 +515,25 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
         mapped = Ev.UserTaskEnd;
         if (task !== undefined) {
           tasks.delete(id);
-          margs = [targs[a + 0], stk, enc(task.parent), extraStrings.push(task.name) - 1];
+          na = 4; x0 = targs[a + 0]; x1 = stk; x2 = enc(task.parent); x3 = extraStrings.push(task.name) - 1;
         } else {
-          margs = [targs[a + 0], stk, NONE_CODE, extraStrings.push('') - 1];
+          na = 4; x0 = targs[a + 0]; x1 = stk; x2 = NONE_CODE; x3 = extraStrings.push('') - 1;
         }
         break;
       }
       case V1.UserRegion: {
         const mode = dec(targs[a + 1]);
         mapped = mode === 0 ? Ev.UserRegionBegin : mode === 1 ? Ev.UserRegionEnd : -1;
-        margs = [targs[a + 0], targs[a + 2], stk];
+        na = 3; x0 = targs[a + 0]; x1 = targs[a + 2]; x2 = stk;
         break;
       }
       case V1.UserLog:
         mapped = Ev.UserLog;
-        margs = [targs[a + 0], targs[a + 1], inlineIds[targs[a + 3]], stk];
+        na = 4; x0 = targs[a + 0]; x1 = targs[a + 1]; x2 = inlineIds[targs[a + 3]]; x3 = stk;
         break;
       case V1.CPUSample: {
         const s = cpu.count++;
-        emit(Ev.CPUSample, ts, -1, P, dec(gcode) === 0 ? NONE_CODE : gcode, [s]);
+        emit(Ev.CPUSample, ts, -1, P, dec(gcode) === 0 ? NONE_CODE : gcode, 1, s, 0, 0, 0);
         cpu.ticks[s] = lastTs;
         cpu.p[s] = procArg(P);
         cpu.g[s] = gcode;
@@ -538,7 +550,7 @@ export function convertV1(t: V1Trace, offset: number, end: number): Generation {
     let m = -1;
     if (P !== -1) m = procMs.get(P) ?? -1;
     if (ty === V1.ProcStop) procMs.delete(P);
-    emit(mapped, ts, m, P, dec(gcode) === 0 ? NONE_CODE : gcode, margs);
+    emit(mapped, ts, m, P, dec(gcode) === 0 ? NONE_CODE : gcode, na, x0, x1, x2, x3);
   }
   out.trim();
 

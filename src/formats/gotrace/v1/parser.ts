@@ -229,11 +229,18 @@ class Parser {
     return this.bigs[-2 - code];
   }
 
-  /** Go's Timestamp(v) (int64) relative to the base. */
-  private rel(v: U64): number {
-    if (typeof v === 'number' && this.baseBig === 0n) return v - this.baseNum;
+  /**
+   * Go's Timestamp(v) (int64) relative to the base. `isEventTime` = false for batch
+   * header times: only event times that lose precision mark the trace inexact.
+   */
+  private rel(v: U64, isEventTime = true): number {
+    if (typeof v === 'number' && this.baseBig === 0n) {
+      const r = v - this.baseNum;
+      if (isEventTime && !Number.isSafeInteger(r)) this.inexact = true;
+      return r;
+    }
     const r = Number(BigInt.asIntN(64, BigInt(v)) - this.baseBig - BigInt(this.baseNum));
-    if (!Number.isSafeInteger(r)) this.inexact = true;
+    if (isEventTime && !Number.isSafeInteger(r)) this.inexact = true;
     return r;
   }
 
@@ -264,13 +271,14 @@ class Parser {
   // --- raw reading ------------------------------------------------------------------
 
   /** One uvarint from data[off..end) (Go's binary.Uvarint); throws Go's error otherwise. */
-  private readVal(end: number, what: string | null = null): U64 {
+  /** `argOf` >= 0: reading an argument of that event type (Go then names the type). */
+  private readVal(end: number, argOf = -1): U64 {
     const data = this.data;
     let off = this.off;
     let num = 0;
     let mul = 1;
     for (let i = 0; i < 7; i++) {
-      if (off >= end) this.fail(what === null ? MALFORMED : `${what}: ${MALFORMED}`);
+      if (off >= end) this.malformed(off, end, argOf);
       const b = data[off++];
       num += (b & 0x7f) * mul;
       if (b < 0x80) {
@@ -290,7 +298,13 @@ class Parser {
         return u64FromBig(big);
       }
     }
-    this.fail(what === null ? MALFORMED : `${what}: ${MALFORMED}`);
+    this.malformed(off, end, argOf);
+  }
+
+  /** Go's varint error; says so when the file simply ends inside the value. */
+  private malformed(off: number, end: number, argOf: number): never {
+    const m = argOf < 0 ? MALFORMED : `failed to read event ${argOf} argument: ${MALFORMED}`;
+    this.fail(off >= end && end === this.data.length ? `${m} (the file ends inside this event: trace likely truncated)` : m);
   }
 
   private discard(n: U64): boolean {
@@ -353,16 +367,15 @@ class Parser {
     this.argc = 0;
     const argv = this.argv;
     if (narg <= 3) {
-      const what = `failed to read event ${typ} argument`;
       if (!skip) {
-        for (let i = 0; i < narg; i++) argv[this.argc++] = this.readVal(end, what);
+        for (let i = 0; i < narg; i++) argv[this.argc++] = this.readVal(end, typ);
       } else {
-        for (let i = 0; i < narg; i++) this.readVal(end, what);
+        for (let i = 0; i < narg; i++) this.readVal(end, typ);
       }
       return typ;
     }
     // Length-prefixed arguments.
-    const v = this.readVal(end, `failed to read event ${typ} argument`);
+    const v = this.readVal(end, typ);
     if (v > 2048) this.fail(`failed to read event ${typ} argument: length-prefixed argument too big: ${v} bytes, limit is 2048`);
     const n = Number(v);
     if (!skip || typ === V1.CPUSample) {
@@ -479,7 +492,7 @@ class Parser {
         this.lastGs.set(this.lastP, this.lastG);
         this.lastP = this.batchPid;
         this.lastG = this.lastGs.get(this.lastP) ?? 0;
-        this.lastTs = this.rel(argv[1]);
+        this.lastTs = this.rel(argv[1], false);
         return;
       }
       case V1.Frequency: {
