@@ -81,6 +81,7 @@ describe('trace evidence vs the Go-verified trace analyses', () => {
         expect(grp.goroutines).toBe(members.length);
         if (members.every((x) => x.endNs !== 0)) expect(grp.totalNs, grp.name).toBe(members.reduce((a, x) => a + x.schedWaitNs, 0));
       }
+      expect(t.assist.appExecNs).toBe(apps.reduce((a, x) => a + x.execNs, 0));
       expect(t.goroutines.created).toBe(apps.filter((x) => x.creationNs > o).length);
       expect(t.goroutines.ended).toBe(apps.filter((x) => x.endNs !== 0).length);
     });

@@ -17,9 +17,8 @@
 
 import type { Generation } from '../../formats/gotrace/model';
 import type { U64 } from '../../formats/gotrace/u64';
-import { GoroutineSummarizer, isSystemGoroutine } from '../trace/goroutines';
-import { stackOf, stackRootFunc, traceEvents, type GoState, type TraceEvent } from '../trace/states';
-import { TimelineCollector } from '../trace/timeline';
+import { isSystemGoroutine } from '../trace/goroutines';
+import { stackOf, stackRootFunc, traceEvents, type GoState, type StackRef, type TraceEvent } from '../trace/states';
 import type { Where } from './types';
 import { quantileSorted, round, sortedCopy } from './stats';
 
@@ -67,7 +66,8 @@ export interface HeapAfterGc {
 
 export interface TraceEvidence {
   durationNs: number;
-  gomaxprocs: { values: number[]; changes: { t: number; from: number; to: number; where: Where }[] };
+  /** GOMAXPROCS values in order of appearance; the first MAX_CHANGES changes and how many there were. */
+  gomaxprocs: { values: number[]; changeCount: number; changes: { t: number; from: number; to: number; where: Where }[] };
   gcCycles: number;
   stw: { gc: PauseStats; other: PauseStats };
   gcCpu: {
@@ -89,6 +89,7 @@ export interface TraceEvidence {
   };
   /** Minimum mutator utilization per window (see the header comment for the definition). */
   mmu: { windowNs: number; mmu: number; where: Where | null }[];
+  /** One entry per GC cycle that ended while tracing (evenly thinned to at most MAX_HEAP_CYCLES). */
   heapAfterGc: HeapAfterGc[];
   latency: {
     /** 'tasks': durations of the most common runtime/trace task; 'sched-wait': runnable → running waits. */
@@ -129,12 +130,15 @@ export const LATENCY_WINDOWS_MS = [50, 100, 200, 500, 1000] as const;
 const MAX_BINS = 2000;
 const SERIES_POINTS = 100;
 const MAX_GROUPS = 20;
-const MAX_HEAP_CYCLES = 500;
+const MAX_HEAP_CYCLES = 200;
+const MAX_CHANGES = 20;
 
 const LOCK_FRAME = /sync\.\(\*(RW)?Mutex\)\.(Lock|RLock|lockSlow|rLock)\b/;
 
 interface G {
   id: string;
+  /** Position in Collector.gList. */
+  index: number;
   state: GoState;
   name: string;
   created: number;
@@ -150,21 +154,51 @@ interface G {
   gcBusy: boolean;
   assistBusy: boolean;
   idleBusy: boolean;
+  execNs: number;
+  runningSince: number;
 }
 
-interface Point {
-  t: number;
-  util: number;
-}
-
+/** Growable columns of (goroutine index, time, duration, extra) samples. */
 class Samples {
-  g: number[] = [];
-  t: number[] = [];
-  d: number[] = [];
-  push(g: number, t: number, d: number): void {
-    this.g.push(g);
-    this.t.push(t);
-    this.d.push(d);
+  g = new Int32Array(1024);
+  t = new Float64Array(1024);
+  d = new Float64Array(1024);
+  x = new Int32Array(1024);
+  length = 0;
+  push(g: number, t: number, d: number, x = 0): void {
+    if (this.length === this.g.length) {
+      const n = this.length * 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+      this.g = grow(this.g, new Int32Array(n));
+      this.t = grow(this.t, new Float64Array(n));
+      this.d = grow(this.d, new Float64Array(n));
+      this.x = grow(this.x, new Int32Array(n));
+    }
+    const i = this.length++;
+    this.g[i] = g;
+    this.t[i] = t;
+    this.d[i] = d;
+    this.x[i] = x;
+  }
+}
+
+/** A step function of utilization: util[i] from t[i] until t[i + 1] (growable columns). */
+export class UtilSeries {
+  t = new Float64Array(1024);
+  util = new Float64Array(1024);
+  length = 0;
+  push(t: number, u: number): void {
+    if (this.length === this.t.length) {
+      const t2 = new Float64Array(this.length * 2);
+      const u2 = new Float64Array(this.length * 2);
+      t2.set(this.t);
+      u2.set(this.util);
+      this.t = t2;
+      this.util = u2;
+    }
+    this.t[this.length] = t;
+    this.util[this.length] = u;
+    this.length++;
   }
 }
 
@@ -179,21 +213,22 @@ function window(t0: number, t1: number, end: number): Where {
 }
 
 class Collector {
-  readonly timeline = new TimelineCollector();
-  readonly summarizer = new GoroutineSummarizer();
-  private readonly gs = new Map<string, G>();
+  // Keyed by the raw id (ids keep one representation through a trace, as in goroutines.ts).
+  private readonly gs = new Map<U64, G>();
   private readonly gList: G[] = [];
-  private readonly gIndex = new Map<G, number>();
   private readonly waits = new Samples();
   private readonly locks = new Samples();
   private readonly tasks = new Map<string, { t: number; name: string }>();
   private readonly taskDone = new Map<string, { t: number[]; d: number[] }>();
   private readonly openStw = new Map<string, { t: number; kind: string; gc: boolean }>();
   readonly pauses: { t0: number; t1: number; kind: string; gc: boolean }[] = [];
-  private readonly assistSpans: { g: string; t0: number; t1: number }[] = [];
+  private worstAssist: { g: string; t0: number; t1: number } | null = null;
+  private gcCycles = 0;
+  private inGc = false;
   private procs = 0;
   readonly procChanges: { t: number; from: number; to: number }[] = [];
   readonly procValues: number[] = [];
+  private procChangeCount = 0;
   private stwGC = 0;
   private gcBusy = 0;
   private assistBusy = 0;
@@ -202,7 +237,7 @@ class Collector {
   private runnable = 0;
   private lastT = NaN;
   private lastSync = NaN;
-  readonly util: Point[] = [];
+  readonly util = new UtilSeries();
   private capacityNs = 0;
   private gcBusyNs = 0;
   private assistBusyNs = 0;
@@ -210,7 +245,9 @@ class Collector {
   private idleMarkNs = 0;
   private runningNs = 0;
   private assistCount = 0;
+  /** Distinct blocked stacks of lock waits (Samples.x indexes them). */
   private readonly lockStacks: string[][] = [];
+  private readonly lockStackIndex = new Map<string, number>();
   private binNs = 100e6;
   private binCap: number[] = [];
   private binRun: number[] = [];
@@ -219,15 +256,30 @@ class Collector {
   private pendingGoal: { live: number } | null = null;
   readonly heap: HeapAfterGc[] = [];
 
+  /** Per generation and stack id: the blocked stack's top frames when it waits on a Mutex, else null. */
+  private readonly lockStackCache = new Map<Generation, Map<U64, string[] | null>>();
+
   constructor(readonly origin: number) {}
 
+  private lockStackOf(ref: StackRef): string[] | null {
+    let m = this.lockStackCache.get(ref.gen);
+    if (m === undefined) this.lockStackCache.set(ref.gen, (m = new Map()));
+    let v = m.get(ref.id);
+    if (v === undefined) {
+      const frames = stackOf(ref).map((f) => f.func);
+      v = frames.some((f) => LOCK_FRAME.test(f)) ? frames.slice(0, 8) : null;
+      m.set(ref.id, v);
+    }
+    return v;
+  }
+
   private g(id: U64, t: number, from: GoState | null): G {
-    const k = key(id);
-    let g = this.gs.get(k);
+    let g = this.gs.get(id);
     if (g === undefined) {
       const existed = from === null || from === 'Undetermined';
       g = {
-        id: k,
+        id: key(id),
+        index: this.gList.length,
         state: 'NotExist',
         name: '',
         created: existed ? (Number.isNaN(this.lastSync) ? t : this.lastSync) : t,
@@ -243,9 +295,10 @@ class Collector {
         gcBusy: false,
         assistBusy: false,
         idleBusy: false,
+        execNs: 0,
+        runningSince: NaN,
       };
-      this.gs.set(k, g);
-      this.gIndex.set(g, this.gList.length);
+      this.gs.set(id, g);
       this.gList.push(g);
     }
     return g;
@@ -292,14 +345,14 @@ class Collector {
     const util = this.stwGC > 0 ? 0 : 1 - Math.min(this.gcBusy, this.procs) / this.procs;
     const s = this.util;
     const n = s.length;
-    if (n > 0 && s[n - 1].t === t) {
+    if (n > 0 && s.t[n - 1] === t) {
       // Only the state after the last event at a time lasts.
-      s[n - 1] = { t, util };
-      if (n > 1 && s[n - 2].util === util) s.pop();
+      s.util[n - 1] = util;
+      if (n > 1 && s.util[n - 2] === util) s.length--;
       return;
     }
-    if (n > 0 && s[n - 1].util === util) return;
-    s.push({ t, util });
+    if (n > 0 && s.util[n - 1] === util) return;
+    s.push(t, util);
   }
 
   /** Re-derives whether g does GC work on a P now (and which kind). */
@@ -323,8 +376,6 @@ class Collector {
   }
 
   event(e: TraceEvent): void {
-    this.timeline.event(e);
-    this.summarizer.event(e);
     const t = e.t;
     this.advance(t);
     switch (e.kind) {
@@ -335,13 +386,16 @@ class Collector {
         const v = Number(e.value);
         if (e.name === '/sched/gomaxprocs:threads') {
           if (this.procs !== v) {
-            if (this.procs > 0) this.procChanges.push({ t, from: this.procs, to: v });
+            if (this.procs > 0) {
+              if (this.procChanges.length < MAX_CHANGES) this.procChanges.push({ t, from: this.procs, to: v });
+              this.procChangeCount++;
+            }
             if (!this.procValues.includes(v)) this.procValues.push(v);
             this.procs = v;
           }
         } else if (e.name === '/memory/classes/heap/objects:bytes') this.lastHeap = v;
         else if (e.name === '/gc/heap/goal:bytes' && this.pendingGoal !== null) {
-          if (this.heap.length < MAX_HEAP_CYCLES) this.heap.push({ t: t - this.origin, liveBytes: this.pendingGoal.live, goalBytes: v });
+          this.heap.push({ t: t - this.origin, liveBytes: this.pendingGoal.live, goalBytes: v });
           this.pendingGoal = null;
         }
         break;
@@ -355,6 +409,9 @@ class Collector {
             this.openStw.set(k, { t: e.kind === 'rangeBegin' ? t : NaN, kind: e.name.slice('stop-the-world ('.length, -1), gc });
             if (gc) this.stwGC++;
           }
+        } else if (e.name === 'GC concurrent mark phase') {
+          if (!this.inGc) this.gcCycles++;
+          this.inGc = true;
         } else if (e.name === 'GC mark assist' && e.scope.kind === 'goroutine' && e.scope.id !== null) {
           const g = this.g(e.scope.id, t, null);
           if (!g.inAssist) {
@@ -378,11 +435,15 @@ class Collector {
         } else if (e.name === 'GC mark assist' && e.scope.kind === 'goroutine' && e.scope.id !== null) {
           const g = this.g(e.scope.id, t, null);
           if (g.inAssist) {
-            if (!Number.isNaN(g.assistSince)) this.assistSpans.push({ g: g.id, t0: g.assistSince - this.origin, t1: t - this.origin });
+            const w = this.worstAssist;
+            if (!Number.isNaN(g.assistSince) && (w === null || t - g.assistSince > w.t1 - w.t0)) this.worstAssist = { g: g.id, t0: g.assistSince - this.origin, t1: t - this.origin };
             g.inAssist = false;
             this.refresh(g);
           }
         } else if (e.name === 'GC concurrent mark phase') {
+          // A cycle already running when the trace started counts too.
+          if (!this.inGc) this.gcCycles++;
+          this.inGc = false;
           this.pendingGoal = Number.isNaN(this.lastHeap) ? null : { live: this.lastHeap };
         }
         break;
@@ -414,14 +475,24 @@ class Collector {
         const from = g.state;
         const to = e.to;
         if (from === to && from !== 'NotExist') break;
-        if (from === 'Running') this.running--;
+        if (from === 'Running') {
+          this.running--;
+          if (!Number.isNaN(g.runningSince)) g.execNs += t - g.runningSince;
+          g.runningSince = NaN;
+        }
         if (from === 'Runnable') {
           this.runnable--;
-          if (to === 'Running' && !Number.isNaN(g.runnableSince)) this.waits.push(this.gIndex.get(g)!, t - this.origin, t - g.runnableSince);
+          if (to === 'Running' && !Number.isNaN(g.runnableSince)) this.waits.push(g.index, t - this.origin, t - g.runnableSince);
         }
         if (from === 'Waiting' && !Number.isNaN(g.blockSince) && g.blockIsLock) {
-          this.locks.push(this.gIndex.get(g)!, t - this.origin, t - g.blockSince);
-          this.lockStacks.push(g.blockStack);
+          const k = g.blockStack.join('\n');
+          let si = this.lockStackIndex.get(k);
+          if (si === undefined) {
+            si = this.lockStacks.length;
+            this.lockStacks.push(g.blockStack);
+            this.lockStackIndex.set(k, si);
+          }
+          this.locks.push(g.index, t - this.origin, t - g.blockSince, si);
         }
         g.state = to;
         g.runnableSince = NaN;
@@ -429,19 +500,21 @@ class Collector {
         // First sight of a goroutine that already existed: like Go's summary, it has been in
         // this state since the generation's sync (the runtime emits its status lazily).
         const since = e.from === 'Undetermined' && from === 'NotExist' && !Number.isNaN(this.lastSync) ? this.lastSync : t;
-        if (to === 'Running') this.running++;
-        else if (to === 'Runnable') {
+        if (to === 'Running') {
+          this.running++;
+          g.runningSince = since;
+        } else if (to === 'Runnable') {
           this.runnable++;
           g.runnableSince = since;
         } else if (to === 'Waiting') {
           g.blockSince = since;
           g.blockReason = e.reason;
           g.blockIsLock = false;
-          if (e.reason === 'sync') {
-            const frames = stackOf(e.stack).map((f) => f.func);
-            if (frames.some((f) => LOCK_FRAME.test(f))) {
+          if (e.reason === 'sync' && e.stack !== null) {
+            const lock = this.lockStackOf(e.stack);
+            if (lock !== null) {
               g.blockIsLock = true;
-              g.blockStack = frames.slice(0, 8);
+              g.blockStack = lock;
             }
           }
         } else if (to === 'NotExist') g.ended = t;
@@ -458,12 +531,11 @@ class Collector {
     const origin = this.origin;
     const endAbs = Number.isNaN(this.lastT) ? origin : this.lastT;
     const end = endAbs - origin;
-    if (this.procs > 0) this.util.push({ t: endAbs, util: this.util.length > 0 ? this.util[this.util.length - 1].util : 1 });
-    const summary = this.summarizer.finish();
-    const nameOf = new Map<string, string>();
-    for (const s of summary.goroutines) nameOf.set(key(s.id), s.name);
-    const name = (g: G) => nameOf.get(g.id) ?? g.name;
-    const isApp = (g: G) => !isSystemGoroutine(name(g));
+    const u = this.util;
+    if (this.procs > 0 && (u.length === 0 || u.t[u.length - 1] < endAbs)) u.push(endAbs, u.length > 0 ? u.util[u.length - 1] : 1);
+    // Start function: root frame of the first stack seen (Go's goroutine summary names them so).
+    const name = (g: G) => g.name;
+    const isApp = (g: G) => !isSystemGoroutine(g.name);
 
     // Stop-the-world pauses.
     const pauseStats = (ps: { t0: number; t1: number; kind: string }[]): PauseStats => {
@@ -486,13 +558,15 @@ class Collector {
     };
 
     // Waits (runnable → running) per goroutine group.
-    const waitStats = (s: Samples, idx: number[], stackOfG?: (i: number) => string[]): WaitStats => {
+    const waitStats = (s: Samples, idx: ArrayLike<number>, stackOfG?: (i: number) => string[]): WaitStats => {
       if (idx.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
-      const d = sortedCopy(idx.map((i) => s.d[i]));
+      const d = new Float64Array(idx.length);
+      for (let j = 0; j < idx.length; j++) d[j] = s.d[idx[j]];
+      d.sort();
       let total = 0;
       for (const x of d) total += x;
       let w = idx[0];
-      for (const i of idx) if (s.d[i] > s.d[w]) w = i;
+      for (let j = 0; j < idx.length; j++) if (s.d[idx[j]] > s.d[w]) w = idx[j];
       const g = this.gList[s.g[w]];
       const t1 = s.t[w];
       const t0 = t1 - s.d[w];
@@ -507,27 +581,53 @@ class Collector {
         worst: { goroutine: g.id, t0, t1, stack: stackOfG ? stackOfG(w) : [], where },
       };
     };
-    const appWaits: number[] = [];
-    const byGroup = new Map<string, number[]>();
-    for (let i = 0; i < this.waits.d.length; i++) {
-      const g = this.gList[this.waits.g[i]];
-      if (!isApp(g)) continue;
-      appWaits.push(i);
-      const n = name(g);
-      let a = byGroup.get(n);
-      if (a === undefined) byGroup.set(n, (a = []));
-      a.push(i);
+    // Waits of application goroutines, bucketed by group (start function) with a counting sort.
+    const groupOf = new Map<string, number>();
+    const groupNames: string[] = [];
+    const groupGoroutines: number[] = [];
+    const gGroup = new Int32Array(this.gList.length).fill(-1);
+    this.gList.forEach((g, i) => {
+      if (!isApp(g)) return;
+      let k = groupOf.get(g.name);
+      if (k === undefined) {
+        k = groupNames.length;
+        groupOf.set(g.name, k);
+        groupNames.push(g.name);
+        groupGoroutines.push(0);
+      }
+      groupGoroutines[k]++;
+      gGroup[i] = k;
+    });
+    const W = this.waits;
+    const perGroup = new Int32Array(groupNames.length + 1);
+    let nApp = 0;
+    for (let i = 0; i < W.length; i++) {
+      const k = gGroup[W.g[i]];
+      if (k >= 0) {
+        perGroup[k + 1]++;
+        nApp++;
+      }
     }
-    const groupCount = new Map<string, number>();
-    for (const g of this.gList) if (isApp(g)) groupCount.set(name(g), (groupCount.get(name(g)) ?? 0) + 1);
-    const groups: SchedWaitGroup[] = [...byGroup].map(([n, idx]) => ({ name: n, goroutines: groupCount.get(n) ?? 0, ...waitStats(this.waits, idx) }));
+    for (let k = 1; k < perGroup.length; k++) perGroup[k] += perGroup[k - 1];
+    const byGroup = new Int32Array(nApp);
+    const appWaits = new Int32Array(nApp);
+    const fill = perGroup.slice();
+    for (let i = 0, j = 0; i < W.length; i++) {
+      const k = gGroup[W.g[i]];
+      if (k < 0) continue;
+      byGroup[fill[k]++] = i;
+      appWaits[j++] = i;
+    }
+    const groups: SchedWaitGroup[] = groupNames
+      .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...waitStats(W, byGroup.subarray(perGroup[k], perGroup[k + 1])) }))
+      .filter((g) => g.samples > 0);
     groups.sort((a, b) => (b.p99Ns ?? 0) - (a.p99Ns ?? 0) || b.samples - a.samples);
 
     // Lock waits (sync.Mutex / RWMutex), with the blocked stack.
     const lockWait = waitStats(
       this.locks,
-      this.locks.d.map((_, i) => i),
-      (i) => this.lockStacks[i],
+      Int32Array.from({ length: this.locks.length }, (_, i) => i),
+      (i) => this.lockStacks[this.locks.x[i]],
     );
 
     // Latency: the most common completed task, else scheduler waits of application goroutines.
@@ -542,19 +642,23 @@ class Collector {
       }
     }
     let latencyStats: WaitStats;
+    let latencyFromWaits: WaitStats | null = null;
     if (taskName !== null) {
       const s = new Samples();
       for (let i = 0; i < ld.length; i++) s.push(0, lt[i], ld[i]);
-      const st = waitStats(s, ld.map((_, i) => i));
+      const st = waitStats(
+        s,
+        Int32Array.from({ length: ld.length }, (_, i) => i),
+      );
       if (st.worst) {
         st.worst.goroutine = '';
         delete st.worst.where.goroutine;
       }
       latencyStats = st;
     } else {
-      lt = appWaits.map((i) => this.waits.t[i]);
-      ld = appWaits.map((i) => this.waits.d[i]);
-      latencyStats = waitStats(this.waits, appWaits);
+      lt = Array.from(appWaits, (i) => this.waits.t[i]);
+      ld = Array.from(appWaits, (i) => this.waits.d[i]);
+      latencyStats = latencyFromWaits = waitStats(this.waits, appWaits);
     }
     // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
     const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
@@ -573,52 +677,58 @@ class Collector {
     // Mark assists: time goroutines ran inside an assist (waiting for mark work inside the
     // assist range is not CPU) against the execution time of application goroutines.
     let appExec = 0;
-    for (const s of summary.goroutines) if (!isSystemGoroutine(s.name)) appExec += s.execNs;
+    for (const g of this.gList) if (isApp(g)) appExec += g.execNs + (Number.isNaN(g.runningSince) ? 0 : endAbs - g.runningSince);
     const assistApp = this.assistBusyNs;
     let worstAssist: TraceEvidence['assist']['worst'] = null;
-    for (const a of this.assistSpans) {
-      if (worstAssist === null || a.t1 - a.t0 > worstAssist.t1 - worstAssist.t0) {
-        const where = window(a.t0, a.t1, end);
-        where.goroutine = a.g;
-        worstAssist = { goroutine: a.g, t0: a.t0, t1: a.t1, where };
-      }
+    const wa = this.worstAssist;
+    if (wa !== null) {
+      const where = window(wa.t0, wa.t1, end);
+      where.goroutine = wa.g;
+      worstAssist = { goroutine: wa.g, t0: wa.t0, t1: wa.t1, where };
     }
 
     // Live goroutines over time (application goroutines; created/ended inside the trace).
-    const deltas: { t: number; d: number }[] = [];
     let created = 0;
     let ended = 0;
+    const births: number[] = [];
+    const deaths: number[] = [];
     for (const g of this.gList) {
       if (!isApp(g)) continue;
-      const c = Math.max(0, g.created - origin);
-      deltas.push({ t: c, d: 1 });
+      births.push(Math.max(0, g.created - origin));
       if (g.created > origin) created++;
       if (!Number.isNaN(g.ended)) {
-        deltas.push({ t: g.ended - origin, d: -1 });
+        deaths.push(g.ended - origin);
         ended++;
       }
     }
-    deltas.sort((a, b) => a.t - b.t || b.d - a.d);
+    const B = Float64Array.from(births).sort();
+    const D = Float64Array.from(deaths).sort();
     let live = 0;
     let max = 0;
     let startLive = 0;
     const series: { t: number; live: number }[] = [];
-    let k = 0;
+    let bi = 0;
+    let di = 0;
+    // Births before deaths at the same time (a goroutine exists from its creation on).
+    const upTo = (at: number) => {
+      for (;;) {
+        if (bi < B.length && B[bi] <= at && (di >= D.length || B[bi] <= D[di])) {
+          live++;
+          bi++;
+          if (live > max) max = live;
+        } else if (di < D.length && D[di] <= at) {
+          live--;
+          di++;
+        } else return;
+      }
+    };
     for (let i = 0; i <= SERIES_POINTS; i++) {
       const at = (end * i) / SERIES_POINTS;
-      while (k < deltas.length && deltas[k].t <= at) {
-        live += deltas[k].d;
-        if (live > max) max = live;
-        k++;
-      }
+      upTo(at);
       if (i === 0) startLive = live;
       series.push({ t: Math.round(at), live });
     }
-    while (k < deltas.length) {
-      live += deltas[k].d;
-      if (live > max) max = live;
-      k++;
-    }
+    upTo(Infinity);
     const survivorCount = new Map<string, { name: string; state: string; count: number }>();
     for (const g of this.gList) {
       if (!isApp(g) || g.created <= origin || !Number.isNaN(g.ended)) continue;
@@ -632,7 +742,7 @@ class Collector {
 
     // MMU per window, with the worst window's position.
     const mmuList = MMU_WINDOWS_MS.map((ms) => {
-      const r = minUtil(this.util, ms * 1e6);
+      const r = minUtilSeries(this.util, ms * 1e6);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
     });
 
@@ -656,9 +766,10 @@ class Collector {
       durationNs: end,
       gomaxprocs: {
         values: this.procValues,
+        changeCount: this.procChangeCount,
         changes: this.procChanges.map((c) => ({ t: c.t - origin, from: c.from, to: c.to, where: window(c.t - origin, c.t - origin, end) })),
       },
-      gcCycles: this.timeline.finish().gc.length,
+      gcCycles: this.gcCycles,
       stw: { gc: pauseStats(this.pauses.filter((p) => p.gc)), other: pauseStats(this.pauses.filter((p) => !p.gc)) },
       gcCpu: {
         share: gcShare,
@@ -669,9 +780,9 @@ class Collector {
       },
       assist: { appExecNs: appExec, assistNs: assistApp, share: appExec > 0 ? round(Math.min(1, assistApp / appExec), 4) : 0, assists: this.assistCount, worst: worstAssist },
       mmu: mmuList,
-      heapAfterGc: this.heap,
+      heapAfterGc: thin(this.heap, MAX_HEAP_CYCLES),
       latency: { source: taskName !== null ? 'tasks' : 'sched-wait', taskName, stats: latencyStats, windows },
-      schedWait: { groups: groups.slice(0, MAX_GROUPS), all: waitStats(this.waits, appWaits) },
+      schedWait: { groups: groups.slice(0, MAX_GROUPS), all: latencyFromWaits ?? waitStats(this.waits, appWaits) },
       lockWait,
       procs: {
         busyShare: share(this.runningNs),
@@ -685,47 +796,68 @@ class Collector {
   }
 }
 
+/** At most max elements, evenly spaced, the first and the last included. */
+function thin<T>(a: T[], max: number): T[] {
+  if (a.length <= max) return a;
+  return Array.from({ length: max }, (_, i) => a[Math.round((i * (a.length - 1)) / (max - 1))]);
+}
+
 /**
  * Minimum mean utilization over windows of windowNs, and where the worst window starts
  * (absolute ns). The mean over a window is piecewise linear in its start, so the minimum is
- * at a start or end meeting a step of the function.
+ * at a start where the window's start or end meets a step of the function: both candidate
+ * sequences (t_i and t_i − w) are increasing, so one merged sweep with two monotone cursors
+ * visits them all in O(n).
  */
-export function minUtil(s: readonly Point[], windowNs: number): { mmu: number; t0: number | null } {
-  if (s.length < 2) return { mmu: 1, t0: null };
-  const start = s[0].t;
-  const end = s[s.length - 1].t;
+export function minUtilSeries(s: UtilSeries, windowNs: number): { mmu: number; t0: number | null } {
+  const n = s.length;
+  if (n < 2) return { mmu: 1, t0: null };
+  const T = s.t;
+  const U = s.util;
+  const start = T[0];
+  const end = T[n - 1];
   const w = Math.min(windowNs, end - start);
   if (w <= 0) return { mmu: 1, t0: null };
-  const F = new Float64Array(s.length);
-  for (let i = 1; i < s.length; i++) F[i] = F[i - 1] + s[i - 1].util * (s[i].t - s[i - 1].t);
-  const integral = (t: number): number => {
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid].t <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return F[lo] + s[lo].util * (t - s[lo].t);
-  };
+  const F = new Float64Array(n);
+  for (let i = 1; i < n; i++) F[i] = F[i - 1] + U[i - 1] * (T[i] - T[i - 1]);
+  const last = end - w;
+  let a = 0; // last step at or before x
+  let b = 0; // last step at or before x + w
   let best = Infinity;
   let at: number | null = null;
-  const last = end - w;
-  const tryAt = (x: number) => {
-    if (x < start || x > last) return;
-    const m = (integral(x + w) - integral(x)) / w;
+  let i = 0; // next t_i candidate
+  let k = 0; // next t_k − w candidate
+  for (;;) {
+    let x: number;
+    if (i < n && (k >= n || T[i] <= T[k] - w)) x = T[i++];
+    else if (k < n) x = T[k++] - w;
+    else break;
+    if (x < start) continue;
+    if (x > last) break;
+    while (a + 1 < n && T[a + 1] <= x) a++;
+    while (b + 1 < n && T[b + 1] <= x + w) b++;
+    // ∫ from the start to y is F[c] + U[c]·(y − T[c]) for the step c at or before y.
+    const m = (F[b] + U[b] * (x + w - T[b]) - F[a] - U[a] * (x - T[a])) / w;
     if (m < best) {
       best = m;
       at = x;
     }
-  };
-  tryAt(start);
-  tryAt(last);
-  for (const p of s) {
-    tryAt(p.t);
-    tryAt(p.t - w);
+  }
+  // The last window position (ending at the end) is a candidate too.
+  while (a + 1 < n && T[a + 1] <= last) a++;
+  const m = (F[n - 1] - F[a] - U[a] * (last - T[a])) / w;
+  if (m < best) {
+    best = m;
+    at = last;
   }
   return { mmu: Math.max(0, Math.min(1, best)), t0: at };
+}
+
+/** minUtilSeries over a list of points (e.g. mmu.ts's MutatorUtil series). */
+export function minUtil(points: readonly { t: number; util: number }[], windowNs: number): { mmu: number; t0: number | null } {
+  const s = new UtilSeries();
+  for (const p of points) s.push(p.t, p.util);
+  return minUtilSeries(s, windowNs);
 }
 
 /** The checklist's numbers of one trace (the generations as decoded, the partial one included). */

@@ -44,7 +44,7 @@ export const gomaxprocs: Rule = {
         const gm = procs[procs.length - 1];
         const binWhere = (i: number) => ({ view: 'timeline' as const, timeRange: [i * p.binNs, Math.min((i + 1) * p.binNs, Math.max(t.durationNs, i * p.binNs + 1))] as [number, number] });
         const base = `GOMAXPROCS ${procs.join(' → ')}${cpus !== null ? ` on ${cpus} CPUs online (perf header of ${cpuSources[0].name})` : ''}; Ps busy ${fmtPct(p.busyShare)} overall, ${saturated} of ${p.busy.length} ${fmtNs(p.binNs)} windows ≥ ${thr['procs.busyPct']}%`;
-        const values = { gomaxprocs: gm, changes: t.gomaxprocs.changes.length, busyPct: p.busyShare * 100, saturatedWindows: saturated, cpus: cpus ?? 0 };
+        const values = { gomaxprocs: gm, changes: t.gomaxprocs.changeCount, busyPct: p.busyShare * 100, saturatedWindows: saturated, cpus: cpus ?? 0 };
         if (worst >= 0 && (p.runnableToRunning[worst] ?? 0) >= ratioMin) {
           const r = p.runnableToRunning[worst] as number;
           const gc = t.gcCpu.share >= 0.25 ? `; GC takes ${fmtPct(t.gcCpu.share)} of the CPU — see the GC rules first` : '';
@@ -56,9 +56,9 @@ export const gomaxprocs: Rule = {
             where: binWhere(worst),
           };
         }
-        if (t.gomaxprocs.changes.length > 0) {
+        if (t.gomaxprocs.changeCount > 0 && t.gomaxprocs.changes.length > 0) {
           const c = t.gomaxprocs.changes[0];
-          return { status: 'warn', measured: `${base}; changed ${t.gomaxprocs.changes.length}× (first ${c.from} → ${c.to} at ${fmtNs(c.t)})`, values, reason: 'GOMAXPROCS changed while tracing: each change stops the world', where: c.where };
+          return { status: 'warn', measured: `${base}; changed ${t.gomaxprocs.changeCount}× (first ${c.from} → ${c.to} at ${fmtNs(c.t)})`, values, reason: 'GOMAXPROCS changed while tracing: each change stops the world', where: c.where };
         }
         if (cpus !== null && gm > cpus) return { status: 'warn', measured: base, values, reason: `GOMAXPROCS ${gm} > ${cpus} CPUs: Ps compete for CPUs (a container CPU limit not honoured?)`, where: t.where };
         return { status: 'pass', measured: base, values, reason: saturated > 0 ? `saturated windows without a queue (< ${ratioMin}×)` : `no window with Ps ≥ ${thr['procs.busyPct']}% busy`, where: worst >= 0 ? binWhere(worst) : t.where };
