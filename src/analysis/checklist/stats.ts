@@ -20,18 +20,6 @@ export function median(values: ArrayLike<number>): number {
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/** Population standard deviation. */
-export function stddev(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return NaN;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
-  mean /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (values[i] - mean) ** 2;
-  return Math.sqrt(v / n);
-}
-
 /** Least-squares slope of y over x (NaN with fewer than two distinct x). */
 export function slope(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = Math.min(x.length, y.length);
