@@ -92,6 +92,13 @@ export function unknownNs(s: GoroutineExecStats): number {
   return sum < s.totalNs ? s.totalNs - sum : 0;
 }
 
+// Memory: traces can hold hundreds of thousands of goroutines, so per-goroutine containers
+// that most goroutines never fill (range times, regions, active regions) are shared empty
+// ones until first written (copy on write).
+const NO_REGIONS: UserRegionSummary[] = Object.freeze([]) as unknown as UserRegionSummary[];
+const NO_ACTIVE: ActiveRegion[] = Object.freeze([]) as unknown as ActiveRegion[];
+const NO_RANGES: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
 interface Pending {
   lastStart: number;
   lastRunnable: number;
@@ -99,7 +106,8 @@ interface Pending {
   lastBlockReason: string;
   lastSyscall: number;
   lastSyscallBlock: number;
-  lastRange: Map<string, number>;
+  /** Range name -> start (null until the goroutine is first in a range). */
+  lastRange: Map<string, number> | null;
   active: ActiveRegion[];
 }
 
@@ -122,9 +130,19 @@ function newPending(): Pending {
     lastBlockReason: '',
     lastSyscall: 0,
     lastSyscallBlock: 0,
-    lastRange: new Map(),
-    active: [],
+    lastRange: null,
+    active: NO_ACTIVE,
   };
+}
+
+function addRange(g: G, name: string, v: number): void {
+  if (g.rangeNs === NO_RANGES) g.rangeNs = {};
+  add(g.rangeNs, name, v);
+}
+
+function pushRegion(g: G, r: UserRegionSummary): void {
+  if (g.regions === NO_REGIONS) g.regions = [];
+  g.regions.push(r);
 }
 
 function statsOf(g: G): GoroutineExecStats {
@@ -135,7 +153,7 @@ function statsOf(g: G): GoroutineExecStats {
     syscallNs: g.syscallNs,
     syscallBlockNs: g.syscallBlockNs,
     totalNs: g.totalNs,
-    rangeNs: { ...g.rangeNs },
+    rangeNs: g.rangeNs === NO_RANGES ? NO_RANGES : { ...g.rangeNs },
   };
 }
 
@@ -160,7 +178,10 @@ function snapshot(g: G, now: number, goQuirk = true): GoroutineExecStats {
     r.syscallNs += p.lastSyscallBlock - p.lastSyscall;
     r.syscallBlockNs += now - p.lastSyscallBlock;
   }
-  for (const [name, ts] of p.lastRange) add(r.rangeNs, name, now - ts);
+  if (p.lastRange !== null && p.lastRange.size > 0) {
+    if (r.rangeNs === NO_RANGES) r.rangeNs = {};
+    for (const [name, ts] of p.lastRange) add(r.rangeNs, name, now - ts);
+  }
   return r;
 }
 
@@ -182,7 +203,7 @@ function finalize(g: G, now: number, end: boolean): void {
   assignStats(g, fin);
   if (!isSystemGoroutine(g.name)) {
     for (const a of g.p.active) {
-      g.regions.push({ task: a.task, name: a.name, startNs: a.startNs, endNs: end ? now : 0, ...subStats(fin, a.base) });
+      pushRegion(g, { task: a.task, name: a.name, startNs: a.startNs, endNs: end ? now : 0, ...subStats(fin, a.base) });
     }
   }
   g.p = null;
@@ -291,9 +312,10 @@ export class GoroutineSummarizer {
           if (g !== undefined) this.rangesP.set(`${e.scope.id ?? NONE}\u0000${e.name}`, e.ctx.g!);
         }
         if (g?.p == null) return;
+        if (g.p.lastRange === null) g.p.lastRange = new Map();
         if (e.kind === 'rangeActive') {
           const ts = g.p.lastRange.get(e.name);
-          if (ts !== undefined && ts !== 0) add(g.rangeNs, e.name, this.syncTs - ts);
+          if (ts !== undefined && ts !== 0) addRange(g, e.name, this.syncTs - ts);
           g.p.lastRange.set(e.name, this.syncTs);
         } else {
           g.p.lastRange.set(e.name, t);
@@ -311,10 +333,10 @@ export class GoroutineSummarizer {
             this.rangesP.delete(key);
           }
         }
-        if (g?.p == null) return;
+        if (g?.p == null || g.p.lastRange === null) return;
         const ts = g.p.lastRange.get(e.name);
         if (ts === undefined || ts === 0) return;
-        add(g.rangeNs, e.name, t - ts);
+        addRange(g, e.name, t - ts);
         g.p.lastRange.delete(e.name);
         return;
       }
@@ -322,7 +344,10 @@ export class GoroutineSummarizer {
         const g = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
         if (g === undefined) return;
         const base = snapshot(g, t);
-        if (g.p) g.p.active.push({ task: e.task, name: e.name, startNs: t, base });
+        if (g.p) {
+          if (g.p.active === NO_ACTIVE) g.p.active = [];
+          g.p.active.push({ task: e.task, name: e.name, startNs: t, base });
+        }
         const task = this.task(e.task);
         task.regions++;
         this.taskGoroutine(task, g.id);
@@ -331,14 +356,14 @@ export class GoroutineSummarizer {
       case 'regionEnd': {
         const g = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
         if (g === undefined) return;
-        let a: ActiveRegion | undefined = g.p?.active.pop();
+        let a: ActiveRegion | undefined = g.p !== null && g.p.active.length > 0 ? g.p.active.pop() : undefined;
         if (a === undefined) {
           a = { task: e.task, name: e.name, startNs: 0, base: emptyStats() };
           const task = this.task(e.task);
           task.regions++;
           this.taskGoroutine(task, g.id);
         }
-        g.regions.push({ task: a.task, name: a.name, startNs: a.startNs, endNs: t, ...subStats(snapshot(g, t), a.base) });
+        pushRegion(g, { task: a.task, name: a.name, startNs: a.startNs, endNs: t, ...subStats(snapshot(g, t), a.base) });
         return;
       }
       case 'taskBegin':
@@ -473,8 +498,14 @@ export class GoroutineSummarizer {
       creationNs,
       startNs: 0,
       endNs: 0,
-      regions: [],
-      ...emptyStats(),
+      regions: NO_REGIONS,
+      execNs: 0,
+      schedWaitNs: 0,
+      blockNs: {},
+      syscallNs: 0,
+      syscallBlockNs: 0,
+      totalNs: 0,
+      rangeNs: NO_RANGES,
       p: newPending(),
     };
     this.gs.set(id, g);
@@ -491,10 +522,9 @@ export class GoroutineSummarizer {
     const out: GoroutineSummary[] = [];
     for (const g of this.gs.values()) {
       finalize(g, end, false);
-      g.regions.sort((a, b) => a.startNs - b.startNs);
-      const { p: _p, ...rest } = g;
-      void _p;
-      out.push(rest);
+      if (g.regions.length > 1) g.regions.sort((a, b) => a.startNs - b.startNs);
+      // Returned as is (its `p` is null now): a copy per goroutine doubled peak memory.
+      out.push(g);
     }
     out.sort((a, b) => cmpU64(a.id, b.id));
     if (this.window !== undefined) {
@@ -521,7 +551,7 @@ function cmpU64(a: U64, b: U64): number {
 /** Summarizes whole generations (the ordered stream of `orderGenerations`). */
 export function summarizeGoroutines(gens: Iterable<Generation>, opts: SummaryOptions = {}): TraceSummary {
   const s = new GoroutineSummarizer(opts);
-  traceEvents(gens, (e) => s.event(e));
+  traceEvents(gens, (e) => s.event(e), { reuse: true });
   return s.finish();
 }
 

@@ -185,7 +185,7 @@ export class MutatorUtilization {
 
 export function mutatorUtilization(gens: Iterable<Generation>, flags: number = DEFAULT_UTIL_FLAGS): MutatorUtil[][] {
   const m = new MutatorUtilization(flags);
-  traceEvents(gens, (e) => m.event(e));
+  traceEvents(gens, (e) => m.event(e), { reuse: true });
   return m.finish();
 }
 

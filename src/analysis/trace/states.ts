@@ -9,7 +9,7 @@
 
 import { Ev, ProcStatusCode } from '../../formats/gotrace/spec.ts';
 import { eventArg, stackFrames, type Frame, type Generation } from '../../formats/gotrace/model.ts';
-import { orderGenerations, type OrderedEvent, type SchedCtx } from '../../formats/gotrace/order.ts';
+import { orderGenerations, type OrderedEvent, type OrderOptions, type SchedCtx } from '../../formats/gotrace/order.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
 
 export type GoState = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
@@ -115,9 +115,14 @@ const PROC_STATUS_STATE: ProcState[] = ['Undetermined', 'Running', 'Idle', 'Runn
 /** Function name of the outermost frame of a stack (Go's goroutine "start function"), '' if none. */
 export function stackRootFunc(s: StackRef | null): string {
   if (s === null || s.id === 0) return '';
-  const f = stackFrames(s.gen, s.id);
-  if (f === undefined || f.length === 0) return '';
-  return f[f.length - 1].func;
+  // The outermost PC that has a frame (what stackFrames(...).at(-1) is, without the array).
+  const pcs = s.gen.stacks.get(s.id);
+  if (pcs === undefined) return '';
+  for (let i = pcs.length - 1; i >= 0; i--) {
+    const f = s.gen.frames.get(pcs[i]);
+    if (f !== undefined) return f.func;
+  }
+  return '';
 }
 
 export function stackOf(s: StackRef | null): Frame[] {
@@ -125,34 +130,100 @@ export function stackOf(s: StackRef | null): Frame[] {
   return stackFrames(s.gen, s.id) ?? [];
 }
 
+// Argument k (after dt), string argument and stack argument of an ordered raw event
+// (0 / '' / null for synthetic events). Module-level rather than per-event closures: the
+// converter runs once per event.
+function argOf(o: OrderedEvent, k: number): U64 {
+  return o.gen !== null && o.ev >= 0 ? eventArg(o.gen, o.ev, k) : 0;
+}
+
+function strOf(o: OrderedEvent, k: number): string {
+  return o.gen === null || o.ev < 0 ? '' : (o.gen.strings.get(argOf(o, k)) ?? '');
+}
+
+/** Stack argument k as a StackRef: a new object, or `into` (reused) when given. */
+function stkOf(o: OrderedEvent, k: number, into: StackRef | null = null): StackRef | null {
+  if (o.gen === null || o.ev < 0) return null;
+  const id = argOf(o, k);
+  if (id === 0) return null;
+  if (into === null) return { gen: o.gen, id };
+  into.gen = o.gen;
+  into.id = id;
+  return into;
+}
+
+/** Reused event objects of the converter's reuse mode (hot kinds only). */
+interface Scratch {
+  go: GoTransition;
+  proc: ProcTransition;
+  range: RangeEvent;
+  stack: StackRef;
+  eventStack: StackRef;
+}
+
+function goEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: GoState, to: GoState, reason: string, stack: StackRef | null, eventStack: StackRef | null): GoTransition {
+  if (x === null) return { kind: 'go', t: o.timeNs, ctx: o.ctx, id: id ?? U64_MAX, from, to, reason, stack, eventStack, code: o.type };
+  const e = x.go;
+  e.t = o.timeNs;
+  e.ctx = o.ctx;
+  e.id = id ?? U64_MAX;
+  e.from = from;
+  e.to = to;
+  e.reason = reason;
+  e.stack = stack;
+  e.eventStack = eventStack;
+  e.code = o.type;
+  return e;
+}
+
+function procEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: ProcState, to: ProcState): ProcTransition {
+  if (x === null) return { kind: 'proc', t: o.timeNs, ctx: o.ctx, id: id ?? U64_MAX, from, to, code: o.type };
+  const e = x.proc;
+  e.t = o.timeNs;
+  e.ctx = o.ctx;
+  e.id = id ?? U64_MAX;
+  e.from = from;
+  e.to = to;
+  e.code = o.type;
+  return e;
+}
+
+function rangeEv(x: Scratch | null, o: OrderedEvent, kind: RangeEvent['kind'], name: string, scope: RangeScope): RangeEvent {
+  if (x === null) return { kind, t: o.timeNs, ctx: o.ctx, name, scope, code: o.type };
+  const e = x.range;
+  e.kind = kind;
+  e.t = o.timeNs;
+  e.ctx = o.ctx;
+  e.name = name;
+  e.scope = scope;
+  e.code = o.type;
+  return e;
+}
+
 /**
  * Converts the ordered raw stream into Go's API events. Returns a function to feed
  * `OrderedEvent`s into; it calls `onEvent` for each API event (experimental events and
  * anything without an API meaning are dropped).
  */
-export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: OrderedEvent) => void {
+export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): (o: OrderedEvent) => void {
   let switchTarget: U64 = 0; // arg of the last GoSwitch/GoSwitchDestroy (for the synthetic GoStart)
+  const ctx0: SchedCtx = { m: null, p: null, g: null };
+  const x: Scratch | null = opts.reuse
+    ? {
+        go: { kind: 'go', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', reason: '', stack: null, eventStack: null, code: 0 },
+        proc: { kind: 'proc', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', code: 0 },
+        range: { kind: 'rangeBegin', t: 0, ctx: ctx0, name: '', scope: { kind: 'none' }, code: 0 },
+        stack: { gen: null as unknown as Generation, id: 0 },
+        eventStack: { gen: null as unknown as Generation, id: 0 },
+      }
+    : null;
+  const st1 = x === null ? null : x.stack;
+  const st2 = x === null ? null : x.eventStack;
   return (o: OrderedEvent): void => {
     const t = o.timeNs;
     const ctx = o.ctx;
     const g = o.gen;
     const raw = o.ev;
-    const arg = (k: number): U64 => (g !== null && raw >= 0 ? eventArg(g, raw, k) : 0);
-    const str = (k: number): string => (g === null || raw < 0 ? '' : (g.strings.get(arg(k)) ?? ''));
-    const stk = (k: number): StackRef | null => {
-      if (g === null || raw < 0) return null;
-      const id = arg(k);
-      return id === 0 ? null : { gen: g, id };
-    };
-    const go = (id: U64 | null, from: GoState, to: GoState, reason = '', stack: StackRef | null = null, eventStack: StackRef | null = null): void => {
-      onEvent({ kind: 'go', t, ctx, id: id ?? U64_MAX, from, to, reason, stack, eventStack, code: o.type });
-    };
-    const proc = (id: U64 | null, from: ProcState, to: ProcState): void => {
-      onEvent({ kind: 'proc', t, ctx, id: id ?? U64_MAX, from, to, code: o.type });
-    };
-    const range = (kind: RangeEvent['kind'], name: string, scope: RangeScope): void => {
-      onEvent({ kind, t, ctx, name, scope, code: o.type });
-    };
     switch (o.type) {
       case Ev.Sync:
         onEvent({ kind: 'sync', t, ctx, n: o.sync ?? 0 });
@@ -161,136 +232,133 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
         onEvent({ kind: 'sample', t, ctx, gen: g, sample: o.sample ?? -1 });
         return;
       case Ev.ProcStart:
-        proc(arg(0), 'Idle', 'Running');
+        onEvent(procEv(x, o, argOf(o, 0), 'Idle', 'Running'));
         return;
       case Ev.ProcStop:
-        proc(ctx.p, 'Running', 'Idle');
+        onEvent(procEv(x, o, ctx.p, 'Running', 'Idle'));
         return;
       case Ev.ProcSteal: {
-        const pid = raw >= 0 ? arg(0) : ctx.p;
-        proc(pid, o.from === 'SyscallAbandoned' ? 'Idle' : 'Running', 'Idle');
+        const pid = raw >= 0 ? argOf(o, 0) : ctx.p;
+        onEvent(procEv(x, o, pid, o.from === 'SyscallAbandoned' ? 'Idle' : 'Running', 'Idle'));
         return;
       }
       case Ev.ProcStatus: {
-        const status = Number(arg(1));
+        const status = Number(argOf(o, 1));
         const from = (o.from ?? 'Undetermined') as ProcState;
         // Go promotes SyscallAbandoned to Syscall (Running -> Running) when the proc was
         // already known to be in a syscall: the steal that follows is the transition.
         const to = status === ProcStatusCode.SyscallAbandoned && from === 'Running' ? 'Running' : (PROC_STATUS_STATE[status] ?? 'Undetermined');
-        proc(arg(0), from, to);
+        onEvent(procEv(x, o, argOf(o, 0), from, to));
         return;
       }
       case Ev.GoCreate:
-        go(arg(0), 'NotExist', 'Runnable', '', stk(1), stk(2));
+        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Runnable', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
         return;
       case Ev.GoCreateBlocked:
-        go(arg(0), 'NotExist', 'Waiting', '', stk(1), stk(2));
+        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Waiting', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
         return;
       case Ev.GoCreateSyscall:
-        go(arg(0), 'NotExist', 'Syscall');
+        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Syscall', '', null, null));
         return;
       case Ev.GoStart:
-        go(raw >= 0 ? arg(0) : switchTarget, 'Runnable', 'Running');
+        onEvent(goEv(x, o, raw >= 0 ? argOf(o, 0) : switchTarget, 'Runnable', 'Running', '', null, null));
         return;
       case Ev.GoDestroy:
-        go(ctx.g, 'Running', 'NotExist');
+        onEvent(goEv(x, o, ctx.g, 'Running', 'NotExist', '', null, null));
         return;
       case Ev.GoDestroySyscall:
-        go(ctx.g, 'Syscall', 'NotExist');
+        onEvent(goEv(x, o, ctx.g, 'Syscall', 'NotExist', '', null, null));
         return;
       case Ev.GoStop:
-        go(ctx.g, 'Running', 'Runnable', str(0), stk(1));
+        onEvent(goEv(x, o, ctx.g, 'Running', 'Runnable', strOf(o, 0), stkOf(o, 1, st1), null));
         return;
       case Ev.GoBlock:
-        go(ctx.g, 'Running', 'Waiting', str(0), stk(1));
+        onEvent(goEv(x, o, ctx.g, 'Running', 'Waiting', strOf(o, 0), stkOf(o, 1, st1), null));
         return;
       case Ev.GoUnblock:
-        go(arg(0), 'Waiting', 'Runnable', '', null, stk(2));
+        onEvent(goEv(x, o, argOf(o, 0), 'Waiting', 'Runnable', '', null, stkOf(o, 2, st2)));
         return;
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy:
-        switchTarget = arg(0);
-        go(switchTarget, 'Waiting', 'Runnable');
+        switchTarget = argOf(o, 0);
+        onEvent(goEv(x, o, switchTarget, 'Waiting', 'Runnable', '', null, null));
         return;
       case Ev.GoSyscallBegin:
-        go(ctx.g, 'Running', 'Syscall', '', stk(1));
+        onEvent(goEv(x, o, ctx.g, 'Running', 'Syscall', '', stkOf(o, 1, st1), null));
         return;
       case Ev.GoSyscallEnd:
-        go(ctx.g, 'Syscall', 'Running');
+        onEvent(goEv(x, o, ctx.g, 'Syscall', 'Running', '', null, null));
         return;
       case Ev.GoSyscallEndBlocked:
-        go(ctx.g, 'Syscall', 'Runnable');
+        onEvent(goEv(x, o, ctx.g, 'Syscall', 'Runnable', '', null, null));
         return;
       case Ev.GoStatus:
       case Ev.GoStatusStack: {
-        const status = Number(arg(2));
+        const status = Number(argOf(o, 2));
         const from = (o.from === 'Undetermined' || o.from === 'NotExist' ? o.from : GO_STATUS_STATE[status]) as GoState;
-        go(arg(0), from, GO_STATUS_STATE[status] ?? 'Undetermined', '', o.type === Ev.GoStatusStack ? stk(3) : null);
+        onEvent(goEv(x, o, argOf(o, 0), from, GO_STATUS_STATE[status] ?? 'Undetermined', '', o.type === Ev.GoStatusStack ? stkOf(o, 3, st1) : null, null));
         return;
       }
       case Ev.STWBegin:
-        range('rangeBegin', `stop-the-world (${str(0)})`, { kind: 'goroutine', id: ctx.g });
+        onEvent(rangeEv(x, o, 'rangeBegin', `stop-the-world (${strOf(o, 0)})`, { kind: 'goroutine', id: ctx.g }));
         return;
       case Ev.STWEnd:
-        range('rangeEnd', `stop-the-world (${g === null || o.desc === undefined ? '' : (g.strings.get(o.desc) ?? '')})`, {
-          kind: 'goroutine',
-          id: ctx.g,
-        });
+        onEvent(rangeEv(x, o, 'rangeEnd', `stop-the-world (${g === null || o.desc === undefined ? '' : (g.strings.get(o.desc) ?? '')})`, { kind: 'goroutine', id: ctx.g }));
         return;
       case Ev.GCBegin:
-        range('rangeBegin', 'GC concurrent mark phase', { kind: 'none' });
+        onEvent(rangeEv(x, o, 'rangeBegin', 'GC concurrent mark phase', { kind: 'none' }));
         return;
       case Ev.GCActive:
-        range('rangeActive', 'GC concurrent mark phase', { kind: 'none' });
+        onEvent(rangeEv(x, o, 'rangeActive', 'GC concurrent mark phase', { kind: 'none' }));
         return;
       case Ev.GCEnd:
-        range('rangeEnd', 'GC concurrent mark phase', { kind: 'none' });
+        onEvent(rangeEv(x, o, 'rangeEnd', 'GC concurrent mark phase', { kind: 'none' }));
         return;
       case Ev.GCSweepBegin:
-        range('rangeBegin', 'GC incremental sweep', { kind: 'proc', id: ctx.p });
+        onEvent(rangeEv(x, o, 'rangeBegin', 'GC incremental sweep', { kind: 'proc', id: ctx.p }));
         return;
       case Ev.GCSweepActive:
-        range('rangeActive', 'GC incremental sweep', { kind: 'proc', id: arg(0) });
+        onEvent(rangeEv(x, o, 'rangeActive', 'GC incremental sweep', { kind: 'proc', id: argOf(o, 0) }));
         return;
       case Ev.GCSweepEnd:
-        range('rangeEnd', 'GC incremental sweep', { kind: 'proc', id: ctx.p });
+        onEvent(rangeEv(x, o, 'rangeEnd', 'GC incremental sweep', { kind: 'proc', id: ctx.p }));
         return;
       case Ev.GCMarkAssistBegin:
-        range('rangeBegin', 'GC mark assist', { kind: 'goroutine', id: ctx.g });
+        onEvent(rangeEv(x, o, 'rangeBegin', 'GC mark assist', { kind: 'goroutine', id: ctx.g }));
         return;
       case Ev.GCMarkAssistActive:
-        range('rangeActive', 'GC mark assist', { kind: 'goroutine', id: arg(0) });
+        onEvent(rangeEv(x, o, 'rangeActive', 'GC mark assist', { kind: 'goroutine', id: argOf(o, 0) }));
         return;
       case Ev.GCMarkAssistEnd:
-        range('rangeEnd', 'GC mark assist', { kind: 'goroutine', id: ctx.g });
+        onEvent(rangeEv(x, o, 'rangeEnd', 'GC mark assist', { kind: 'goroutine', id: ctx.g }));
         return;
       case Ev.ProcsChange:
-        onEvent({ kind: 'metric', t, ctx, name: '/sched/gomaxprocs:threads', value: arg(0) });
+        onEvent({ kind: 'metric', t, ctx, name: '/sched/gomaxprocs:threads', value: argOf(o, 0) });
         return;
       case Ev.HeapAlloc:
-        onEvent({ kind: 'metric', t, ctx, name: '/memory/classes/heap/objects:bytes', value: arg(0) });
+        onEvent({ kind: 'metric', t, ctx, name: '/memory/classes/heap/objects:bytes', value: argOf(o, 0) });
         return;
       case Ev.HeapGoal:
-        onEvent({ kind: 'metric', t, ctx, name: '/gc/heap/goal:bytes', value: arg(0) });
+        onEvent({ kind: 'metric', t, ctx, name: '/gc/heap/goal:bytes', value: argOf(o, 0) });
         return;
       case Ev.GoLabel:
-        onEvent({ kind: 'label', t, ctx, label: str(0) });
+        onEvent({ kind: 'label', t, ctx, label: strOf(o, 0) });
         return;
       case Ev.UserTaskBegin:
         // Parent 0 on the wire means no parent (Go's NoTask); order.ts carries the fixed value.
-        onEvent({ kind: 'taskBegin', t, ctx, id: arg(0), parent: o.taskParent ?? U64_MAX, name: str(2) });
+        onEvent({ kind: 'taskBegin', t, ctx, id: argOf(o, 0), parent: o.taskParent ?? U64_MAX, name: strOf(o, 2) });
         return;
       case Ev.UserTaskEnd:
-        onEvent({ kind: 'taskEnd', t, ctx, id: arg(0), parent: o.taskParent ?? U64_MAX, name: o.taskName ?? '' });
+        onEvent({ kind: 'taskEnd', t, ctx, id: argOf(o, 0), parent: o.taskParent ?? U64_MAX, name: o.taskName ?? '' });
         return;
       case Ev.UserRegionBegin:
-        onEvent({ kind: 'regionBegin', t, ctx, task: arg(0), name: str(1) });
+        onEvent({ kind: 'regionBegin', t, ctx, task: argOf(o, 0), name: strOf(o, 1) });
         return;
       case Ev.UserRegionEnd:
-        onEvent({ kind: 'regionEnd', t, ctx, task: arg(0), name: str(1) });
+        onEvent({ kind: 'regionEnd', t, ctx, task: argOf(o, 0), name: strOf(o, 1) });
         return;
       case Ev.UserLog:
-        onEvent({ kind: 'log', t, ctx, task: arg(0), category: str(1), message: str(2) });
+        onEvent({ kind: 'log', t, ctx, task: argOf(o, 0), category: strOf(o, 1), message: strOf(o, 2) });
         return;
       default:
         return;
@@ -298,8 +366,11 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void): (o: Ordered
   };
 }
 
-/** Runs `orderGenerations` and feeds Go's API events to `onEvent`. */
-export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent) => void): void {
-  orderGenerations(gens, apiEventConverter(onEvent));
+/**
+ * Runs `orderGenerations` and feeds Go's API events to `onEvent`. With `reuse` the events
+ * (and their ctx and stack refs) are reused objects, valid only during the callback.
+ */
+export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): void {
+  orderGenerations(gens, apiEventConverter(onEvent, opts), opts);
 }
 

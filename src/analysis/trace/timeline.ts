@@ -211,6 +211,6 @@ export class TimelineCollector {
 
 export function traceTimeline(gens: Iterable<Generation>): TraceTimeline {
   const c = new TimelineCollector();
-  traceEvents(gens, (e) => c.event(e));
+  traceEvents(gens, (e) => c.event(e), { reuse: true });
   return c.finish();
 }

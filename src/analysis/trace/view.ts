@@ -147,7 +147,7 @@ function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; 
 /** Goroutine table for [t0, t1) (relative ns). */
 export function windowTable(gens: Iterable<Generation>, originNs: number, t0: number, t1: number): GoroutineRow[] {
   const s = new GoroutineSummarizer({ window: { t0: t0 + originNs, t1: t1 + originNs } });
-  traceEvents(gens, (e) => s.event(e));
+  traceEvents(gens, (e) => s.event(e), { reuse: true });
   return s.finish().goroutines.map(rowOf);
 }
 
@@ -424,7 +424,7 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     curReason[i] = r;
     curStack[i] = e.eventStack !== null ? stacks.ref(e.eventStack) : stacks.ref(e.stack);
     curP[i] = st === ST_RUNNING && e.ctx.p !== null ? pOf(e.ctx.p) : -1;
-  });
+  }, { reuse: true });
   const endNs = last;
   for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
   const summary = summarizer.finish();

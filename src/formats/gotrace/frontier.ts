@@ -36,6 +36,9 @@ class Cursor {
   private next = 0;
   private end = 0;
   private lastTs = 0;
+  /** Time (ticks) of the current batch, and its first event index. */
+  private batchTicks = 0;
+  private batchFirst = 0;
   /** Current event (valid after a successful advance()). */
   ev = -1;
   time = 0;
@@ -54,6 +57,8 @@ class Cursor {
     this.next = b.first;
     this.end = b.first + b.count;
     this.lastTs = 0;
+    this.batchTicks = typeof b.time === 'bigint' ? Number(b.time) : b.time;
+    this.batchFirst = b.first;
   }
 
   /** Moves to the next event; false when this M has no more events in the generation. */
@@ -63,12 +68,11 @@ class Cursor {
       this.enter(this.bi + 1);
     }
     const g = this.g;
-    const b = g.batches[this.batchIdx[this.bi]];
     const f = g.nsPerTick;
     // Go initialises the running time lazily from the batch time whenever it is 0.
-    if (this.lastTs === 0) this.lastTs = mul(typeof b.time === 'bigint' ? Number(b.time) : b.time, f);
+    if (this.lastTs === 0) this.lastTs = mul(this.batchTicks, f);
     const i = this.next++;
-    const prevTicks = i === b.first ? (typeof b.time === 'bigint' ? Number(b.time) : b.time) : g.events.ticks[i - 1];
+    const prevTicks = i === this.batchFirst ? this.batchTicks : g.events.ticks[i - 1];
     const dt = g.events.ticks[i] - prevTicks;
     this.time = mul(dt, f) + this.lastTs;
     this.lastTs = this.time;
@@ -161,13 +165,25 @@ export function sortedCpuSamples(g: Generation): { order: Uint32Array; timeNs: F
 /** Decides whether raw event `ev` of the generation, on thread `m`, can happen now. */
 export type AdvanceFn = (g: Generation, ev: number, m: U64, timeNs: number) => boolean;
 
-export type FrontierStep = { kind: 'event'; ev: number; m: U64; timeNs: number } | { kind: 'cpu'; sample: number; timeNs: number };
+/**
+ * One step of the merge: a raw event (`ev` on thread `m`) or a CPU sample (`sample`). The
+ * frontier hands out the same object every time (valid until the next call): merging runs
+ * once per event and allocation dominated its cost.
+ */
+export interface FrontierStep {
+  kind: 'event' | 'cpu';
+  ev: number;
+  m: U64;
+  sample: number;
+  timeNs: number;
+}
 
 /** Merges the events of one generation (see the file comment). */
 export class GenerationFrontier {
   private readonly heap: Cursor[] = [];
   private readonly cpu: { order: Uint32Array; timeNs: Float64Array };
   private cpuNext = 0;
+  private readonly step: FrontierStep = { kind: 'event', ev: -1, m: 0, sample: -1, timeNs: 0 };
 
   constructor(readonly g: Generation) {
     for (const m of g.ms) {
@@ -187,7 +203,13 @@ export class GenerationFrontier {
     if (!advance(this.g, ev, c.m, t)) return null;
     if (c.advance()) heapUpdate(h, i);
     else heapRemove(h, i);
-    return { kind: 'event', ev, m: c.m, timeNs: t };
+    const s = this.step;
+    s.kind = 'event';
+    s.ev = ev;
+    s.m = c.m;
+    s.sample = -1;
+    s.timeNs = t;
+    return s;
   }
 
   /**
@@ -201,7 +223,12 @@ export class GenerationFrontier {
       const t = this.cpu.timeNs[k];
       if (h.length === 0 || t < h[0].time) {
         this.cpuNext++;
-        return { kind: 'cpu', sample: k, timeNs: t };
+        const s = this.step;
+        s.kind = 'cpu';
+        s.ev = -1;
+        s.sample = k;
+        s.timeNs = t;
+        return s;
       }
     }
     if (h.length === 0) return null;

@@ -30,30 +30,30 @@ export class OrderingError extends DecodeError {}
 
 type Id = U64;
 
-interface Seq {
-  gen: U64;
-  n: U64;
-}
-
 function inc(v: U64): U64 {
   if (typeof v === 'number') return v + 1 <= Number.MAX_SAFE_INTEGER ? v + 1 : BigInt(v) + 1n;
   return v + 1n;
 }
 
-function succeeds(a: Seq, b: Seq): boolean {
-  return a.gen === b.gen && a.n === inc(b.n);
+/** Whether sequence number (gen, n) directly follows the state's (Go's succeeds). */
+function succeeds(gen: U64, n: U64, st: { seqGen: U64; seqN: U64 }): boolean {
+  return gen === st.seqGen && n === inc(st.seqN);
 }
 
+// Sequence numbers are two fields (seqGen, seqN) rather than an object: ordering runs once
+// per event and allocation is most of its cost.
 interface GState {
   status: number;
-  seq: Seq;
+  seqGen: U64;
+  seqN: U64;
   regions: { task: U64; name: string }[];
   ranges: RangeKey[];
 }
 
 interface PState {
   status: number;
-  seq: Seq;
+  seqGen: U64;
+  seqN: U64;
   ranges: RangeKey[];
 }
 
@@ -120,6 +120,63 @@ const MUST = 1;
 const MAY = 0;
 const MUST_NOT = -1;
 
+/** Fills `e` (every field, one object shape) and returns it. */
+function fill(
+  e: OrderedEvent,
+  type: number,
+  ev: number,
+  gen: Generation | null,
+  m: Id | null,
+  p: Id | null,
+  g: Id | null,
+  from: string | undefined,
+  desc: U64 | undefined,
+  taskName: string | undefined,
+  taskParent: U64 | undefined,
+): OrderedEvent {
+  e.type = type;
+  e.ev = ev;
+  e.gen = gen;
+  e.ctx.m = m;
+  e.ctx.p = p;
+  e.ctx.g = g;
+  e.timeNs = 0;
+  e.sync = undefined;
+  e.sample = undefined;
+  e.from = from;
+  e.desc = desc;
+  e.taskName = taskName;
+  e.taskParent = taskParent;
+  return e;
+}
+
+const blank = (): OrderedEvent => ordered(0, -1, null, null, null, null, undefined, undefined, undefined, undefined);
+
+export interface OrderOptions {
+  /**
+   * Deliver every event in one of a few reused objects (its `ctx` too), valid only during
+   * the callback: for consumers that keep values, not events. Ordering runs once per event
+   * and these allocations were most of its garbage.
+   */
+  reuse?: boolean;
+}
+
+/** An ordered event with every field present (one object shape for all events). */
+function ordered(
+  type: number,
+  ev: number,
+  gen: Generation | null,
+  m: Id | null,
+  p: Id | null,
+  g: Id | null,
+  from: string | undefined,
+  desc: U64 | undefined,
+  taskName: string | undefined,
+  taskParent: U64 | undefined,
+): OrderedEvent {
+  return { type, ev, gen, ctx: { m, p, g }, timeNs: 0, sync: undefined, sample: undefined, from, desc, taskName, taskParent };
+}
+
 export class Ordering {
   private readonly gs = new Map<Id, GState>();
   private readonly ps = new Map<Id, PState>();
@@ -128,8 +185,26 @@ export class Ordering {
   private gcSeq: U64 = 0;
   private readonly tasks = new Map<U64, { name: string; parent: U64 }>();
   private initialGen: U64 | null = null;
-  /** Events produced by the last successful advance (1–3). */
-  readonly queue: Omit<OrderedEvent, 'timeNs'>[] = [];
+  /** Events produced by the last successful advance: queue[0 .. queued) (1–3). */
+  readonly queue: OrderedEvent[] = [];
+  queued = 0;
+  // Scratch contexts of `advance` (reused: one event at a time).
+  private readonly cur: SchedCtx = { m: null, p: null, g: null };
+  private readonly nxt: SchedCtx = { m: null, p: null, g: null };
+  /** Reuse mode: the queue's events cycle through these (a step queues at most 3). */
+  private readonly ring: OrderedEvent[] | null;
+  private ringPos = 0;
+
+  constructor(opts: OrderOptions = {}) {
+    this.ring = opts.reuse ? [blank(), blank(), blank(), blank()] : null;
+  }
+
+  private make(type: number, ev: number, gen: Generation | null, ctx: SchedCtx, from?: string, desc?: U64, taskName?: string, taskParent?: U64): OrderedEvent {
+    if (this.ring === null) return ordered(type, ev, gen, ctx.m, ctx.p, ctx.g, from, desc, taskName, taskParent);
+    const e = this.ring[this.ringPos];
+    this.ringPos = (this.ringPos + 1) & 3;
+    return fill(e, type, ev, gen, ctx.m, ctx.p, ctx.g, from, desc, taskName, taskParent);
+  }
 
   private fail(g: Generation, msg: string): never {
     throw new OrderingError(GOTRACE_FORMAT, msg, { offset: g.offset });
@@ -148,19 +223,26 @@ export class Ordering {
   readonly advance = (g: Generation, ev: number, m: U64, _timeNs: number): boolean => {
     if (this.initialGen === null) this.initialGen = g.gen;
     let ms: MState | undefined;
-    let cur: SchedCtx;
+    const cur = this.cur;
     if (m === U64_MAX) {
-      cur = { m: null, p: null, g: null };
+      cur.m = null;
+      cur.p = null;
+      cur.g = null;
     } else {
       ms = this.ms.get(m);
       if (ms === undefined) {
         ms = { g: null, p: null };
         this.ms.set(m, ms);
       }
-      cur = { m, p: ms.p, g: ms.g };
+      cur.m = m;
+      cur.p = ms.p;
+      cur.g = ms.g;
     }
-    const next = this.step(g, ev, cur);
-    if (next === null) return false;
+    const next = this.nxt;
+    next.m = cur.m;
+    next.p = cur.p;
+    next.g = cur.g;
+    if (!this.step(g, ev, cur, next)) return false;
     if (ms !== undefined) {
       ms.p = next.p;
       ms.g = next.g;
@@ -172,12 +254,18 @@ export class Ordering {
     return dec(g.events.args[g.events.argOff[ev] + k], g.bigs);
   }
 
-  private emit(g: Generation, ev: number, ctx: SchedCtx, extra: Partial<OrderedEvent> = {}): void {
-    this.queue.push({ type: g.events.type[ev], ev, gen: g, ctx: { ...ctx }, ...extra });
+  private push(e: OrderedEvent): void {
+    if (this.queued < this.queue.length) this.queue[this.queued] = e;
+    else this.queue.push(e);
+    this.queued++;
   }
 
-  private emitSynthetic(g: Generation, type: number, ctx: SchedCtx, extra: Partial<OrderedEvent> = {}): void {
-    this.queue.push({ type, ev: -1, gen: g, ctx: { ...ctx }, ...extra });
+  private emit(g: Generation, ev: number, ctx: SchedCtx, from?: string, desc?: U64, taskName?: string, taskParent?: U64): void {
+    this.push(this.make(g.events.type[ev], ev, g, ctx, from, desc, taskName, taskParent));
+  }
+
+  private emitSynthetic(g: Generation, type: number, ctx: SchedCtx, from?: string): void {
+    this.push(this.make(type, -1, g, ctx, from));
   }
 
   private gOf(g: Generation, id: Id | null, what: number): GState {
@@ -186,12 +274,14 @@ export class Ordering {
     return s;
   }
 
-  /** Returns the context after the event, or null when the event cannot happen yet. */
-  private step(g: Generation, ev: number, cur: SchedCtx): SchedCtx | null {
+  /**
+   * Applies the event if it can happen now: updates `next` (a copy of `cur` on entry) to the
+   * context after it and returns true; false when the event cannot happen yet.
+   */
+  private step(g: Generation, ev: number, cur: SchedCtx, next: SchedCtx): boolean {
     const type = g.events.type[ev];
     const gen = g.gen;
     const first = gen === this.initialGen;
-    const next: SchedCtx = { ...cur };
     switch (type) {
       case E.ProcStatus: {
         const pid = this.arg(g, ev, 0);
@@ -205,9 +295,10 @@ export class Ordering {
           else if (known.status !== status) {
             this.fail(g, `inconsistent status for proc ${pid}: old ${PROC_STATUS_NAME[known.status]} vs. new ${PROC_STATUS_NAME[status]}`);
           }
-          known.seq = { gen, n: 0 };
+          known.seqGen = gen;
+          known.seqN = 0;
         } else {
-          this.ps.set(pid, { status, seq: { gen, n: 0 }, ranges: [] });
+          this.ps.set(pid, { status, seqGen: gen, seqN: 0, ranges: [] });
           from = first ? 'Undetermined' : 'NotExist';
         }
         if (status === PS.Running || status === PS.Syscall) next.p = pid;
@@ -219,20 +310,21 @@ export class Ordering {
           if (found === null) this.fail(g, `failed to find sched context for proc ${pid} that's about to be stolen`);
           ctx = found;
         }
-        this.emit(g, ev, ctx, { from });
-        return next;
+        this.emit(g, ev, ctx, from);
+        return true;
       }
       case E.ProcStart: {
         const pid = this.arg(g, ev, 0);
-        const seq = { gen, n: this.arg(g, ev, 1) };
+        const seqN = this.arg(g, ev, 1);
         const st = this.ps.get(pid);
-        if (st === undefined || st.status !== PS.Idle || !succeeds(seq, st.seq) || cur.p !== null) return null;
+        if (st === undefined || st.status !== PS.Idle || !succeeds(gen, seqN, st) || cur.p !== null) return false;
         this.req(g, cur, MUST, MUST_NOT, MAY);
         st.status = PS.Running;
-        st.seq = seq;
+        st.seqGen = gen;
+        st.seqN = seqN;
         next.p = pid;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.ProcStop: {
         const st = cur.p === null ? undefined : this.ps.get(cur.p);
@@ -242,35 +334,36 @@ export class Ordering {
         st.status = PS.Idle;
         next.p = null;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.ProcSteal: {
         const pid = this.arg(g, ev, 0);
-        const seq = { gen, n: this.arg(g, ev, 1) };
+        const seqN = this.arg(g, ev, 1);
         const st = this.ps.get(pid);
-        if (st === undefined || (st.status !== PS.Syscall && st.status !== PS.SyscallAbandoned) || !succeeds(seq, st.seq)) return null;
+        if (st === undefined || (st.status !== PS.Syscall && st.status !== PS.SyscallAbandoned) || !succeeds(gen, seqN, st)) return false;
         this.req(g, cur, MUST, MAY, MAY);
         const old = st.status;
         st.status = PS.Idle;
-        st.seq = seq;
+        st.seqGen = gen;
+        st.seqN = seqN;
         const from = PROC_STATUS_NAME[old];
         if (old === PS.SyscallAbandoned) {
-          this.emit(g, ev, cur, { from });
-          return next;
+          this.emit(g, ev, cur, from);
+          return true;
         }
         const victim = this.arg(g, ev, 2);
         if (victim === cur.m) {
           if (cur.p !== pid) this.fail(g, `tried to self-steal proc ${pid} (thread ${victim}), but got proc ${cur.p ?? -1} instead`);
           next.p = null;
-          this.emit(g, ev, cur, { from });
-          return next;
+          this.emit(g, ev, cur, from);
+          return true;
         }
         const vm = this.ms.get(victim);
         if (vm === undefined) this.fail(g, `stole proc from non-existent thread ${victim}`);
         if (vm.p !== pid) this.fail(g, `tried to steal proc ${pid} from thread ${victim}, but got proc ${vm.p ?? -1} instead`);
         vm.p = null;
-        this.emit(g, ev, cur, { from });
-        return next;
+        this.emit(g, ev, cur, from);
+        return true;
       }
       case E.GoStatus:
       case E.GoStatusStack: {
@@ -284,9 +377,10 @@ export class Ordering {
           if (known.status !== status) {
             this.fail(g, `inconsistent status for goroutine ${gid}: old ${GO_STATUS_NAME[known.status]} vs. new ${GO_STATUS_NAME[status]}`);
           }
-          known.seq = { gen, n: 0 };
+          known.seqGen = gen;
+          known.seqN = 0;
         } else if (first) {
-          this.gs.set(gid, { status, seq: { gen, n: 0 }, regions: [], ranges: [] });
+          this.gs.set(gid, { status, seqGen: gen, seqN: 0, regions: [], ranges: [] });
           from = 'Undetermined';
         } else {
           this.fail(g, `found goroutine status for new goroutine after the first generation: id=${gid} status=${GO_STATUS_NAME[status]}`);
@@ -310,8 +404,8 @@ export class Ordering {
             }
           }
         }
-        this.emit(g, ev, ctx, { from });
-        return next;
+        this.emit(g, ev, ctx, from);
+        return true;
       }
       case E.GoCreate:
       case E.GoCreateBlocked: {
@@ -320,9 +414,9 @@ export class Ordering {
         if (creator !== undefined && creator.status !== GS.Running) this.fail(g, `${evName(type)} event for goroutine that's not Running`);
         const gid = this.arg(g, ev, 0);
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) that already exists`);
-        this.gs.set(gid, { status: type === E.GoCreateBlocked ? GS.Waiting : GS.Runnable, seq: { gen, n: 0 }, regions: [], ranges: [] });
+        this.gs.set(gid, { status: type === E.GoCreateBlocked ? GS.Waiting : GS.Runnable, seqGen: gen, seqN: 0, regions: [], ranges: [] });
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoDestroy:
       case E.GoStop:
@@ -334,29 +428,31 @@ export class Ordering {
         else st.status = type === E.GoStop ? GS.Runnable : GS.Waiting;
         next.g = null;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoStart: {
         const gid = this.arg(g, ev, 0);
-        const seq = { gen, n: this.arg(g, ev, 1) };
+        const seqN = this.arg(g, ev, 1);
         const st = this.gs.get(gid);
-        if (st === undefined || st.status !== GS.Runnable || !succeeds(seq, st.seq)) return null;
+        if (st === undefined || st.status !== GS.Runnable || !succeeds(gen, seqN, st)) return false;
         this.req(g, cur, MUST, MUST, MUST_NOT);
         st.status = GS.Running;
-        st.seq = seq;
+        st.seqGen = gen;
+        st.seqN = seqN;
         next.g = gid;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoUnblock: {
         const gid = this.arg(g, ev, 0);
-        const seq = { gen, n: this.arg(g, ev, 1) };
+        const seqN = this.arg(g, ev, 1);
         const st = this.gs.get(gid);
-        if (st === undefined || st.status !== GS.Waiting || !succeeds(seq, st.seq)) return null;
+        if (st === undefined || st.status !== GS.Waiting || !succeeds(gen, seqN, st)) return false;
         st.status = GS.Runnable;
-        st.seq = seq;
+        st.seqGen = gen;
+        st.seqN = seqN;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoSwitch:
       case E.GoSwitchDestroy: {
@@ -364,9 +460,9 @@ export class Ordering {
         const st = this.gOf(g, cur.g, type);
         if (st.status !== GS.Running) this.fail(g, `${evName(type)} event for goroutine that's not Running`);
         const nextG = this.arg(g, ev, 0);
-        const seq = { gen, n: this.arg(g, ev, 1) };
+        const seqN = this.arg(g, ev, 1);
         const nst = this.gs.get(nextG);
-        if (nst === undefined || nst.status !== GS.Waiting || !succeeds(seq, nst.seq)) return null;
+        if (nst === undefined || nst.status !== GS.Waiting || !succeeds(gen, seqN, nst)) return false;
         this.emit(g, ev, cur);
         if (type === E.GoSwitch) {
           st.status = GS.Waiting;
@@ -376,10 +472,11 @@ export class Ordering {
           this.emitSynthetic(g, E.GoDestroy, cur);
         }
         nst.status = GS.Running;
-        nst.seq = seq;
+        nst.seqGen = gen;
+        nst.seqN = seqN;
         next.g = nextG;
-        this.emitSynthetic(g, E.GoStart, { ...cur, g: null });
-        return next;
+        this.emitSynthetic(g, E.GoStart, { m: cur.m, p: cur.p, g: null });
+        return true;
       }
       case E.GoSyscallBegin: {
         this.req(g, cur, MUST, MUST, MUST);
@@ -389,11 +486,12 @@ export class Ordering {
         const pst = this.ps.get(cur.p!);
         if (pst === undefined) this.fail(g, `uninitialized proc ${cur.p} found during GoSyscallBegin`);
         pst.status = PS.Syscall;
-        const pseq = { gen, n: this.arg(g, ev, 0) };
-        if (!succeeds(pseq, pst.seq)) this.fail(g, `failed to advance GoSyscallBegin: can't make sequence: ${pst.seq.n} -> ${pseq.n}`);
-        pst.seq = pseq;
+        const pseqN = this.arg(g, ev, 0);
+        if (!succeeds(gen, pseqN, pst)) this.fail(g, `failed to advance GoSyscallBegin: can't make sequence: ${pst.seqN} -> ${pseqN}`);
+        pst.seqGen = gen;
+        pst.seqN = pseqN;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoSyscallEnd: {
         this.req(g, cur, MUST, MUST, MUST);
@@ -405,13 +503,13 @@ export class Ordering {
         if (pst.status !== PS.Syscall) this.fail(g, `expected proc ${cur.p} in state Syscall, but got ${PROC_STATUS_NAME[pst.status]} instead`);
         pst.status = PS.Running;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoSyscallEndBlocked: {
         if (cur.p !== null) {
           const pst = this.ps.get(cur.p);
           if (pst === undefined) this.fail(g, `uninitialized proc ${cur.p} found during GoSyscallEndBlocked`);
-          if (pst.status === PS.Syscall) return null; // wait until the proc is stolen or stopped
+          if (pst.status === PS.Syscall) return false; // wait until the proc is stolen or stopped
         }
         this.req(g, cur, MUST, MAY, MUST);
         const st = this.gOf(g, cur.g, type);
@@ -419,16 +517,16 @@ export class Ordering {
         st.status = GS.Runnable;
         next.g = null;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoCreateSyscall: {
         this.req(g, cur, MUST, MAY, MUST_NOT);
         const gid = this.arg(g, ev, 0);
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) in syscall that already exists`);
-        this.gs.set(gid, { status: GS.Syscall, seq: { gen, n: 0 }, regions: [], ranges: [] });
+        this.gs.set(gid, { status: GS.Syscall, seqGen: gen, seqN: 0, regions: [], ranges: [] });
         next.g = gid;
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GoDestroySyscall: {
         this.req(g, cur, MUST, MAY, MUST);
@@ -442,10 +540,10 @@ export class Ordering {
           if (pst.status !== PS.Syscall) this.fail(g, `proc ${cur.p} in unexpected state ${PROC_STATUS_NAME[pst.status]} during GoDestroySyscall`);
           pst.status = PS.SyscallAbandoned;
           next.p = null;
-          this.emitSynthetic(g, E.ProcSteal, cur, { from: 'Syscall' });
+          this.emitSynthetic(g, E.ProcSteal, cur, 'Syscall');
         }
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.UserTaskBegin: {
         const id = this.arg(g, ev, 0);
@@ -455,16 +553,16 @@ export class Ordering {
         const name = g.strings.get(this.arg(g, ev, 2)) ?? '';
         this.tasks.set(id, { name, parent });
         this.req(g, cur, MUST, MUST, MUST);
-        this.emit(g, ev, cur, { taskName: name, taskParent: parent });
-        return next;
+        this.emit(g, ev, cur, undefined, undefined, name, parent);
+        return true;
       }
       case E.UserTaskEnd: {
         const id = this.arg(g, ev, 0);
         const t = this.tasks.get(id);
         this.tasks.delete(id);
         this.req(g, cur, MUST, MUST, MUST);
-        this.emit(g, ev, cur, { taskName: t?.name ?? '', taskParent: t?.parent ?? U64_MAX });
-        return next;
+        this.emit(g, ev, cur, undefined, undefined, t?.name ?? '', t?.parent ?? U64_MAX);
+        return true;
       }
       case E.UserRegionBegin:
       case E.UserRegionEnd: {
@@ -482,7 +580,7 @@ export class Ordering {
           st.regions.pop();
         }
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GCActive: {
         const seq = this.arg(g, ev, 0);
@@ -491,14 +589,14 @@ export class Ordering {
           this.gcSeq = seq;
           this.gcState = 'running';
           this.emit(g, ev, cur);
-          return next;
+          return true;
         }
-        if (seq !== inc(this.gcSeq)) return null;
+        if (seq !== inc(this.gcSeq)) return false;
         if (this.gcState !== 'running') this.fail(g, 'encountered GCActive while GC was not in progress');
         this.gcSeq = seq;
         this.req(g, cur, MUST, MUST, MUST);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GCBegin: {
         const seq = this.arg(g, ev, 0);
@@ -506,38 +604,38 @@ export class Ordering {
           this.gcSeq = seq;
           this.gcState = 'running';
           this.emit(g, ev, cur);
-          return next;
+          return true;
         }
-        if (seq !== inc(this.gcSeq)) return null;
+        if (seq !== inc(this.gcSeq)) return false;
         if (this.gcState === 'running') this.fail(g, 'encountered GCBegin while GC was already in progress');
         this.gcSeq = seq;
         this.gcState = 'running';
         this.req(g, cur, MUST, MUST, MUST);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GCEnd: {
         const seq = this.arg(g, ev, 0);
-        if (seq !== inc(this.gcSeq)) return null;
+        if (seq !== inc(this.gcSeq)) return false;
         if (this.gcState === 'stopped') this.fail(g, 'encountered GCEnd when GC was not in progress');
         if (this.gcState === 'undetermined') this.fail(g, 'encountered GCEnd when GC was in an undetermined state');
         this.gcSeq = seq;
         this.gcState = 'stopped';
         this.req(g, cur, MUST, MUST, MUST);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.ProcsChange:
       case E.GoLabel:
       case E.UserLog:
         this.req(g, cur, MUST, MUST, MUST);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       case E.HeapAlloc:
       case E.HeapGoal:
         this.req(g, cur, MUST, MUST, MAY);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       case E.GCSweepBegin:
       case E.GCSweepEnd: {
         this.req(g, cur, MUST, MUST, MAY);
@@ -546,7 +644,7 @@ export class Ordering {
         if (type === E.GCSweepBegin) this.beginRange(g, pst.ranges, { begin: E.GCSweepBegin, desc: 0 });
         else this.endRange(g, pst.ranges, E.GCSweepBegin);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GCSweepActive: {
         const pid = this.arg(g, ev, 0);
@@ -554,7 +652,7 @@ export class Ordering {
         if (pst === undefined) this.fail(g, `encountered GCSweepActive for unknown proc ${pid}`);
         this.activeRange(g, pst.ranges, { begin: E.GCSweepBegin, desc: 0 }, first);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.STWBegin:
       case E.GCMarkAssistBegin: {
@@ -563,7 +661,7 @@ export class Ordering {
         if (st === undefined) this.fail(g, `encountered event of type ${type} without known state for current goroutine ${cur.g}`);
         this.beginRange(g, st.ranges, { begin: type, desc: type === E.STWBegin ? this.arg(g, ev, 0) : 0 });
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.GCMarkAssistActive: {
         const gid = this.arg(g, ev, 0);
@@ -571,7 +669,7 @@ export class Ordering {
         if (st === undefined) this.fail(g, `uninitialized goroutine ${gid} found during GCMarkAssistActive`);
         this.activeRange(g, st.ranges, { begin: E.GCMarkAssistBegin, desc: 0 }, first);
         this.emit(g, ev, cur);
-        return next;
+        return true;
       }
       case E.STWEnd:
       case E.GCMarkAssistEnd: {
@@ -579,14 +677,14 @@ export class Ordering {
         const st = this.gs.get(cur.g!);
         if (st === undefined) this.fail(g, `encountered event of type ${type} without known state for current goroutine ${cur.g}`);
         const desc = this.endRange(g, st.ranges, RANGE_BEGIN[type]);
-        this.emit(g, ev, cur, type === E.STWEnd ? { desc } : {});
-        return next;
+        this.emit(g, ev, cur, undefined, type === E.STWEnd ? desc : undefined);
+        return true;
       }
       default:
         if (type >= 128 && type <= 136) {
           this.req(g, cur, MUST, MAY, MAY);
           this.emit(g, ev, cur);
-          return next;
+          return true;
         }
         this.fail(g, `bad event type found while ordering: ${type}`);
     }
@@ -625,15 +723,18 @@ export class Ordering {
  * increasing. Throws OrderingError (a DecodeError) for a broken trace; events before the
  * error have already been delivered to `onEvent`.
  */
-export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: OrderedEvent) => void): void {
-  const o = new Ordering();
+export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: OrderedEvent) => void, opts: OrderOptions = {}): void {
+  const o = new Ordering(opts);
+  const scratch = opts.reuse ? blank() : null;
+  const make = (type: number, gen: Generation | null, m: Id | null, p: Id | null, g: Id | null): OrderedEvent =>
+    scratch === null ? ordered(type, -1, gen, m, p, g, undefined, undefined, undefined, undefined) : fill(scratch, type, -1, gen, m, p, g, undefined, undefined, undefined, undefined);
   let last = 0; // Go starts from lastTs = 0: a first event at time 0 becomes 1
   let syncs = 0;
-  const out = (e: Omit<OrderedEvent, 'timeNs'>, t: number): void => {
+  const out = (e: OrderedEvent, t: number): void => {
     const v = t <= last ? last + 1 : t;
     last = v;
-    (e as OrderedEvent).timeNs = v;
-    onEvent(e as OrderedEvent);
+    e.timeNs = v;
+    onEvent(e);
   };
   let any = false;
   for (const g of gens) {
@@ -644,7 +745,9 @@ export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: Ordere
     }
     any = true;
     syncs++;
-    out({ type: E.Sync, ev: -1, gen: g, ctx: { m: null, p: null, g: null }, sync: syncs }, g.syncTimeNs);
+    const sync = make(E.Sync, g, null, null, null);
+    sync.sync = syncs;
+    out(sync, g.syncTimeNs);
     const f = new GenerationFrontier(g);
     for (;;) {
       const s = f.next(o.advance);
@@ -654,24 +757,19 @@ export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: Ordere
         const m = dec(c.m[s.sample], g.bigs);
         const p = dec(c.p[s.sample], g.bigs);
         const gid = dec(c.g[s.sample], g.bigs);
-        out(
-          {
-            type: E.CPUSample,
-            ev: -1,
-            gen: g,
-            ctx: { m: m === U64_MAX ? null : m, p: p === U64_MAX ? null : p, g: gid === 0 ? null : gid },
-            sample: s.sample,
-          },
-          s.timeNs,
-        );
+        const e = make(E.CPUSample, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid);
+        e.sample = s.sample;
+        out(e, s.timeNs);
         continue;
       }
-      for (const e of o.queue) out(e, s.timeNs);
-      o.queue.length = 0;
+      for (let k = 0; k < o.queued; k++) out(o.queue[k], s.timeNs);
+      o.queued = 0;
     }
   }
   if (any) {
     syncs++;
-    out({ type: E.Sync, ev: -1, gen: null, ctx: { m: null, p: null, g: null }, sync: syncs }, last);
+    const sync = make(E.Sync, null, null, null, null);
+    sync.sync = syncs;
+    out(sync, last);
   }
 }

@@ -130,6 +130,26 @@ interface RawFrame {
   line: U64;
 }
 
+/**
+ * Growth buffers of the event columns, reused by the next generation once a generation is
+ * finished (its columns are exact-size copies): reading a big trace then allocates each
+ * buffer size once instead of a doubling series per generation, which kept tens of MB of
+ * dead ArrayBuffers waiting for the GC.
+ */
+interface EventBuffers {
+  evType: Uint8Array;
+  evTicks: Float64Array;
+  evArgOff: Uint32Array;
+  args: Float64Array;
+}
+let spareBuffers: EventBuffers | null = null;
+
+function takeBuffers(): EventBuffers {
+  const b = spareBuffers;
+  spareBuffers = null;
+  return b ?? { evType: new Uint8Array(1024), evTicks: new Float64Array(1024), evArgOff: new Uint32Array(1024), args: new Float64Array(2048) };
+}
+
 /** Accumulates the batches of one generation. */
 class GenerationBuilder {
   readonly batches: BatchInfo[] = [];
@@ -141,13 +161,14 @@ class GenerationBuilder {
   readonly experimental: ExperimentalBatch[] = [];
   readonly bigs: bigint[] = [];
 
-  // Event columns (grown by doubling).
+  // Event columns (grown by doubling; spare buffers of an earlier generation when free).
+  private readonly bufs = takeBuffers();
   nEv = 0;
-  evType = new Uint8Array(1024);
-  evTicks = new Float64Array(1024);
-  evArgOff = new Uint32Array(1024);
+  evType = this.bufs.evType;
+  evTicks = this.bufs.evTicks;
+  evArgOff = this.bufs.evArgOff;
   nArgs = 0;
-  args = new Float64Array(2048);
+  args = this.bufs.args;
 
   // CPU samples.
   nCpu = 0;
@@ -458,7 +479,7 @@ class GenerationBuilder {
     for (let i = 0; i < n; i++) for (let k = 0; k < 5; k++) cols[k][i] = this.cpu[i * 5 + k];
     const f = u64Num(this.ticksPerSec);
     const nsPerTick = 1.0 / (f / 1e9);
-    return {
+    const g: Generation = {
       gen: this.gen,
       version: this.version,
       index,
@@ -489,6 +510,9 @@ class GenerationBuilder {
       ticksInexact: this.ticksInexact,
       endMarker,
     };
+    // The columns above are exact-size copies: the grown buffers go to the next generation.
+    spareBuffers = { evType: this.evType, evTicks: this.evTicks, evArgOff: this.evArgOff, args: this.args };
+    return g;
   }
 
   private decode(c: number): U64 {

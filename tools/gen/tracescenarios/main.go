@@ -10,7 +10,8 @@
 //	         GOMAXPROCS changes 2 → 4 → 1 → 2 while tracing (P lanes appear and vanish);
 //	         run.sh records it with -generation 20ms, so tasks and regions cross generations
 //	coro     iter.Pull coroutines (GoSwitch / GoSwitchDestroy)
-//	big      all of the above in a loop until the trace reaches -size bytes (benchmarks)
+//	big      all of the above in a loop until the trace reaches -size bytes (benchmarks;
+//	         1,000 short goroutines per round, CPU work scaled down 20×)
 //
 // With -sidecar a "<out>.json" sidecar is written (committed fixtures); without it only
 // the trace (benchmark inputs). Every trace is exactly what runtime/trace wrote.
@@ -288,10 +289,15 @@ func (c *countingWriter) written() int64 {
 	return c.n
 }
 
+// shortGoroutines is the goroutine count of the short scenario: 12,000 for its fixture;
+// big traces use fewer per round so that, looping all scenarios, short-lived goroutines
+// do not outnumber everything else (a 110 MB trace would otherwise hold ~2M of them).
+var shortGoroutines = 12000
+
 func run(scenario string) {
 	switch scenario {
 	case "short":
-		short(12000)
+		short(shortGoroutines)
 	case "chan":
 		chanWorkers(400)
 	case "mutex":
@@ -358,6 +364,7 @@ func main() {
 	}
 	if *scenario == "big" {
 		spinDivisor = 20
+		shortGoroutines = 1000
 		all := []string{"short", "chan", "mutex", "syscall", "gc", "user", "coro"}
 		for round := 0; cw.written() < *size; round++ {
 			run(all[round%len(all)])
