@@ -19,6 +19,8 @@ test('checklist over several sources; links open each kind of view', async ({ pa
   await waitReady(page);
   await page.keyboard.press('c');
   await expect(page.getByTestId('checklist')).toBeVisible();
+  // Evidence is collected on demand by each source's worker.
+  await expect(page.getByTestId('checklist')).toHaveAttribute('data-pending', '0');
   const all = await checks(page).evaluateAll((els) => els.map((e) => ({ rule: e.getAttribute('data-rule'), dim: e.getAttribute('data-dimension'), status: e.getAttribute('data-status') })));
   expect(all.length).toBeGreaterThanOrEqual(12);
   expect(new Set(all.map((r) => r.dim))).toEqual(new Set(['resource', 'call-chain', 'configuration', 'capacity']));

@@ -12,6 +12,7 @@
 // analysis responses (older request, or another source) are dropped.
 
 import { create } from 'zustand';
+import type { SourceEvidence } from '../analysis/checklist';
 import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
@@ -64,6 +65,8 @@ export interface AppState {
   shareOpen: boolean;
   /** The workshop lesson this workspace was opened for (`?lesson=`), or null. */
   lesson: string | null;
+  /** Checklist evidence per source id (null = could not be collected); absent = not asked yet. */
+  evidence: Record<string, SourceEvidence | null>;
   loading: LoadingState | null;
   error: string | null;
   notice: string | null;
@@ -90,6 +93,7 @@ export const useStore = create<AppState>()(() => ({
   linkPayload: null,
   shareOpen: false,
   lesson: null,
+  evidence: {},
   loading: null,
   error: null,
   notice: null,
@@ -738,12 +742,36 @@ function maybeAnalyze(s: AppState): void {
 }
 
 useStore.subscribe((s, prev) => {
+  if (s.order !== prev.order || s.lesson !== prev.lesson || s.settings.view !== prev.settings.view) maybeCollectEvidence(s);
   if (s.settings !== prev.settings || s.activeSourceId !== prev.activeSourceId) {
     maybeAnalyze(s);
     maybeSimulate(s);
     maybeTraceWindow(s);
   }
 });
+
+// ---------------------------------------------------------------------------------
+// Checklist evidence: asked from each source's worker once the checklist or a lesson is on
+// screen (collecting it for a big trace costs seconds, so loads do not pay for it).
+
+const evidenceAsked = new Set<string>();
+
+function maybeCollectEvidence(s: AppState): void {
+  if (s.settings.view !== 'checklist' && s.lesson === null) return;
+  for (const id of s.order) {
+    if (evidenceAsked.has(id)) continue;
+    evidenceAsked.add(id);
+    const src = s.sources[id];
+    src.worker
+      .evidence()
+      .then((ev) => {
+        if (get().sources[id]) set((st) => ({ evidence: { ...st.evidence, [id]: ev } }));
+      })
+      .catch(() => {
+        if (get().sources[id]) set((st) => ({ evidence: { ...st.evidence, [id]: null } }));
+      });
+  }
+}
 
 // ---------------------------------------------------------------------------------
 // Trace: the goroutine table of the selected time range

@@ -28,22 +28,25 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The evidence of the workspace's sources, with the source id each entry came from. */
-export function useWorkspaceEvidence(): { evidence: SourceEvidence[]; ids: string[] } {
+/** The evidence of the workspace's sources, with the source id each entry came from, and
+ * how many sources are still computing theirs. */
+export function useWorkspaceEvidence(): { evidence: SourceEvidence[]; ids: string[]; pending: number } {
   const order = useStore((s) => s.order);
-  const sources = useStore((s) => s.sources);
+  const all = useStore((s) => s.evidence);
   return useMemo(() => {
     const evidence: SourceEvidence[] = [];
     const ids: string[] = [];
+    let pending = 0;
     for (const id of order) {
-      const ev = sources[id]?.summary.evidence;
-      if (ev) {
+      const ev = all[id];
+      if (ev === undefined) pending++;
+      else if (ev) {
         evidence.push(ev);
         ids.push(id);
       }
     }
-    return { evidence, ids };
-  }, [order, sources]);
+    return { evidence, ids, pending };
+  }, [order, all]);
 }
 
 const THRESHOLD_LABELS = new Map([...allThresholds()].map(([id, t]) => [id, t.label]));
@@ -133,7 +136,7 @@ function RuleRow({ r, ids }: { r: RuleResult; ids: string[] }) {
 
 export function ChecklistView() {
   const thresholds = useStore((s) => s.settings.thresholds);
-  const { evidence, ids } = useWorkspaceEvidence();
+  const { evidence, ids, pending } = useWorkspaceEvidence();
   const results = useMemo(() => evaluateChecklist(evidence, thresholds), [evidence, thresholds]);
   const counts = checklistCounts(results);
   const changed = Object.keys(thresholds).length;
@@ -158,7 +161,12 @@ export function ChecklistView() {
           </button>
         </div>
       </div>
-      <div data-testid="checklist" className="checklist">
+      {pending > 0 && (
+        <p className="muted" data-testid="checklist-pending">
+          Collecting the evidence of {pending} source{pending === 1 ? '' : 's'}…
+        </p>
+      )}
+      <div data-testid="checklist" className="checklist" data-pending={pending}>
         {DIMENSIONS.map((d) => (
           <section key={d} className="check-dimension">
             <h3>{DIMENSION_TITLE[d]}</h3>

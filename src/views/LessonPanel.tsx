@@ -23,9 +23,10 @@ export function LessonPanel() {
   const lesson = useStore((s) => (s.lesson ? lessonById(s.lesson) : undefined));
   const stepNo = useStore((s) => s.settings.lessonStep ?? 1);
   const largeText = useStore((s) => s.settings.largeText);
-  const loading = useStore((s) => s.loading !== null || s.queued.length > 0);
+  const loadingSources = useStore((s) => s.loading !== null || s.queued.length > 0);
   const thresholds = useStore((s) => s.settings.thresholds);
-  const { evidence } = useWorkspaceEvidence();
+  const { evidence, pending } = useWorkspaceEvidence();
+  const loading = loadingSources || pending > 0;
   const results = useMemo(() => evaluateChecklist(evidence, thresholds), [evidence, thresholds]);
 
   useEffect(() => {

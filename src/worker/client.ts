@@ -4,6 +4,7 @@ import type { GoroutineRow } from '../analysis/trace/view';
 import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { DecodePhase } from '../formats';
 import { workerScript } from './scriptUrl';
+import type { SourceEvidence } from '../analysis/checklist';
 import type { AnalysisQuery, AnalysisResult, ExportKind, ExportResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 
 export interface LoadProgress {
@@ -84,6 +85,7 @@ export class SourceWorker {
         return;
       case 'exported':
       case 'mapHotspots':
+      case 'evidence':
         this.pending.delete(msg.job);
         p.resolve(msg.result);
         return;
@@ -115,6 +117,11 @@ export class SourceWorker {
   /** Go traces: the goroutine table restricted to [t0, t1) (ns since the trace start). */
   traceWindow(t0: number, t1: number): Promise<GoroutineRow[]> {
     return this.send<GoroutineRow[]>({ type: 'traceWindow', t0, t1 }, []);
+  }
+
+  /** The checklist's evidence of the loaded source (null if it could not be collected). */
+  evidence(): Promise<SourceEvidence | null> {
+    return this.send<SourceEvidence | null>({ type: 'evidence' }, []);
   }
 
   /** The query's view as a file: the filtered profile as pprof, or folded stacks. */

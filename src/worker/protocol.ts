@@ -142,8 +142,6 @@ export interface SourceSummary {
   dump?: DumpSummary;
   /** Present when the source is a map snapshot (then the profile fields are empty). */
   map?: MapSourceInfo;
-  /** The checklist's evidence (small, JSON-able); absent if it could not be collected. */
-  evidence?: SourceEvidence;
   /** Present when the source is a Go execution trace: the Timeline view's data. */
   trace?: TraceViewData;
   /** Present when the source is a `perf script` dump: events, processes, timeline, execs.
@@ -170,7 +168,10 @@ export type WorkerRequest =
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'traceWindow'; job: number; t0: number; t1: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
-  | { type: 'mapHotspots'; job: number };
+  | { type: 'mapHotspots'; job: number }
+  /** The checklist's evidence of this source: computed on first request (the checklist or a
+   * lesson is shown), so loading a big trace does not pay for it. */
+  | { type: 'evidence'; job: number };
 
 /** What the Export menu writes from the worker's model (the SVG/PNG come from the DOM). */
 export type ExportKind = 'pprof' | 'folded';
@@ -186,4 +187,5 @@ export type WorkerResponse =
   | { type: 'traceWindow'; job: number; rows: GoroutineRow[] }
   | { type: 'exported'; job: number; result: ExportResult }
   | { type: 'mapHotspots'; job: number; result: MapHotspots | null }
+  | { type: 'evidence'; job: number; result: SourceEvidence | null }
   | { type: 'error'; job: number; message: string };

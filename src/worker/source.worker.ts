@@ -50,14 +50,22 @@ function exportViewOf(p: StackProfile, q: AnalysisQuery): ExportView {
   return { profile: ep, mask, sampleType: q.perfWeight === 'count' || ep.samples.values.length < 2 ? 0 : 1, event: perf.dump.profiles[ev].event };
 }
 
+/** What the checklist's evidence is computed from, on first request; then the result. */
+let evidenceSource: { input: EvidenceInput; name: string } | null = null;
+let evidence: SourceEvidence | null | undefined;
+
 /** The checklist's evidence of this source; a failure costs the checklist this source, not the load. */
-function evidenceOf(input: EvidenceInput, name: string): SourceEvidence | undefined {
+function evidenceOf(): SourceEvidence | null {
+  if (evidence !== undefined) return evidence;
+  if (!evidenceSource) return null;
   try {
-    return collectEvidence(input, name);
+    evidence = collectEvidence(evidenceSource.input, evidenceSource.name);
   } catch (e) {
-    console.warn(`checklist evidence for ${name} failed:`, e);
-    return undefined;
+    console.warn(`checklist evidence for ${evidenceSource.name} failed:`, e);
+    evidence = null;
   }
+  evidenceSource = null;
+  return evidence;
 }
 
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
@@ -72,8 +80,8 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         if (info) {
           profile = null;
           const stats = mapStats(info.map.snapshot);
-          const evidence = evidenceOf({ kind: 'map-snapshot', snapshot: info.map.snapshot, stats }, msg.name);
-          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats }, evidence } });
+          evidenceSource = { input: { kind: 'map-snapshot', snapshot: info.map.snapshot, stats }, name: msg.name };
+          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats } } });
           return;
         }
       }
@@ -115,8 +123,11 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
           summary.warnings = [...summary.warnings, `The timeline could not be built: ${e instanceof Error ? e.message : String(e)}`];
         }
       }
-      summary.evidence = evidenceOf(decoded, msg.name);
+      // The perf script text is not evidence: do not keep it alive for the checklist.
+      evidenceSource = { input: decoded.kind === 'perf' ? { ...decoded, text: new Uint8Array(0) } : decoded, name: msg.name };
       post({ type: 'loaded', job: msg.job, summary }, transfer);
+    } else if (msg.type === 'evidence') {
+      post({ type: 'evidence', job: msg.job, result: evidenceOf() });
     } else if (msg.type === 'analyze') {
       if (!profile) throw new Error('no profile loaded in this worker');
       const result = perf ? perf.analyze(msg.query) : analyze(profile, msg.query);
