@@ -74,9 +74,8 @@ export class StackInterner {
    * tracks the walk), -1 to have it computed here by walking the ancestors.
    */
   intern(prefix: number, func: number, firstHint = -1): number {
-    const before = this.trie.length;
     const id = this.trie.intern(prefix, func);
-    if (this.trie.length !== before) this.setFirst(id, prefix, func, firstHint);
+    if (this.trie.created) this.setFirst(id, prefix, func, firstHint);
     return id;
   }
   /** Adds a pair known to be absent: any child of a stack created during the same walk. */

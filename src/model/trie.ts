@@ -3,48 +3,58 @@
 // profile, so it is tuned for memory locality rather than generality.
 //
 // Why not one global hash table: at 4-5M nodes the table is hundreds of MB and every
-// probe is a cache and TLB miss. Stacks arrive as walks from the root, and a node's
-// children are few except near the root. So each node keeps a sibling list (children
-// created by one walk sit next to each other in memory, and later walks down the same
-// path read them back sequentially), and only "wide" nodes — more than WIDE children —
-// index their children in a hash table, which stays small because wide nodes are rare.
+// probe is a cache and TLB miss. Stacks arrive as walks from the root, and most nodes
+// have one child. So a node with one child points at it directly (a walk that created
+// a chain left its nodes next to each other, and later walks down the chain read them
+// back sequentially); a node with 2..SMALL children keeps (label, child) pairs in one
+// contiguous block, so finding a child costs one cache line however many siblings it
+// has (a linked sibling list cost one miss per sibling: 0.9 s of a 300k-sample heap
+// profile); only the rare nodes with more children index them in a hash table.
 
-const WIDE = 8;
 const NONE = -1;
-// Node records are interleaved — [label, firstChild, nextSibling, childCount] — so one
-// cache line serves a whole visit instead of one line per field.
+/** Most children kept in a node's block; more go to the hash table. */
+const SMALL = 8;
+// Node records are interleaved — [label, kids, count, parent] — so one cache line serves
+// a whole visit. `kids` is the child itself when count = 1, the offset of the node's
+// pair block when 2 <= count <= SMALL, unused (NONE) otherwise.
 const LABEL = 0;
-const FIRST = 1;
-const NEXT = 2;
-const COUNT = 3;
+const KIDS = 1;
+const COUNT = 2;
+const PARENT = 3;
 const STRIDE = 4;
 
 export class PrefixTrie {
   /** Internal index i+1 holds external node i; internal 0 is the virtual root (parent -1). */
-  private parentOf: Int32Array;
   private nodes: Int32Array;
   private size = 1;
+  /** Pair blocks: [label, child] * capacity; capacities 2, 4 and 8 pairs. */
+  private blocks: Int32Array;
+  private blocksUsed = 0;
+  /** Head of the free list of blocks per capacity class (2, 4, 8 pairs), linked through their first slot. */
+  private free = [NONE, NONE, NONE, NONE];
   // Hash of (internal parent, label) -> internal child, for children of wide nodes only.
   private table: Int32Array;
   private tableMask: number;
   private tableUsed = 0;
+  /** Set by intern(): whether the last call created its node. */
+  created = false;
 
   constructor(capacityHint = 1024) {
     const cap = Math.max(1024, capacityHint + 1);
-    this.parentOf = new Int32Array(cap);
     this.nodes = new Int32Array(cap * STRIDE);
     this.initNode(0, NONE, NONE);
+    this.blocks = new Int32Array(Math.max(1024, cap >> 1));
     this.table = new Int32Array(1024 * 3).fill(NONE);
     this.tableMask = 1023;
   }
 
   private initNode(i: number, parent: number, label: number): void {
     const o = i * STRIDE;
-    this.parentOf[i] = parent;
-    this.nodes[o + LABEL] = label;
-    this.nodes[o + FIRST] = NONE;
-    this.nodes[o + NEXT] = NONE;
-    this.nodes[o + COUNT] = 0;
+    const nodes = this.nodes;
+    nodes[o + LABEL] = label;
+    nodes[o + KIDS] = NONE;
+    nodes[o + COUNT] = 0;
+    nodes[o + PARENT] = parent;
   }
 
   /** Number of nodes (the virtual root excluded). */
@@ -52,24 +62,42 @@ export class PrefixTrie {
     return this.size - 1;
   }
 
-  /** Node for `label` under `parent` (-1 = a root-level node), created when missing. */
+  /** Node for `label` under `parent` (-1 = a root-level node), created when missing;
+   * `created` tells which. */
   intern(parent: number, label: number): number {
     const p = parent + 1;
     const nodes = this.nodes;
-    if (nodes[p * STRIDE + COUNT] > WIDE) {
+    const po = p * STRIDE;
+    const n = nodes[po + COUNT];
+    if (n === 1) {
+      const c = nodes[po + KIDS];
+      if (nodes[c * STRIDE + LABEL] === label) {
+        this.created = false;
+        return c - 1;
+      }
+    } else if (n > SMALL) {
       const found = this.lookupWide(p, label);
-      if (found !== NONE) return found - 1;
-    } else {
-      for (let c = nodes[p * STRIDE + FIRST]; c !== NONE; c = nodes[c * STRIDE + NEXT]) {
-        if (nodes[c * STRIDE + LABEL] === label) return c - 1;
+      if (found !== NONE) {
+        this.created = false;
+        return found - 1;
+      }
+    } else if (n !== 0) {
+      const blocks = this.blocks;
+      const b = nodes[po + KIDS];
+      for (let k = b, e = b + 2 * n; k < e; k += 2) {
+        if (blocks[k] === label) {
+          this.created = false;
+          return blocks[k + 1] - 1;
+        }
       }
     }
+    this.created = true;
     return this.add(p, label) - 1;
   }
 
   /** Parent of node `i` (-1 for a root-level node). */
   parent(i: number): number {
-    return this.parentOf[i + 1] - 1;
+    return this.nodes[(i + 1) * STRIDE + PARENT] - 1;
   }
 
   /** Label of node `i`. */
@@ -88,19 +116,62 @@ export class PrefixTrie {
     this.initNode(i, p, label);
     const nodes = this.nodes;
     const po = p * STRIDE;
-    // The first child is usually the continuation of the walk that created the parent;
-    // keep it first and link newer children right after it.
-    const head = nodes[po + FIRST];
-    if (head === NONE) nodes[po + FIRST] = i;
-    else {
-      nodes[i * STRIDE + NEXT] = nodes[head * STRIDE + NEXT];
-      nodes[head * STRIDE + NEXT] = i;
-    }
-    const n = ++nodes[po + COUNT];
-    if (n === WIDE + 1) {
-      for (let c = nodes[po + FIRST]; c !== NONE; c = nodes[c * STRIDE + NEXT]) this.insertWide(p, nodes[c * STRIDE + LABEL], c);
-    } else if (n > WIDE + 1) this.insertWide(p, label, i);
+    const n = nodes[po + COUNT];
+    nodes[po + COUNT] = n + 1;
+    if (n === 0) nodes[po + KIDS] = i;
+    else if (n === 1) {
+      const only = nodes[po + KIDS];
+      const b = this.allocBlock(0);
+      const blocks = this.blocks;
+      blocks[b] = nodes[only * STRIDE + LABEL];
+      blocks[b + 1] = only;
+      blocks[b + 2] = label;
+      blocks[b + 3] = i;
+      nodes[po + KIDS] = b;
+    } else if (n < SMALL) {
+      let b = nodes[po + KIDS];
+      if ((n & (n - 1)) === 0) {
+        // Block full (n is its capacity): move to one twice the size.
+        const cls = n === 2 ? 0 : n === 4 ? 1 : 2;
+        const nb = this.allocBlock(cls + 1);
+        this.blocks.copyWithin(nb, b, b + 2 * n);
+        this.freeBlock(b, cls);
+        b = nb;
+        nodes[po + KIDS] = b;
+      }
+      this.blocks[b + 2 * n] = label;
+      this.blocks[b + 2 * n + 1] = i;
+    } else if (n === SMALL) {
+      const b = nodes[po + KIDS];
+      for (let k = b; k < b + 2 * SMALL; k += 2) this.insertWide(p, this.blocks[k], this.blocks[k + 1]);
+      this.freeBlock(b, 2);
+      nodes[po + KIDS] = NONE;
+      this.insertWide(p, label, i);
+    } else this.insertWide(p, label, i);
     return i;
+  }
+
+  /** A block of 2 << cls pairs. */
+  private allocBlock(cls: number): number {
+    const head = this.free[cls];
+    if (head !== NONE) {
+      this.free[cls] = this.blocks[head];
+      return head;
+    }
+    const size = 4 << cls;
+    const b = this.blocksUsed;
+    if (b + size > this.blocks.length) {
+      const grown = new Int32Array(this.blocks.length * 2);
+      grown.set(this.blocks);
+      this.blocks = grown;
+    }
+    this.blocksUsed = b + size;
+    return b;
+  }
+
+  private freeBlock(b: number, cls: number): void {
+    this.blocks[b] = this.free[cls];
+    this.free[cls] = b;
   }
 
   private hash(p: number, label: number): number {
@@ -142,9 +213,6 @@ export class PrefixTrie {
   }
 
   private grow(): void {
-    const parents = new Int32Array(this.parentOf.length * 2);
-    parents.set(this.parentOf);
-    this.parentOf = parents;
     const nodes = new Int32Array(this.nodes.length * 2);
     nodes.set(this.nodes);
     this.nodes = nodes;
@@ -152,19 +220,24 @@ export class PrefixTrie {
 
   /**
    * The whole structure with the virtual root kept as node 0 (so node i here is external
-   * node i - 1): parent (-1 for node 0), label (-1 for node 0) and sibling-list children.
+   * node i - 1): parent (-1 for node 0), label (-1 for node 0) and sibling-list children
+   * (siblings in creation order).
    */
   finishRooted(): { parent: Int32Array; label: Int32Array; firstChild: Int32Array; nextSibling: Int32Array } {
     const n = this.size;
-    const parent = this.parentOf.slice(0, n);
+    const parent = new Int32Array(n);
     const label = new Int32Array(n);
-    const firstChild = new Int32Array(n);
-    const nextSibling = new Int32Array(n);
+    const firstChild = new Int32Array(n).fill(NONE);
+    const nextSibling = new Int32Array(n).fill(NONE);
     const nodes = this.nodes;
-    for (let i = 0, o = 0; i < n; i++, o += STRIDE) {
+    parent[0] = NONE;
+    label[0] = NONE;
+    for (let i = n - 1, o = i * STRIDE; i > 0; i--, o -= STRIDE) {
+      const par = nodes[o + PARENT];
+      parent[i] = par;
       label[i] = nodes[o + LABEL];
-      firstChild[i] = nodes[o + FIRST];
-      nextSibling[i] = nodes[o + NEXT];
+      nextSibling[i] = firstChild[par];
+      firstChild[par] = i;
     }
     return { parent, label, firstChild, nextSibling };
   }
@@ -174,9 +247,10 @@ export class PrefixTrie {
     const n = this.size - 1;
     const parent = new Int32Array(n);
     const label = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      parent[i] = this.parentOf[i + 1] - 1;
-      label[i] = this.nodes[(i + 1) * STRIDE + LABEL];
+    const nodes = this.nodes;
+    for (let i = 0, o = STRIDE; i < n; i++, o += STRIDE) {
+      parent[i] = nodes[o + PARENT] - 1;
+      label[i] = nodes[o + LABEL];
     }
     return { parent, label };
   }

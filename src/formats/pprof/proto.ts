@@ -4,14 +4,18 @@
 // Function() (forbidden by our CSP) and returns a Long object per int64. We drive
 // protobufjs's minimal Reader for tags, lengths and strings, and read int64 varints
 // ourselves into two uint32 halves, so ids and values become plain numbers and
-// addresses become exact BigInts (kernel addresses exceed 2^53).
+// addresses become exact BigInts (kernel addresses exceed 2^53). Samples — most of
+// the bytes — are read straight from the Uint8Array in the usual encoding Go writes
+// (one-byte keys, packed fields, varints under 2^28); anything else takes the Reader.
 //
 // Two passes over the bytes: pass A decodes everything but samples (Go writes samples
-// before the locations they reference); pass B decodes samples and interns each stack
-// into the function prefix tree without materialising per-sample location lists.
+// before the locations they reference); pass B decodes samples into the model's
+// location lists, then model/stackBuild interns all their stacks into the function
+// prefix tree at once (in an order that keeps that tree in cache).
 
 import pb from 'protobufjs/minimal.js';
-import { StackInterner, float64s, int32s } from '../../model/builder';
+import { float64s, int32s } from '../../model/builder';
+import { buildSampleStacks } from '../../model/stackBuild';
 import {
   FuncKind,
   MAPPING_HAS_FILENAMES,
@@ -225,8 +229,10 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   let docUrl = 0;
   const comments: number[] = [];
   const strings: string[] = [];
-  const sampleStarts = int32s(1024);
-  const sampleEnds = int32s(1024);
+  // Sample messages' extents: each takes at least 2 bytes (key, length).
+  const sampleStarts = new Int32Array(Math.max(16, end >> 1));
+  const sampleEnds = new Int32Array(Math.max(16, end >> 1));
+  let nSamples = 0;
 
   const mapIds: number[] = [];
   const mapStart: bigint[] = [];
@@ -253,6 +259,14 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
 
   while (r.pos < end) {
     const at = r.pos;
+    if (data[at] === 0x12) {
+      // Profile.sample, most of the file: only its extent here (pass B decodes it).
+      const stop = fieldEnd(r, at + 1, end, 'Sample');
+      sampleStarts[nSamples] = r.pos;
+      sampleEnds[nSamples++] = stop;
+      r.pos = stop;
+      continue;
+    }
     const t = tag(r, end);
     const field = t >>> 3;
     const wire = t & 7;
@@ -264,8 +278,8 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       case 2: {
         expectWire(wire, 2, 'Profile.sample', at);
         const stop = len(r, end, 'Sample');
-        sampleStarts.push(r.pos);
-        sampleEnds.push(stop);
+        sampleStarts[nSamples] = r.pos;
+        sampleEnds[nSamples++] = stop;
         r.pos = stop;
         break;
       }
@@ -401,7 +415,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   };
   const vt = (v: RawValueType, what: string): ValueType => ({ type: str(v.type, `${what}.type`), unit: str(v.unit, `${what}.unit`) });
   const types = sampleTypes.map((v, i) => vt(v, `sample_type[${i}]`));
-  if (types.length === 0 && sampleStarts.length > 0) throw new DecodeError(FMT, 'samples without sample types; expected at least one sample_type');
+  if (types.length === 0 && nSamples > 0) throw new DecodeError(FMT, 'samples without sample types; expected at least one sample_type');
   const defaultName = str(defaultSampleType, 'default_sample_type');
   let defaultIndex = types.length - 1;
   if (defaultName) {
@@ -566,65 +580,50 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   }
 
   // ---- pass B: samples ----
-  const nSamples = sampleStarts.length;
   const nTypes = types.length;
-  const starts = sampleStarts.finish();
-  const ends = sampleEnds.finish();
-  // Capacity hint: distinct stacks rarely exceed one per location reference byte / 2.
+  const starts = sampleStarts;
+  const ends = sampleEnds;
   let sampleBytes = 0;
   for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
-  // Distinct stacks ran at about one per 7 bytes of samples in big real profiles; the trie grows if not.
-  const stacks = new StackInterner(Math.min(sampleBytes >> 3, 1 << 26));
-  const sampleStack = new Int32Array(nSamples);
   const columns: Float64Array[] = [];
   for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
   const labelStart = new Int32Array(nSamples + 1);
-  const labels: SampleLabels = { key: int32s(), str: int32s(), num: float64s(), unit: int32s() };
-  // Kept locations of every sample, leaf first, decoded straight into one array
-  // (location ids take at least a byte each, so this rarely grows).
+  const labels = new SampleLabels();
+  // Kept locations of every sample, leaf first, decoded straight into one array. Every
+  // location id takes at least a byte, so sampleBytes entries always suffice (pages the
+  // decode never touches are never committed).
   const sampleLocStart = new Int32Array(nSamples + 1);
-  const scratch: SampleScratch = {
-    locs: new Int32Array(Math.max(1024, sampleBytes >> 1)),
-    base: 0,
-    n: 0,
-    prevLocs: new Int32Array(256),
-    prevStacks: new Int32Array(256),
-    prevDepth: 0,
-    pathFuncs: new Int32Array(1024),
-    pathLen: 0,
-    levelEnd: new Int32Array(256),
-    onPath: new Int32Array(funcName.length),
-  };
+  const sampleLocs = new Int32Array(Math.max(16, sampleBytes));
+  const reader: SampleReader = { r, buf: data, locDense, locMap, columns, labels, locs: sampleLocs, n: 0 };
   const progressEvery = 16384;
+  let base = 0;
   for (let s = 0; s < nSamples; s++) {
     const stop = ends[s];
-    r.pos = starts[s];
-    const nVals = decodeSample(r, stop, s, locDense, locMap, columns, scratch, labels);
+    reader.n = base;
+    const nVals = decodeSample(reader, starts[s], stop, s);
     if (nVals !== nTypes) {
       throw new DecodeError(FMT, `sample ${s} has ${nVals} values but the profile has ${nTypes} sample types; expected one value per type`, { offset: starts[s] });
     }
-    labelStart[s + 1] = labels.key.length;
-    const keepFrom = dropFramesCut(scratch, locPrune);
+    labelStart[s + 1] = labels.length;
+    let n = reader.n - base;
+    const keepFrom = dropFramesCut(sampleLocs, base, n, locPrune);
     if (keepFrom > 0) {
       // drop_frames cut the leaf side: keep only the rest in the sample's slot.
-      scratch.locs.copyWithin(scratch.base, scratch.base + keepFrom, scratch.base + scratch.n);
-      scratch.n -= keepFrom;
+      sampleLocs.copyWithin(base, base + keepFrom, base + n);
+      n -= keepFrom;
     }
-    sampleStack[s] = internSampleStack(stacks, scratch, locFrameStart, framesFunc);
-    scratch.base += scratch.n;
-    sampleLocStart[s + 1] = scratch.base;
-    if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.75), end);
+    base += n;
+    sampleLocStart[s + 1] = base;
+    if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.5), end);
   }
-  const labelKey = labels.key;
-  const labelStr = labels.str;
-  const labelNum = labels.num;
-  const labelUnit = labels.unit;
-
+  // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
+  const sampleLocation = sampleLocs.subarray(0, base);
+  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length);
   // Label strings were read before we knew the table size; check them now.
-  const nLabels = labelKey.length;
-  const lk = labelKey.finish();
-  const ls = labelStr.finish();
-  const lu = labelUnit.finish();
+  const nLabels = labels.length;
+  const lk = labels.key.slice(0, nLabels);
+  const ls = labels.str.slice(0, nLabels);
+  const lu = labels.unit.slice(0, nLabels);
   for (let i = 0; i < nLabels; i++) {
     str(lk[i], 'label key');
     if (ls[i] >= 0) str(ls[i], 'label value');
@@ -680,136 +679,239 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       column: frameCol.finish(),
       inlined: Uint8Array.from(frameInl.finish()),
     },
-    stacks: stacks.finish(),
+    stacks,
     samples: {
       length: nSamples,
       stack: sampleStack,
       locationStart: sampleLocStart,
-      location: scratch.locs.slice(0, scratch.base),
+      location: sampleLocation,
       values: columns,
       time: null,
       labelStart,
     },
-    labels: { length: nLabels, key: lk, str: ls, num: labelNum.finish(), unit: lu },
+    labels: { length: nLabels, key: lk, str: ls, num: labels.num.slice(0, nLabels), unit: lu },
     warnings,
   };
 }
 
-interface SampleScratch {
-  /** Location rows of all samples so far, leaf first within each sample; the current
-   * sample's are locs[base .. base + n). */
+/** The label table as it is decoded (its own class, so its stores see one array type each). */
+class SampleLabels {
+  key = new Int32Array(1024);
+  str = new Int32Array(1024);
+  num = new Float64Array(1024);
+  unit = new Int32Array(1024);
+  length = 0;
+  push(key: number, str: number, num: number, unit: number): void {
+    const i = this.length++;
+    if (i === this.key.length) this.grow();
+    this.key[i] = key;
+    this.str[i] = str;
+    this.num[i] = num;
+    this.unit[i] = unit;
+  }
+  private grow(): void {
+    const n = this.key.length * 2;
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.key = i32(this.key);
+    this.str = i32(this.str);
+    this.unit = i32(this.unit);
+    const num = new Float64Array(n);
+    num.set(this.num);
+    this.num = num;
+  }
+}
+
+/** What decodeSample reads with and writes into. */
+interface SampleReader {
+  /** For the general (rare) paths: long varints, unusual encodings, labels. */
+  r: Reader;
+  buf: Uint8Array;
+  /** Location id -> row: dense table for small ids, else the map. */
+  locDense: Int32Array | null;
+  locMap: Map<number, number> | null;
+  columns: Float64Array[];
+  labels: SampleLabels;
+  /** Location rows of all samples, leaf first within each; the next one goes to locs[n]. */
   locs: Int32Array;
-  base: number;
   n: number;
-  /** The previous sample's locations root first, and the stack reached after each:
-   * samples share their root-side frames, so those interns can be skipped. */
-  prevLocs: Int32Array;
-  prevStacks: Int32Array;
-  prevDepth: number;
-  /** The previous walk's functions root first, how many frames each location level
-   * ended at, and how often each function occurs on that path (for firstOfFunc). */
-  pathFuncs: Int32Array;
-  pathLen: number;
-  levelEnd: Int32Array;
-  onPath: Int32Array;
 }
 
-interface SampleLabels {
-  key: ReturnType<typeof int32s>;
-  str: ReturnType<typeof int32s>;
-  num: ReturnType<typeof float64s>;
-  unit: ReturnType<typeof int32s>;
+/** Where the varint read by the last successful varint28 call ended (an object field:
+ * cheaper in V8 than a module-level variable, and the hot path allocates nothing). */
+const varintEnd = { at: 0 };
+
+/**
+ * A varint of at most 4 bytes (so < 2^28: location ids, lengths, most values) that ends
+ * by `stop`, read straight from the bytes; its end goes to varintEnd.at. Returns -1 when
+ * it is longer or overruns `stop`, and the caller takes the general path (which also
+ * produces the right error).
+ */
+function varint28(buf: Uint8Array, pos: number, stop: number): number {
+  let b = buf[pos];
+  let v = b & 0x7f;
+  if (b >= 0x80) {
+    b = buf[pos + 1];
+    v |= (b & 0x7f) << 7;
+    if (b >= 0x80) {
+      b = buf[pos + 2];
+      v |= (b & 0x7f) << 14;
+      if (b >= 0x80) {
+        b = buf[pos + 3];
+        v |= (b & 0x7f) << 21;
+        if (b >= 0x80) return -1;
+        pos += 4;
+      } else pos += 3;
+    } else pos += 2;
+  } else pos += 1;
+  if (pos > stop) return -1;
+  varintEnd.at = pos;
+  return v;
 }
 
-function growLocs(sc: SampleScratch): void {
-  const next = new Int32Array(sc.locs.length * 2);
-  next.set(sc.locs);
-  sc.locs = next;
+/** End of the length-delimited field whose length varint starts at `pos`; leaves r.pos
+ * after the length. */
+function fieldEnd(r: Reader, pos: number, stop: number, what: string): number {
+  const n = varint28(r.buf, pos, stop);
+  if (n >= 0 && varintEnd.at + n <= stop) {
+    r.pos = varintEnd.at;
+    return varintEnd.at + n;
+  }
+  r.pos = pos;
+  return len(r, stop, what);
 }
 
-function pushLocation(r: Reader, stop: number, s: number, at: number, locDense: Int32Array | null, locMap: Map<number, number> | null, sc: SampleScratch): void {
-  const id = idKey(r, stop);
-  const row = locDense ? (id >= 0 && id < locDense.length ? locDense[id] : -1) : (locMap!.get(id) ?? -1);
+/** General path of one location id at r.pos: any id encoding, dense table or map. */
+function locationRow(rd: SampleReader, stop: number, s: number, at: number): number {
+  const id = idKey(rd.r, stop);
+  const dense = rd.locDense;
+  const row = dense ? (id >= 0 && id < dense.length ? dense[id] : -1) : (rd.locMap!.get(id) ?? -1);
   if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
-  if (sc.base + sc.n === sc.locs.length) growLocs(sc);
-  sc.locs[sc.base + sc.n++] = row;
+  return row;
 }
 
 /**
- * The hot loop of every profile: packed location ids with small dense ids, read inline
- * for one- and two-byte varints (ids < 16384); anything else takes the general path.
+ * Decodes the Sample message at [pos, stop): location rows go to rd.locs, values to
+ * column s, labels to rd.labels. Returns how many values it carried. The usual encoding
+ * (packed ids and values under 2^28, as Go writes them) is read straight from the bytes;
+ * anything else takes protobufjs's Reader through the general helpers above.
  */
-function pushPackedDense(r: Reader, pstop: number, s: number, at: number, locDense: Int32Array, sc: SampleScratch): void {
-  const buf = r.buf;
-  const n = locDense.length;
-  let pos = r.pos;
-  while (pos < pstop) {
-    const b0 = buf[pos];
-    let id: number;
-    if (b0 < 0x80) {
-      id = b0;
-      pos += 1;
-    } else if (pos + 1 < pstop && buf[pos + 1] < 0x80) {
-      id = (b0 & 0x7f) | (buf[pos + 1] << 7);
-      pos += 2;
-    } else {
-      r.pos = pos;
-      pushLocation(r, pstop, s, at, locDense, null, sc);
-      pos = r.pos;
-      continue;
-    }
-    const row = id < n ? locDense[id] : -1;
-    if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
-    if (sc.base + sc.n === sc.locs.length) growLocs(sc);
-    sc.locs[sc.base + sc.n++] = row;
-  }
-  r.pos = pos;
-}
-
-/** Decodes one Sample message; returns how many values it carried. */
-function decodeSample(
-  r: Reader,
-  stop: number,
-  s: number,
-  locDense: Int32Array | null,
-  locMap: Map<number, number> | null,
-  columns: Float64Array[],
-  sc: SampleScratch,
-  labels: SampleLabels,
-): number {
-  sc.n = 0;
-  let nVals = 0;
+function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): number {
+  const buf = rd.buf;
+  const dense = rd.locDense;
+  const nDense = dense ? dense.length : 0;
+  const locs = rd.locs;
+  const columns = rd.columns;
   const nTypes = columns.length;
-  while (r.pos < stop) {
-    const at = r.pos;
-    const t = tag(r, stop);
-    const f = t >>> 3;
-    const w = t & 7;
-    if (f === 1) {
-      if (w === 2) {
-        const pstop = len(r, stop, 'Sample.location_id');
-        if (locDense) pushPackedDense(r, pstop, s, at, locDense, sc);
-        else while (r.pos < pstop) pushLocation(r, pstop, s, at, locDense, locMap, sc);
-      } else if (w === 0) pushLocation(r, stop, s, at, locDense, locMap, sc);
-      else throw new DecodeError(FMT, `Sample.location_id has wire type ${w}`, { offset: at });
-    } else if (f === 2) {
-      if (w === 2) {
-        const pstop = len(r, stop, 'Sample.value');
-        while (r.pos < pstop) {
-          const v = i64(r, pstop);
-          if (nVals < nTypes) columns[nVals][s] = v;
-          nVals++;
+  const r = rd.r;
+  let n = rd.n;
+  let nVals = 0;
+  while (pos < stop) {
+    const at = pos;
+    const key = buf[pos];
+    if (key === 0x0a) {
+      // Sample.location_id, packed: the hot loop of every profile.
+      const pstop = fieldEnd(r, pos + 1, stop, 'Sample.location_id');
+      pos = r.pos;
+      while (pos < pstop) {
+        // Ids below 2^14 (one or two bytes) inline; the rest through varint28 or the general path.
+        let id = buf[pos];
+        if (id < 0x80) pos++;
+        else {
+          const b1 = buf[pos + 1];
+          if (b1 < 0x80 && pos + 2 <= pstop) {
+            id = (id & 0x7f) | (b1 << 7);
+            pos += 2;
+          } else {
+            id = varint28(buf, pos, pstop);
+            if (id >= 0) pos = varintEnd.at;
+          }
         }
-      } else if (w === 0) {
-        const v = i64(r, stop);
+        if (id >= 0 && id < nDense) {
+          const row = dense![id];
+          if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
+          locs[n++] = row;
+        } else {
+          r.pos = pos;
+          locs[n++] = locationRow(rd, pstop, s, at);
+          pos = r.pos;
+        }
+      }
+    } else if (key === 0x12) {
+      // Sample.value, packed.
+      const pstop = fieldEnd(r, pos + 1, stop, 'Sample.value');
+      pos = r.pos;
+      while (pos < pstop) {
+        let v = varint28(buf, pos, pstop);
+        if (v >= 0) pos = varintEnd.at;
+        else {
+          r.pos = pos;
+          v = i64(r, pstop);
+          pos = r.pos;
+        }
         if (nVals < nTypes) columns[nVals][s] = v;
         nVals++;
-      } else throw new DecodeError(FMT, `Sample.value has wire type ${w}`, { offset: at });
-    } else if (f === 3) {
-      expectWire(w, 2, 'Sample.label', at);
-      decodeLabel(r, len(r, stop, 'Label'), labels);
-    } else skip(r, w, stop, f);
+      }
+    } else if (key === 0x1a) {
+      // Sample.label: the usual one-byte keys and short values here, anything else in decodeLabel.
+      const lstop = fieldEnd(r, pos + 1, stop, 'Label');
+      const lstart = r.pos;
+      let lkey = 0, sv = 0, num = 0, unit = 0;
+      pos = lstart;
+      while (pos < lstop) {
+        const lt = buf[pos];
+        const v = lt === 0x08 || lt === 0x10 || lt === 0x18 || lt === 0x20 ? varint28(buf, pos + 1, lstop) : -1;
+        if (v < 0) break;
+        pos = varintEnd.at;
+        if (lt === 0x08) lkey = v;
+        else if (lt === 0x10) sv = v;
+        else if (lt === 0x18) num = v;
+        else unit = v;
+      }
+      if (pos === lstop) pushLabel(rd.labels, lkey, sv, num, unit);
+      else {
+        r.pos = lstart;
+        decodeLabel(r, lstop, rd.labels);
+      }
+      pos = lstop;
+    } else {
+      // Unpacked or unknown fields, multi-byte keys: the general path.
+      r.pos = pos;
+      const t = tag(r, stop);
+      const f = t >>> 3;
+      const w = t & 7;
+      if (f === 1) {
+        if (w === 2) {
+          const pstop = len(r, stop, 'Sample.location_id');
+          while (r.pos < pstop) locs[n++] = locationRow(rd, pstop, s, at);
+          if (r.pos !== pstop) throw new DecodeError(FMT, 'packed varints overrun their field', { offset: r.pos });
+        } else if (w === 0) locs[n++] = locationRow(rd, stop, s, at);
+        else throw new DecodeError(FMT, `Sample.location_id has wire type ${w}`, { offset: at });
+      } else if (f === 2) {
+        if (w === 2) {
+          const pstop = len(r, stop, 'Sample.value');
+          while (r.pos < pstop) {
+            const v = i64(r, pstop);
+            if (nVals < nTypes) columns[nVals][s] = v;
+            nVals++;
+          }
+          if (r.pos !== pstop) throw new DecodeError(FMT, 'packed varints overrun their field', { offset: r.pos });
+        } else if (w === 0) {
+          const v = i64(r, stop);
+          if (nVals < nTypes) columns[nVals][s] = v;
+          nVals++;
+        } else throw new DecodeError(FMT, `Sample.value has wire type ${w}`, { offset: at });
+      } else if (f === 3) {
+        expectWire(w, 2, 'Sample.label', at);
+        decodeLabel(r, len(r, stop, 'Label'), rd.labels);
+      } else skip(r, w, stop, f);
+      pos = r.pos;
+    }
   }
+  rd.n = n;
   return nVals;
 }
 
@@ -826,30 +928,24 @@ function decodeLabel(r: Reader, lstop: number, labels: SampleLabels): void {
       else unit = v;
     } else skip(r, lt & 7, lstop, lf);
   }
-  labels.key.push(key);
+  pushLabel(labels, key, sv, num, unit);
+}
+
+function pushLabel(labels: SampleLabels, key: number, sv: number, num: number, unit: number): void {
   // pprof: a label is numeric only when it has no string (num/unit set or both unset).
-  if (sv !== 0) {
-    labels.str.push(sv);
-    labels.num.push(0);
-    labels.unit.push(-1);
-  } else {
-    labels.str.push(-1);
-    labels.num.push(num);
-    labels.unit.push(unit === 0 ? -1 : unit);
-  }
+  if (sv !== 0) labels.push(key, sv, 0, -1);
+  else labels.push(key, -1, num, unit === 0 ? -1 : unit);
 }
 
 /**
  * drop_frames at sample level: scanning root->leaf, after the first frame that is not
  * pruned, cut at the first pruned location (pprof Profile.Prune). Returns the leaf-most
- * kept index into the sample's leaf-first locations.
+ * kept index into the sample's leaf-first locations locs[base .. base + n).
  */
-function dropFramesCut(sc: SampleScratch, locPrune: Uint8Array | null): number {
+function dropFramesCut(locs: Int32Array, base: number, n: number, locPrune: Uint8Array | null): number {
   if (!locPrune) return 0;
-  const locs = sc.locs;
-  const base = sc.base;
   let foundUser = false;
-  for (let i = sc.n - 1; i >= 0; i--) {
+  for (let i = n - 1; i >= 0; i--) {
     const p = locPrune[locs[base + i]];
     if (p === 0) {
       foundUser = true;
@@ -859,67 +955,6 @@ function dropFramesCut(sc: SampleScratch, locPrune: Uint8Array | null): number {
     return p === 2 ? i + 1 : i;
   }
   return 0;
-}
-
-/** Interns the functions of the kept frames, root first, into the stack prefix tree. */
-function internSampleStack(stacks: StackInterner, sc: SampleScratch, frameStart: Int32Array, frameFunc: Int32Array): number {
-  const locs = sc.locs;
-  const n = sc.n;
-  const top = sc.base + n - 1; // the root-most location of this sample
-  const depth = n;
-  if (sc.prevLocs.length < depth) {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(depth * 2);
-      b.set(a);
-      return b;
-    };
-    sc.prevLocs = grow(sc.prevLocs);
-    sc.prevStacks = grow(sc.prevStacks);
-    sc.levelEnd = grow(sc.levelEnd);
-  }
-  const prevLocs = sc.prevLocs;
-  const prevStacks = sc.prevStacks;
-  const levelEnd = sc.levelEnd;
-  const onPath = sc.onPath;
-  let d = 0;
-  let stack = -1;
-  const shared = Math.min(depth, sc.prevDepth);
-  while (d < shared && prevLocs[d] === locs[top - d]) stack = prevStacks[d++];
-  // Leave the previous walk's path where it diverges from this one.
-  const keep = d > 0 ? levelEnd[d - 1] : 0;
-  let pathFuncs = sc.pathFuncs;
-  for (let j = sc.pathLen - 1; j >= keep; j--) onPath[pathFuncs[j]]--;
-  let pathLen = keep;
-  // Once a walk creates a node, everything below it is new too: append without lookups.
-  let fresh = false;
-  for (; d < depth; d++) {
-    const loc = locs[top - d];
-    const fStart = frameStart[loc];
-    const fEnd = frameStart[loc + 1];
-    if (pathLen + (fEnd - fStart) > pathFuncs.length) {
-      const b = new Int32Array(pathFuncs.length * 2 + (fEnd - fStart));
-      b.set(pathFuncs);
-      pathFuncs = sc.pathFuncs = b;
-    }
-    for (let fr = fEnd - 1; fr >= fStart; fr--) {
-      const fn = frameFunc[fr];
-      const first = onPath[fn] === 0 ? 1 : 0;
-      if (fresh) stack = stacks.append(stack, fn, first);
-      else {
-        const before = stacks.length;
-        stack = stacks.intern(stack, fn, first);
-        fresh = stacks.length !== before;
-      }
-      onPath[fn]++;
-      pathFuncs[pathLen++] = fn;
-    }
-    prevLocs[d] = loc;
-    prevStacks[d] = stack;
-    levelEnd[d] = pathLen;
-  }
-  sc.prevDepth = depth;
-  sc.pathLen = pathLen;
-  return stack;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
