@@ -1,10 +1,13 @@
 // The decoded `perf script` dump: one StackProfile per event (never summed across events),
-// plus the process/thread/exec facts the dump reveals. Built from parse.ts's record stream.
+// plus the process/thread/exec facts the dump reveals. Built straight from scan.ts's
+// records (frame ids, no record objects), from the whole text (decodePerfScript) or from
+// chunks as they arrive (PerfDecoder).
 
 import { ProfileBuilder, type LabelInput } from '../../model/builder';
 import { FuncKind, type StackProfile, type ValueType } from '../../model/profile';
 import type { ProgressFn } from '../errors';
-import { parsePerfScript, parseTracepointFields, type PerfFrame, type PerfHeaderInfo, type PerfRecord } from './parse';
+import { parseTracepointFields, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
+import { PerfScanner, type ScannedRecord } from './scan';
 
 export interface PerfEventProfile {
   /** Event name as printed, without the trailing colon ('' shown as "(no event)" by views). */
@@ -54,6 +57,8 @@ export interface PerfDump {
 
 export interface DecodePerfOptions {
   onProgress?: ProgressFn;
+  /** false: no remembered frame lines, the grammar on every line (tests compare both). */
+  lineCache?: boolean;
 }
 
 const MODIFIERS = /^[ukhIGHpPSDWeb]+$/;
@@ -109,9 +114,70 @@ class EventState {
   firstNs = Infinity;
   lastNs = -Infinity;
   readonly mappings = new Map<string, number>();
-  readonly funcs = new Map<string, number>();
+  /** Function ids by kind, then name. */
+  readonly funcs: Map<string, number>[] = [];
+  /** Mapping and kind of each dso seen. */
+  readonly dsos = new Map<string, { mapping: number; kind: number }>();
+  /** Locations of inline groups (and of frames without a dso), by printed fields. */
   readonly locs = new Map<string, number>();
+  /** Locations of plain frames with a dso, by address; plainFrames[loc] is the frame. */
+  private readonly byAddr = new Map<string, number[]>();
+  private readonly plainFrames: PerfFrame[] = [];
+  /** Frame id (scan.ts) → location of that frame standing alone (-1: not made yet). */
+  locOfFrame = new Int32Array(1024).fill(-1);
   constructor(readonly event: string) {}
+
+  /** The location of a frame that is not part of an inline group. */
+  plainLocation(fid: number, f0: PerfFrame): number {
+    if (fid < this.locOfFrame.length) {
+      const known = this.locOfFrame[fid];
+      if (known >= 0) return known;
+    } else {
+      let n = this.locOfFrame.length;
+      while (n <= fid) n *= 2;
+      const next = new Int32Array(n).fill(-1);
+      next.set(this.locOfFrame);
+      this.locOfFrame = next;
+    }
+    // Frames printed alike but for whitespace are one location. Equal frames have equal
+    // addresses, so the candidates are found by address and compared field by field.
+    // Frames without a dso share inlineGroups' keyed table: a lone `(inlined)` frame's key
+    // there has the same form, and the two must meet (as they always have).
+    let loc: number | undefined;
+    if (f0.dso === '') {
+      const key = `${f0.addr}\u0000\u0000${f0.symbol}\u0001${f0.offset}`;
+      loc = this.locs.get(key);
+      if (loc === undefined) this.locs.set(key, (loc = this.newLocation(f0)));
+    } else {
+      const same = this.byAddr.get(f0.addr);
+      if (same !== undefined) {
+        for (const c of same) {
+          const g = this.plainFrames[c];
+          if (g.dso === f0.dso && g.symbol === f0.symbol && g.offset === f0.offset) {
+            loc = c;
+            break;
+          }
+        }
+      }
+      if (loc === undefined) {
+        loc = this.newLocation(f0);
+        this.plainFrames[loc] = f0;
+        if (same === undefined) this.byAddr.set(f0.addr, [loc]);
+        else same.push(loc);
+      }
+    }
+    this.locOfFrame[fid] = loc;
+    return loc;
+  }
+
+  private newLocation(f0: PerfFrame): number {
+    let d = this.dsos.get(f0.dso);
+    if (d === undefined) {
+      d = { mapping: this.mapping(f0.dso), kind: dsoKind(f0.dso) };
+      this.dsos.set(f0.dso, d);
+    }
+    return this.b.location(BigInt('0x' + (f0.addr || '0')), d.mapping, [{ func: this.func(f0, d.kind) }]);
+  }
 
   mapping(dso: string): number {
     let m = this.mappings.get(dso);
@@ -123,18 +189,18 @@ class EventState {
   }
   func(f: PerfFrame, kind: number): number {
     const name = frameName(f);
-    const key = `${kind}\u0000${name}`;
-    let id = this.funcs.get(key);
+    const byName = this.funcs[kind] ?? (this.funcs[kind] = new Map());
+    let id = byName.get(name);
     if (id === undefined) {
       // systemName '' keeps perf's demangled name verbatim (no pprof C++ simplification).
       id = this.b.func(name, { systemName: '', kind });
-      this.funcs.set(key, id);
+      byName.set(name, id);
     }
     return id;
   }
 }
 
-function labelsOf(r: PerfRecord): LabelInput[] {
+function labelsOf(r: HeaderParse): LabelInput[] {
   const l: LabelInput[] = [{ key: 'comm', str: r.comm }];
   if (r.pid !== undefined) l.push({ key: 'pid', num: r.pid });
   l.push({ key: 'tid', num: r.tid });
@@ -148,72 +214,116 @@ function num(v: string | undefined): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
-export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}): PerfDump {
-  const events = new Map<string, EventState>();
-  const processes = new Map<number, string[]>();
-  const threads = new Map<number, { pid: number | undefined; comm: string }>();
-  const execs: PerfExec[] = [];
-  const forks: PerfFork[] = [];
-  const tracepoints = new Map<string, number>();
-  const recordCounts = new Map<string, number>();
-  let t0: { sec: number; nsec: number } | null = null;
-  const locIds: number[] = [];
+/** What decode keeps per event name (looked up once per record). */
+interface EventInfo {
+  name: string;
+  records: number;
+  /** Counted in `tracepoints` even without a payload. */
+  tracepointName: boolean;
+  /** `PERF_RECORD_*` side-band records: counted, not sampled. */
+  sideband: boolean;
+  /** The name after its first `:` (`sched_process_exec` of `sched:sched_process_exec`). */
+  base: string;
+  state: EventState | null;
+}
 
-  const onRecord = (r: PerfRecord) => {
-    recordCounts.set(r.event, (recordCounts.get(r.event) ?? 0) + 1);
-    // processes / threads
-    const pidKey = r.pid ?? r.tid;
-    if (pidKey !== -1) {
-      let comms = processes.get(pidKey);
-      if (!comms) processes.set(pidKey, (comms = []));
-      if (comms[comms.length - 1] !== r.comm && !comms.includes(r.comm)) comms.push(r.comm);
+/**
+ * Decodes `perf script` text pushed in chunks (decodePerfScript pushes one): records go
+ * straight from the scanner into one ProfileBuilder per event, no record objects between.
+ */
+export class PerfDecoder {
+  private readonly scanner: PerfScanner;
+  private readonly infos = new Map<string, EventInfo>();
+  private lastInfo: EventInfo | null = null;
+  private readonly processes = new Map<number, string[]>();
+  private readonly threads = new Map<number, { pid: number | undefined; comm: string }>();
+  private readonly execs: PerfExec[] = [];
+  private readonly forks: PerfFork[] = [];
+  private readonly tracepoints = new Map<string, number>();
+  private t0: { sec: number; nsec: number } | null = null;
+  private lastTid = NaN;
+  private lastComm = '';
+  private lastPid: number | undefined;
+  private fixedPeriods: Record<string, number> = {};
+  // Reused per sample (the builder copies what it is given): locations, their views by
+  // length, the values, and the label lists of each (tid, cpu).
+  private locBuf = new Int32Array(256);
+  private locViews: Int32Array[] = [];
+  private readonly values = [1, 1];
+  private readonly labelCache = new Map<number, { comm: string; pid: number | undefined; labels: LabelInput[] }>();
+
+  constructor(opts: DecodePerfOptions & { total?: number } = {}) {
+    this.scanner = new PerfScanner((r) => this.record(r), {
+      onProgress: opts.onProgress,
+      total: opts.total,
+      onHeader: (h) => {
+        if (h) this.fixedPeriods = h.fixedPeriods;
+      },
+      lineCache: opts.lineCache,
+      timeText: false,
+    });
+  }
+
+  push(chunk: Uint8Array): void {
+    this.scanner.push(chunk);
+  }
+
+  /** How many lines the scanner's byte shortcuts took, and how many the grammar. */
+  get stats(): { shortcutLines: number; grammarLines: number } {
+    return this.scanner.stats;
+  }
+
+  private info(event: string): EventInfo {
+    const last = this.lastInfo;
+    if (last !== null && last.name === event) return last;
+    let i = this.infos.get(event);
+    if (i === undefined) {
+      i = { name: event, records: 0, tracepointName: isTracepointName(event), sideband: event.startsWith('PERF_RECORD_'), base: event.slice(event.indexOf(':') + 1), state: null };
+      this.infos.set(event, i);
     }
-    if (r.tid !== -1) {
-      const t = threads.get(r.tid);
-      if (!t) threads.set(r.tid, { pid: r.pid, comm: r.comm });
-      else {
-        t.comm = r.comm;
-        if (r.pid !== undefined) t.pid = r.pid;
+    this.lastInfo = i;
+    return i;
+  }
+
+  private record(rec: ScannedRecord): void {
+    const r = rec.head;
+    const info = this.info(r.event);
+    info.records++;
+    // processes / threads (nothing to update when the previous record was the same thread
+    // under the same name: consecutive samples mostly are)
+    if (r.tid !== this.lastTid || r.comm !== this.lastComm || r.pid !== this.lastPid) {
+      this.lastTid = r.tid;
+      this.lastComm = r.comm;
+      this.lastPid = r.pid;
+      const pidKey = r.pid ?? r.tid;
+      if (pidKey !== -1) {
+        let comms = this.processes.get(pidKey);
+        if (!comms) this.processes.set(pidKey, (comms = []));
+        if (comms[comms.length - 1] !== r.comm && !comms.includes(r.comm)) comms.push(r.comm);
+      }
+      if (r.tid !== -1) {
+        const t = this.threads.get(r.tid);
+        if (!t) this.threads.set(r.tid, { pid: r.pid, comm: r.comm });
+        else {
+          t.comm = r.comm;
+          if (r.pid !== undefined) t.pid = r.pid;
+        }
       }
     }
-    const timeSec = r.time ? r.time.sec + r.time.nsec / 1e9 : NaN;
-    const tracepoint = r.payload !== '' || isTracepointName(r.event);
-    if (tracepoint) tracepoints.set(r.event, (tracepoints.get(r.event) ?? 0) + 1);
-    if (r.payload !== '') {
-      const base = r.event.slice(r.event.indexOf(':') + 1);
-      if (base === 'sys_enter_execve' || base === 'sched_process_exec' || base === 'sys_enter_execveat') {
-        const f = parseTracepointFields(r.payload);
-        const pid = r.pid ?? r.tid;
-        execs.push({
-          pid: base === 'sched_process_exec' && f.pid !== undefined ? num(f.pid) : pid,
-          oldPid: base === 'sched_process_exec' && f.old_pid !== undefined ? num(f.old_pid) : pid,
-          comm: r.comm,
-          timeSec,
-          filename: f.filename ?? '',
-          event: r.event,
-        });
-      } else if (base === 'sched_process_fork') {
-        const f = parseTracepointFields(r.payload);
-        forks.push({
-          parentPid: num(f.pid),
-          childPid: num(f.child_pid),
-          parentComm: f.comm ?? '',
-          childComm: f.child_comm ?? '',
-          timeSec,
-        });
-      }
-    }
+    const payload = rec.payload;
+    if (payload !== '' || info.tracepointName) this.tracepoints.set(r.event, (this.tracepoints.get(r.event) ?? 0) + 1);
+    if (payload !== '') this.lifecycle(r, info.base, payload);
 
     // Side-band records (PERF_RECORD_COMM, _MMAP2, _FORK, …) are not samples.
-    if (r.event.startsWith('PERF_RECORD_')) return;
+    if (info.sideband) return;
 
     // the sample
-    let st = events.get(r.event);
-    if (!st) events.set(r.event, (st = new EventState(r.event)));
+    let st = info.state;
+    if (st === null) st = info.state = new EventState(r.event);
     let timeNs: number | undefined;
     if (r.time) {
-      if (t0 === null) t0 = r.time;
-      timeNs = (r.time.sec - t0.sec) * 1e9 + (r.time.nsec - t0.nsec);
+      if (this.t0 === null) this.t0 = { sec: r.time.sec, nsec: r.time.nsec };
+      timeNs = (r.time.sec - this.t0.sec) * 1e9 + (r.time.nsec - this.t0.nsec);
       if (timeNs < st.firstNs) st.firstNs = timeNs;
       if (timeNs > st.lastNs) st.lastNs = timeNs;
     }
@@ -222,25 +332,68 @@ export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}
       if (st.firstPeriod === undefined) st.firstPeriod = r.period;
       else if (st.firstPeriod !== r.period) st.periodsEqual = false;
     }
-    locIds.length = 0;
-    const fr = r.frames;
+    const n = rec.frameCount;
+    if (this.locBuf.length < n) {
+      this.locBuf = new Int32Array(Math.max(n, this.locBuf.length * 2));
+      this.locViews = [];
+    }
+    const locs = this.locBuf;
+    const fids = rec.frames;
+    const table = this.scanner.frames;
+    const inlined = this.scanner.inlined;
+    let count = 0;
+    let k = 0;
+    for (; k < n; k++) {
+      const fid = fids[k];
+      if (inlined[fid] === 1) break;
+      const known = fid < st.locOfFrame.length ? st.locOfFrame[fid] : -1;
+      locs[count++] = known >= 0 ? known : st.plainLocation(fid, table[fid]);
+    }
+    if (k < n) count = this.inlineGroups(st, rec);
+    st.samples++;
+    let period = r.period;
+    if (period === undefined) {
+      const fixed = this.fixedPeriods[r.event];
+      if (fixed !== undefined) {
+        period = fixed;
+        st.periodsSeen++;
+        st.fromHeader = true;
+        if (st.firstPeriod === undefined) st.firstPeriod = fixed;
+        else if (st.firstPeriod !== fixed) st.periodsEqual = false;
+      }
+    }
+    const view = this.locViews[count] ?? (this.locViews[count] = this.locBuf.subarray(0, count));
+    this.values[1] = period ?? 1;
+    st.b.sample(view, this.values, this.labels(r), timeNs);
+  }
+
+  private labels(r: HeaderParse): LabelInput[] {
+    const cpu = r.cpu ?? 65535;
+    if (r.tid < -1 || r.tid >= 2 ** 31 || cpu > 65535) return labelsOf(r);
+    const key = r.tid * 65536 + cpu;
+    const c = this.labelCache.get(key);
+    if (c !== undefined && c.comm === r.comm && c.pid === r.pid) return c.labels;
+    const labels = labelsOf(r);
+    this.labelCache.set(key, { comm: r.comm, pid: r.pid, labels });
+    return labels;
+  }
+
+  /**
+   * Locations of a record with `(inlined)` frames into locBuf; returns their number.
+   * perf prints inlined callees first, then the containing frame, all at one address.
+   */
+  private inlineGroups(st: EventState, rec: ScannedRecord): number {
+    const fr: PerfFrame[] = [];
+    for (let k = 0; k < rec.frameCount; k++) fr.push(this.scanner.frames[rec.frames[k]]);
+    let count = 0;
     let i = 0;
     while (i < fr.length) {
       const f0 = fr[i];
       if (!f0.inlined) {
-        // common case: a plain frame
-        const key = `${f0.addr}\u0000${f0.dso}\u0000${f0.symbol}\u0001${f0.offset}`;
-        let loc = st.locs.get(key);
-        if (loc === undefined) {
-          const m = st.mapping(f0.dso);
-          loc = st.b.location(BigInt('0x' + (f0.addr || '0')), m, [{ func: st.func(f0, dsoKind(f0.dso)) }]);
-          st.locs.set(key, loc);
-        }
-        locIds.push(loc);
+        this.locBuf[count++] = st.plainLocation(rec.frames[i], f0);
         i++;
         continue;
       }
-      // perf prints inlined callees first, then the containing frame, all at one address.
       let j = i;
       while (j < fr.length && fr[j].inlined && fr[j].addr === fr[i].addr) j++;
       const outer = j < fr.length && fr[j].addr === fr[i].addr && !fr[j].inlined ? fr[j] : null;
@@ -252,72 +405,94 @@ export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}
       if (loc === undefined) {
         const kind = dsoKind(dso);
         const m = st.mapping(dso);
-        const frames = group.map((g) => ({ func: st!.func(g.inlined && !outer ? { ...g, dso } : g, kind) }));
-        loc = st.b.location(BigInt('0x' + (group[0].addr || '0')), m, frames);
+        const fs = group.map((g) => ({ func: st.func(g.inlined && !outer ? { ...g, dso } : g, kind) }));
+        loc = st.b.location(BigInt('0x' + (group[0].addr || '0')), m, fs);
         st.locs.set(key, loc);
       }
-      locIds.push(loc);
+      this.locBuf[count++] = loc;
       i += group.length;
     }
-    st.samples++;
-    let period = r.period;
-    if (period === undefined) {
-      const fixed = fixedPeriods[r.event];
-      if (fixed !== undefined) {
-        period = fixed;
-        st.periodsSeen++;
-        st.fromHeader = true;
-        if (st.firstPeriod === undefined) st.firstPeriod = fixed;
-        else if (st.firstPeriod !== fixed) st.periodsEqual = false;
-      }
-    }
-    st.b.sample(locIds, [1, period ?? 1], labelsOf(r), timeNs);
-  };
-
-  let fixedPeriods: Record<string, number> = {};
-  const onHeaderDone = (h: PerfHeaderInfo | null) => {
-    if (h) fixedPeriods = h.fixedPeriods;
-  };
-  const res = parsePerfScript(bytes, onRecord, { onProgress: opts.onProgress, onHeader: onHeaderDone });
-
-  const profiles: PerfEventProfile[] = [];
-  for (const st of events.values()) {
-    const hasPeriod = st.periodsSeen > 0;
-    const unit = periodUnit(st.event);
-    const sampleTypes: ValueType[] = [{ type: 'samples', unit: 'count' }];
-    if (hasPeriod) sampleTypes.push({ type: 'period', unit });
-    const comments: string[] = [];
-    if (res.header?.cmdline) comments.push(`cmdline: ${res.header.cmdline}`);
-    if (res.header?.perfVersion) comments.push(`perf version: ${res.header.perfVersion}`);
-    if (res.header?.hostname) comments.push(`hostname: ${res.header.hostname}`);
-    if (st.fromHeader) comments.push(`period: fixed sample_period ${st.firstPeriod} from the perf header (records print none)`);
-    if (st.periodsSeen > 0 && st.periodsSeen < st.samples) {
-      st.b.warnings.push(`${st.samples - st.periodsSeen} of ${st.samples} records of ${st.event || '(no event)'} had no period; weighted 1`);
-    }
-    const profile = st.b.finish({
-      format: 'perf-script',
-      encoding: 'perf script text',
-      sampleTypes,
-      defaultSampleType: hasPeriod ? 1 : 0,
-      periodType: { type: st.event, unit: hasPeriod ? unit : 'count' },
-      period: hasPeriod && st.periodsEqual ? (st.firstPeriod ?? 0) : 0,
-      durationNanos: Number.isFinite(st.firstNs) ? st.lastNs - st.firstNs : 0,
-      comments,
-    });
-    if (!hasPeriod) profile.samples.values = profile.samples.values.slice(0, 1);
-    profiles.push({ event: st.event, weighting: hasPeriod ? 'period' : 'count', profile });
+    return count;
   }
 
-  return {
-    profiles,
-    processes,
-    threads,
-    execs,
-    forks,
-    tracepoints,
-    recordCounts,
-    unparsedLines: res.unparsedLines,
-    unparsedExamples: res.unparsedExamples,
-    header: res.header,
-  };
+  /** Exec and fork tracepoints (the process-replacement evidence). */
+  private lifecycle(r: HeaderParse, base: string, payload: string): void {
+    const timeSec = r.time ? r.time.sec + r.time.nsec / 1e9 : NaN;
+    if (base === 'sys_enter_execve' || base === 'sched_process_exec' || base === 'sys_enter_execveat') {
+      const f = parseTracepointFields(payload);
+      const pid = r.pid ?? r.tid;
+      this.execs.push({
+        pid: base === 'sched_process_exec' && f.pid !== undefined ? num(f.pid) : pid,
+        oldPid: base === 'sched_process_exec' && f.old_pid !== undefined ? num(f.old_pid) : pid,
+        comm: r.comm,
+        timeSec,
+        filename: f.filename ?? '',
+        event: r.event,
+      });
+    } else if (base === 'sched_process_fork') {
+      const f = parseTracepointFields(payload);
+      this.forks.push({
+        parentPid: num(f.pid),
+        childPid: num(f.child_pid),
+        parentComm: f.comm ?? '',
+        childComm: f.child_comm ?? '',
+        timeSec,
+      });
+    }
+  }
+
+  /** Ends the input; the per-event profiles and the process facts. */
+  finish(): PerfDump {
+    const res = this.scanner.end();
+    const recordCounts = new Map<string, number>();
+    for (const i of this.infos.values()) recordCounts.set(i.name, i.records);
+    const profiles: PerfEventProfile[] = [];
+    for (const info of this.infos.values()) {
+      const st = info.state;
+      if (st === null) continue;
+      const hasPeriod = st.periodsSeen > 0;
+      const unit = periodUnit(st.event);
+      const sampleTypes: ValueType[] = [{ type: 'samples', unit: 'count' }];
+      if (hasPeriod) sampleTypes.push({ type: 'period', unit });
+      const comments: string[] = [];
+      if (res.header?.cmdline) comments.push(`cmdline: ${res.header.cmdline}`);
+      if (res.header?.perfVersion) comments.push(`perf version: ${res.header.perfVersion}`);
+      if (res.header?.hostname) comments.push(`hostname: ${res.header.hostname}`);
+      if (st.fromHeader) comments.push(`period: fixed sample_period ${st.firstPeriod} from the perf header (records print none)`);
+      if (st.periodsSeen > 0 && st.periodsSeen < st.samples) {
+        st.b.warnings.push(`${st.samples - st.periodsSeen} of ${st.samples} records of ${st.event || '(no event)'} had no period; weighted 1`);
+      }
+      const profile = st.b.finish({
+        format: 'perf-script',
+        encoding: 'perf script text',
+        sampleTypes,
+        defaultSampleType: hasPeriod ? 1 : 0,
+        periodType: { type: st.event, unit: hasPeriod ? unit : 'count' },
+        period: hasPeriod && st.periodsEqual ? (st.firstPeriod ?? 0) : 0,
+        durationNanos: Number.isFinite(st.firstNs) ? st.lastNs - st.firstNs : 0,
+        comments,
+      });
+      if (!hasPeriod) profile.samples.values = profile.samples.values.slice(0, 1);
+      profiles.push({ event: st.event, weighting: hasPeriod ? 'period' : 'count', profile });
+    }
+
+    return {
+      profiles,
+      processes: this.processes,
+      threads: this.threads,
+      execs: this.execs,
+      forks: this.forks,
+      tracepoints: this.tracepoints,
+      recordCounts,
+      unparsedLines: res.unparsedLines,
+      unparsedExamples: res.unparsedExamples,
+      header: res.header,
+    };
+  }
+}
+
+export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}): PerfDump {
+  const d = new PerfDecoder({ ...opts, total: bytes.length });
+  d.push(bytes);
+  return d.finish();
 }

@@ -1,0 +1,703 @@
+// The streaming scanner under parsePerfScript and decodePerfScript: `perf script` bytes in,
+// records out, with the frames of each record as ids into one table of distinct frames.
+//
+// Which rule applies to a line is decided by parser state, then by grammar.ts:
+//   * `#` lines before the first record: the `--header` block (`# key : value`).
+//   * a blank line closes the current record.
+//   * inside a record: a frame, else (right after a frame) a `-F +srcline` line, else a
+//     new record header, else a frame without a dso (`-F ip,sym`), else unparsed.
+//   * outside a record: a header, else unparsed.
+// Every line that fits none of these is counted (the first 10 kept with line numbers);
+// only input with no recognisable record at all (binary data, another format) raises a
+// DecodeError naming the first offending line.
+//
+// Why this is fast: a dump is mostly frame lines, and few distinct ones (a 110 MB dump of
+// a busy mixed workload has ~1.2M frame lines but ~25k distinct). The string grammar runs
+// once per distinct frame line; the raw bytes of a line it classified as a frame are then
+// remembered, and later lines are matched against them byte for byte — no decoding, no
+// string, no allocation. Matching first tries the line that followed the previous line
+// last time (callers repeat: a caller usually has the same caller as before), then a
+// hash of the line's bytes. Only bytes equal to a remembered line take the shortcut, and
+// the grammar's verdict on a frame line does not depend on anything but its bytes once a
+// record is open, so results are exactly those of running the grammar on every line
+// (tests/unit/perf-scan.test.ts compares both on the corpus and on mutated input).
+//
+// Memory: the input is consumed in whatever chunks the caller pushes (a line split across
+// chunks is carried over); nothing holds the text as one string, and the remembered
+// lines are capped (MAX_ARENA) so a dump of all-different lines cannot grow them without
+// bound.
+
+import { DecodeError, type ProgressFn } from '../errors';
+import { AsciiStrings, isSrcline, isWs, parseFrameLine, parseHeaderBytes, parseHeaderComment, parseHeaderLine, splitTrailingFrame, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
+import { forEachLine, sniffEncoding } from './lines';
+
+export interface ScannedRecord {
+  /** 1-based line of the header. */
+  line: number;
+  head: HeaderParse;
+  /** Text after the event token (tracepoint fields), '' when none or when it was a frame. */
+  payload: string;
+  /** Frame ids (indexes into PerfScanner.frames), leaf first; entries [0, frameCount) are valid. */
+  frames: Int32Array;
+  frameCount: number;
+  /** `-F +srcline` lines by frame index; null when the record has none. */
+  srclines: Map<number, string> | null;
+}
+
+export interface ScanResult {
+  header: PerfHeaderInfo | null;
+  records: number;
+  unparsedLines: number;
+  unparsedExamples: { line: number; text: string }[];
+}
+
+export interface ScanOptions {
+  /** Called with (bytes consumed, total) about every MiB. */
+  onProgress?: ProgressFn;
+  /** Total input size for onProgress (default: bytes pushed so far). */
+  total?: number;
+  /** Called once, before the first record, with the `--header` block (null when absent). */
+  onHeader?: (h: PerfHeaderInfo | null) => void;
+  /** Lines before the first record after which input is declared "not perf script". */
+  sniffLines?: number;
+  /** false: run the string grammar on every line (the reference the shortcut must equal). */
+  lineCache?: boolean;
+  /** false: records' `head.time.text` may be '' (the caller uses only sec and nsec). */
+  timeText?: boolean;
+}
+
+const MAX_EXAMPLES = 10;
+const PROGRESS_STEP = 1 << 20;
+/** Bytes of remembered frame lines at most (~250k typical lines). */
+const MAX_ARENA = 32 << 20;
+/** Longer lines are not remembered (nor worth it: they are rare and unique). */
+const MAX_REMEMBERED_LINE = 4096;
+const HASH_SEED = 0x811c9dc5;
+/** Successors remembered per line: 1 predicts 76% of the frame lines of a mixed dump, 4 predict 96%. */
+const WAYS = 4;
+/** Words are compared as little-endian DataView reads against Int32Array views of the
+ * arena, which agree only on little-endian platforms (all current browsers); elsewhere the
+ * shortcut is off. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const codes: number[] = [];
+
+/** Line text as lines.ts would give it: one trailing "\r" stripped; UTF-8 with U+FFFD for bad bytes. */
+function decodeLine(buf: Uint8Array, p: number, q: number): string {
+  if (q > p && buf[q - 1] === 13) q--;
+  const n = q - p;
+  if (n === 0) return '';
+  if (n <= 256) {
+    let ascii = true;
+    for (let i = p; i < q; i++) {
+      if (buf[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      // apply() over a plain array is the fast path (not over a typed array).
+      codes.length = 0;
+      for (let i = p; i < q; i++) codes.push(buf[i]);
+      return String.fromCharCode.apply(null, codes);
+    }
+  }
+  return utf8.decode(buf.subarray(p, q));
+}
+
+/**
+ * The n remembered bytes at arena offset s (8-aligned) equal buf[p, p + n), which lies
+ * within buf: compared 8 bytes at a time as float64s, then the tail byte by byte. Equal
+ * doubles have equal bits except +0/-0 (and NaN never equals: such a line just misses).
+ * An arena word is never ±0, which needs zero bytes, and a line with a NUL byte is never
+ * remembered. So equal means equal.
+ */
+function sameBytes(a64: Float64Array, a8: Uint8Array, s: number, n: number, buf: Uint8Array, dv: DataView, p: number): boolean {
+  const n8 = n & ~7;
+  let i = 0;
+  for (let w = s >> 3; i < n8; i += 8, w++) if (a64[w] !== dv.getFloat64(p + i, true)) return false;
+  for (; i < n; i++) if (a8[s + i] !== buf[p + i]) return false;
+  return true;
+}
+
+function grown(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  let n = a.length;
+  while (n < min) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+export class PerfScanner {
+  /** Frame id → frame: one object per distinct frame, shared by every record that has it. */
+  readonly frames: PerfFrame[] = [];
+  /** Frame id → 1 when the frame is `(inlined)`. */
+  inlined = new Uint8Array(1024);
+  private readonly frameIds = new Map<string, number>();
+  private readonly strings = new AsciiStrings();
+
+  header: PerfHeaderInfo | null = null;
+  records = 0;
+  /** Lines taken by the byte shortcuts (remembered frame lines, plain headers) and by the grammar. */
+  readonly stats = { shortcutLines: 0, grammarLines: 0 };
+  private unparsed = 0;
+  private readonly examples: { line: number; text: string }[] = [];
+  private firstBad: { line: number; text: string } | null = null;
+  private contentLines = 0;
+  private lineNo = 0;
+  private readonly sniffLines: number;
+  private readonly useCache: boolean;
+
+  private open = false;
+  private pendingSrclineOk = false;
+  private readonly rec: ScannedRecord = { line: 0, head: null as unknown as HeaderParse, payload: '', frames: new Int32Array(256), frameCount: 0, srclines: null };
+
+  // Remembered frame lines ("entries"): raw bytes in `arena`, looked up by hash in `table`
+  // (open addressing, entry + 1, 0 = empty). `entNext` holds, per entry, the last WAYS
+  // different entries that followed it, most recent first (-1: none).
+  // Entries start 8-aligned so they can be compared 8 bytes at a time, as float64s (see
+  // sameBytes() for why that is exact here).
+  private arena = new Uint8Array(1 << 16);
+  private arena64 = new Float64Array(this.arena.buffer);
+  private arenaUsed = 0;
+  private entStart = new Int32Array(1024);
+  private entLen = new Int32Array(1024);
+  private entFid = new Int32Array(1024);
+  private entHash = new Int32Array(1024);
+  private entNext = new Int32Array(1024 * WAYS).fill(-1);
+  private entries = 0;
+  private table = new Int32Array(4096);
+  private lastEntry = -1;
+  /** The entry a string-path line was remembered as (-1: none). */
+  private remembered = -1;
+  // The raw bytes of the line the string path is looking at (null: not from bytes).
+  private rawBuf: Uint8Array | null = null;
+  private rawP = 0;
+  private rawQ = 0;
+  private rawHash = 0;
+
+  // Streaming state.
+  private mode: 'start' | 'utf8' | 'utf16' = 'start';
+  private carry = new Uint8Array(0);
+  private carryLen = 0;
+  private utf16Chunks: Uint8Array[] = [];
+  /** Input bytes before the chunk being scanned. */
+  private base = 0;
+  /** Next progress report at this input offset (0: the first line reports 0 done). */
+  private progressAt = 0;
+
+  constructor(
+    private readonly onRecord: (r: ScannedRecord) => void,
+    private readonly opts: ScanOptions = {},
+  ) {
+    this.sniffLines = opts.sniffLines ?? 64;
+    this.useCache = (opts.lineCache ?? true) && LITTLE_ENDIAN;
+    // The tables below are replaced when they grow. Replacing each once now tells V8 they
+    // are not constants, so the optimized scan loop is not thrown away and recompiled
+    // (background compile time and slow code meanwhile) the first time one grows.
+    this.arena = new Uint8Array(this.arena.length);
+    this.arena64 = new Float64Array(this.arena.buffer);
+    this.entStart = new Int32Array(this.entStart.length);
+    this.entLen = new Int32Array(this.entLen.length);
+    this.entFid = new Int32Array(this.entFid.length);
+    this.entHash = new Int32Array(this.entHash.length);
+    this.entNext = new Int32Array(this.entNext.length).fill(-1);
+    this.table = new Int32Array(this.table.length);
+    this.carry = new Uint8Array(0);
+    this.inlined = new Uint8Array(this.inlined.length);
+    this.rec.frames = new Int32Array(this.rec.frames.length);
+  }
+
+  /** Feeds the next bytes of the input (the caller may reuse the chunk afterwards). */
+  push(chunk: Uint8Array): void {
+    if (this.mode === 'start') {
+      // The byte-order mark decides the decoding: wait for 3 bytes (or the end).
+      if (this.carryLen + chunk.length < 3) {
+        this.appendCarry(chunk, 0, chunk.length);
+        return;
+      }
+      let head = chunk;
+      if (this.carryLen > 0) {
+        this.appendCarry(chunk, 0, chunk.length);
+        head = this.carry.slice(0, this.carryLen);
+        this.carryLen = 0;
+      }
+      this.begin(head);
+      return;
+    }
+    if (this.mode === 'utf16') {
+      this.utf16Chunks.push(chunk.slice());
+      this.base += chunk.length;
+      return;
+    }
+    let p = 0;
+    if (this.carryLen > 0) {
+      // Complete the line split across chunks, then scan it on its own.
+      const nl = chunk.indexOf(10);
+      const upto = nl < 0 ? chunk.length : nl + 1;
+      this.appendCarry(chunk, 0, upto);
+      if (nl < 0) return;
+      const line = this.carry.subarray(0, this.carryLen);
+      this.scan(line, 0, false);
+      this.base += line.length - upto;
+      this.carryLen = 0;
+      p = upto;
+    }
+    const stop = this.scan(chunk, p, false);
+    if (stop < chunk.length) this.appendCarry(chunk, stop, chunk.length);
+    this.base += stop;
+  }
+
+  /** Ends the input: flushes the last line and record and returns the totals. */
+  end(): ScanResult {
+    if (this.mode === 'start') {
+      const head = this.carry.slice(0, this.carryLen);
+      this.carryLen = 0;
+      this.begin(head);
+    }
+    if (this.mode === 'utf16') {
+      let n = 0;
+      for (const c of this.utf16Chunks) n += c.length;
+      const all = new Uint8Array(n);
+      n = 0;
+      for (const c of this.utf16Chunks) {
+        all.set(c, n);
+        n += c.length;
+      }
+      this.utf16Chunks = [];
+      forEachLine(all, (text, lineNo) => {
+        this.lineNo = lineNo;
+        this.lineText(text, lineNo);
+      });
+    } else if (this.carryLen > 0) {
+      const line = this.carry.subarray(0, this.carryLen);
+      this.scan(line, 0, true);
+      this.base += line.length;
+      this.carryLen = 0;
+    }
+    this.close();
+    const total = this.opts.total ?? this.base;
+    this.opts.onProgress?.(total, total);
+    if (this.records === 0 && this.firstBad !== null) this.notPerf();
+    if (this.records === 0 && this.header === null) {
+      throw new DecodeError('perf-script', 'empty input: no perf script header or record; expected perf script text', { line: 1 });
+    }
+    return { header: this.header, records: this.records, unparsedLines: this.unparsed, unparsedExamples: this.examples };
+  }
+
+  /** The first bytes: UTF-16 (by BOM) goes the string way; UTF-8 skips its BOM. */
+  private begin(head: Uint8Array): void {
+    const { encoding, skip } = sniffEncoding(head);
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      this.mode = 'utf16';
+      this.push(head);
+      return;
+    }
+    this.mode = 'utf8';
+    this.base = skip;
+    this.push(head.subarray(skip));
+  }
+
+  private appendCarry(b: Uint8Array, from: number, to: number): void {
+    const need = this.carryLen + (to - from);
+    if (need > this.carry.length) {
+      const next = new Uint8Array(Math.max(need, this.carry.length * 2, 256));
+      next.set(this.carry.subarray(0, this.carryLen));
+      this.carry = next;
+    }
+    this.carry.set(b.subarray(from, to), this.carryLen);
+    this.carryLen = need;
+  }
+
+  /**
+   * Handles the lines of buf from p on. Returns where it stopped: buf.length, or (when not
+   * final) the start of a last line that has no "\n" yet.
+   */
+  private scan(buf: Uint8Array, p: number, final: boolean): number {
+    const end = buf.length;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    while (p < end) {
+      if (p >= this.progressAt - this.base) this.progress(p);
+      const c = buf[p];
+      if (c === 10) {
+        this.lineNo++;
+        this.lastEntry = -1;
+        this.close();
+        p++;
+        continue;
+      }
+      if (this.open && c !== 35 && this.useCache) {
+        // 1. Lines that followed the previous line before (most of a record's frames).
+        if (this.lastEntry >= 0) {
+          const stop = this.predicted(buf, dv, p);
+          if (stop !== p) {
+            p = stop;
+            continue;
+          }
+        }
+        // 2. Any remembered line with these bytes: hash a word at a time up to the word
+        // holding the "\n" (found with the has-zero-byte trick on word ^ 0x0a0a0a0a),
+        // then byte by byte. The words depend only on the line, not on where it sits.
+        let h = HASH_SEED;
+        let q = p;
+        const lastWord = end - 4;
+        while (q <= lastWord) {
+          const w = dv.getInt32(q, true);
+          const x = w ^ 0x0a0a0a0a;
+          if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+          h = Math.imul(h ^ w, 0x5bd1e995);
+          h ^= h >>> 13;
+          q += 4;
+        }
+        while (q < end) {
+          const b = buf[q];
+          if (b === 10) break;
+          h = Math.imul(h ^ b, 0x5bd1e995);
+          q++;
+        }
+        if (q === end && !final) return p;
+        h ^= h >>> 15;
+        h = Math.imul(h, 0x85ebca6b);
+        h ^= h >>> 13;
+        const e = this.lookup(h, buf, dv, p, q);
+        if (e >= 0) {
+          this.hit(e);
+          p = q + 1;
+          continue;
+        }
+        // 3. A plain record header (-G dumps have no blank line between records)…
+        if (this.plainHeader(buf, p, q)) {
+          this.lastEntry = -1;
+          p = q + 1;
+          continue;
+        }
+        // 4. …or the grammar, remembering the line if it is a frame.
+        this.rawBuf = buf;
+        this.rawP = p;
+        this.rawQ = q;
+        this.rawHash = h;
+        this.remembered = -1;
+        this.lineNo++;
+        this.lineText(decodeLine(buf, p, q), this.lineNo);
+        this.rawBuf = null;
+        this.lastEntry = this.remembered;
+        p = q + 1;
+        continue;
+      }
+      let q = buf.indexOf(10, p);
+      if (q < 0) {
+        if (!final) return p;
+        q = end;
+      }
+      this.lastEntry = -1;
+      if (!this.plainHeader(buf, p, q)) {
+        this.lineNo++;
+        this.lineText(decodeLine(buf, p, q), this.lineNo);
+      }
+      p = q + 1;
+    }
+    return end;
+  }
+
+  /**
+   * Starts a record from the header line buf[p, q) without decoding it, when the byte
+   * rule (grammar.ts parseHeaderBytes) can tell what the string rule would; false when
+   * the line must go to lineText. Only after the first record (before it, lines also
+   * count toward the not-perf-script verdict) and only for lines lineText would try as a
+   * header first: not blank, not `#`, not indented, not ending in `)` (a frame's shape).
+   */
+  private plainHeader(buf: Uint8Array, p: number, q: number): boolean {
+    if (this.records === 0 || !this.useCache) return false;
+    const c = buf[p];
+    if (c === 35 || c === 32 || (c >= 9 && c <= 13)) return false;
+    let t = q;
+    while (t > p && (buf[t - 1] === 32 || (buf[t - 1] >= 9 && buf[t - 1] <= 13))) t--;
+    if (t > p && buf[t - 1] === 41) return false;
+    const h = parseHeaderBytes(buf, p, q, this.strings, this.opts.timeText ?? true);
+    if (h === null) return false;
+    this.lineNo++;
+    this.stats.shortcutLines++;
+    this.beginRecord(h, this.lineNo);
+    return true;
+  }
+
+  /**
+   * Takes the frame lines from p on for as long as each is one of the lines that followed
+   * the previous one before (entNext); returns where it stopped. The hottest loop of the
+   * decoder: everything it touches is in locals.
+   */
+  private predicted(buf: Uint8Array, dv: DataView, p: number): number {
+    const end = buf.length;
+    const entLen = this.entLen;
+    const entStart = this.entStart;
+    const entNext = this.entNext;
+    const entFid = this.entFid;
+    const a64 = this.arena64;
+    const a8 = this.arena;
+    const rec = this.rec;
+    let frames = rec.frames;
+    let count = rec.frameCount;
+    let last = this.lastEntry;
+    let lines = 0;
+    while (p < end) {
+      const o = last * WAYS;
+      let e = -1;
+      let way = 0;
+      for (; way < WAYS; way++) {
+        const cand = entNext[o + way];
+        if (cand < 0) break;
+        const n = entLen[cand];
+        const q = p + n;
+        if (q >= end || buf[q] !== 10) continue;
+        if (sameBytes(a64, a8, entStart[cand], n, buf, dv, p)) {
+          e = cand;
+          break;
+        }
+      }
+      if (e < 0) break;
+      if (way > 0) {
+        // most recent first
+        for (let k = way; k > 0; k--) entNext[o + k] = entNext[o + k - 1];
+        entNext[o] = e;
+      }
+      if (count === frames.length) frames = grown(frames, count + 1);
+      frames[count++] = entFid[e];
+      lines++;
+      last = e;
+      p += entLen[e] + 1;
+    }
+    if (lines > 0) {
+      this.stats.shortcutLines += lines;
+      rec.frames = frames;
+      rec.frameCount = count;
+      this.lastEntry = last;
+      this.lineNo += lines;
+      this.pendingSrclineOk = true;
+    }
+    return p;
+  }
+
+  private progress(p: number): void {
+    const done = this.base + p;
+    this.progressAt = done + PROGRESS_STEP;
+    if (this.opts.onProgress) this.opts.onProgress(done, Math.max(done, this.opts.total ?? done));
+  }
+
+  private lookup(h: number, buf: Uint8Array, dv: DataView, p: number, q: number): number {
+    const t = this.table;
+    const mask = t.length - 1;
+    const n = q - p;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = t[i];
+      if (v === 0) return -1;
+      const e = v - 1;
+      if (this.entHash[e] === h && this.entLen[e] === n && sameBytes(this.arena64, this.arena, this.entStart[e], n, buf, dv, p)) return e;
+    }
+  }
+
+  private hit(e: number): void {
+    this.lineNo++;
+    this.stats.shortcutLines++;
+    if (this.lastEntry >= 0) this.follows(this.lastEntry, e);
+    this.lastEntry = e;
+    this.pushFrame(this.entFid[e]);
+    this.pendingSrclineOk = true;
+  }
+
+  /** Remembers the raw bytes of the line being handled as frame `fid`. */
+  private remember(fid: number): void {
+    const buf = this.rawBuf!;
+    const p = this.rawP;
+    const n = this.rawQ - p;
+    const at = this.arenaUsed;
+    const next = at + ((n + 7) & ~7);
+    if (n > MAX_REMEMBERED_LINE || next > MAX_ARENA) return;
+    if (next > this.arena.length) {
+      const grown8 = new Uint8Array(Math.min(MAX_ARENA, Math.max(this.arena.length * 2, next)));
+      grown8.set(this.arena.subarray(0, at));
+      this.arena = grown8;
+      this.arena64 = new Float64Array(grown8.buffer);
+    }
+    this.arena.set(buf.subarray(p, this.rawQ), at);
+    const e = this.entries++;
+    if (e >= this.entStart.length) {
+      const m = e + 1;
+      this.entStart = grown(this.entStart, m);
+      this.entLen = grown(this.entLen, m);
+      this.entFid = grown(this.entFid, m);
+      this.entHash = grown(this.entHash, m);
+      const next = new Int32Array(this.entStart.length * WAYS).fill(-1);
+      next.set(this.entNext);
+      this.entNext = next;
+    }
+    this.entStart[e] = at;
+    this.entLen[e] = n;
+    this.entFid[e] = fid;
+    this.entHash[e] = this.rawHash;
+    this.arenaUsed = next;
+    if (this.entries * 2 > this.table.length) this.rehash();
+    else this.insert(e);
+    if (this.lastEntry >= 0) this.follows(this.lastEntry, e);
+    this.remembered = e;
+  }
+
+  /** Records that entry e followed entry a: e becomes a's first (most recent) successor. */
+  private follows(a: number, e: number): void {
+    const next = this.entNext;
+    const o = a * WAYS;
+    let k = 0;
+    while (k < WAYS - 1 && next[o + k] !== e && next[o + k] >= 0) k++;
+    for (; k > 0; k--) next[o + k] = next[o + k - 1];
+    next[o] = e;
+  }
+
+  private insert(e: number): void {
+    const t = this.table;
+    const mask = t.length - 1;
+    let i = this.entHash[e] & mask;
+    while (t[i] !== 0) i = (i + 1) & mask;
+    t[i] = e + 1;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    for (let e = 0; e < this.entries; e++) this.insert(e);
+  }
+
+  /**
+   * The id of frame f, one per distinct frame (so the table stays as small as the set of
+   * frames, whatever the number of lines).
+   */
+  private internFrame(f: PerfFrame): number {
+    const key = `${f.addr}\u0000${f.symbol}\u0000${f.offset}\u0000${f.dso}\u0000${f.inlined ? 1 : 0}`;
+    let id = this.frameIds.get(key);
+    if (id === undefined) {
+      id = this.newFrame(f);
+      this.frameIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** A new id for f. Ids may repeat a frame: consumers key what they build by content. */
+  private newFrame(f: PerfFrame): number {
+    const id = this.frames.length;
+    this.frames.push(f);
+    if (id >= this.inlined.length) {
+      const next = new Uint8Array(this.inlined.length * 2);
+      next.set(this.inlined);
+      this.inlined = next;
+    }
+    this.inlined[id] = f.inlined ? 1 : 0;
+    return id;
+  }
+
+  private pushFrame(fid: number): void {
+    const r = this.rec;
+    if (r.frameCount === r.frames.length) r.frames = grown(r.frames, r.frameCount + 1);
+    r.frames[r.frameCount++] = fid;
+  }
+
+  private close(): void {
+    if (this.open) {
+      this.open = false;
+      this.onRecord(this.rec);
+    }
+    this.pendingSrclineOk = false;
+  }
+
+  private bad(text: string, lineNo: number): void {
+    this.unparsed++;
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push({ line: lineNo, text: text.length > 300 ? text.slice(0, 300) + '…' : text });
+    if (this.firstBad === null) this.firstBad = { line: lineNo, text };
+  }
+
+  private notPerf(): never {
+    const fb = this.firstBad;
+    const lineNo = fb ? fb.line : 1;
+    const shown = fb ? JSON.stringify(fb.text.slice(0, 60)) : '';
+    throw new DecodeError('perf-script', `not perf script text: no record header (\`comm tid [cpu] time: period event:\`) found; line ${lineNo} is ${shown}`, { line: lineNo });
+  }
+
+  /** One line by the grammar (the reference behaviour; see the file comment). */
+  private lineText(line: string, lineNo: number): void {
+    this.stats.grammarLines++;
+    if (line.length === 0 || (isWs(line.charCodeAt(0)) && line.trim() === '')) {
+      this.close();
+      return;
+    }
+    if (line.charCodeAt(0) === 35) {
+      // `#` lines: the --header block (and any later comment); never part of a record.
+      if (this.records === 0 && !this.open) {
+        if (this.header === null) this.header = { fields: {}, events: [], fixedPeriods: {} };
+        parseHeaderComment(line, this.header);
+      }
+      return;
+    }
+    if (line.indexOf('\u0000') >= 0) {
+      this.bad(line, lineNo);
+    } else if (this.open) {
+      const f = parseFrameLine(line);
+      // A frame-shaped line is a frame unless it is unmistakably a timed header (a -G record
+      // whose comm happens to be hex).
+      if (f && !(line.indexOf(': ') >= 0 && parseHeaderLine(line)?.strong === true)) {
+        // A line about to be remembered is new: its frame gets an id without the lookup.
+        const fid = this.rawBuf !== null ? this.newFrame(f) : this.internFrame(f);
+        this.pushFrame(fid);
+        this.pendingSrclineOk = true;
+        if (this.rawBuf !== null) this.remember(fid);
+        return;
+      }
+      if (this.pendingSrclineOk && isSrcline(line)) {
+        const r = this.rec;
+        if (r.srclines === null) r.srclines = new Map();
+        r.srclines.set(r.frameCount - 1, line.trim());
+        return;
+      }
+      if (!this.startRecord(line, lineNo)) {
+        const f2 = parseFrameLine(line, false);
+        if (f2 && isWs(line.charCodeAt(0))) {
+          this.pushFrame(this.internFrame(f2));
+          this.pendingSrclineOk = true;
+        } else this.bad(line, lineNo);
+      }
+    } else if (!this.startRecord(line, lineNo)) {
+      this.bad(line, lineNo);
+    }
+    if (this.records === 0) {
+      this.contentLines++;
+      if (this.contentLines >= this.sniffLines && this.unparsed > 0) this.notPerf();
+    }
+  }
+
+  private beginRecord(h: HeaderParse, lineNo: number): void {
+    this.close();
+    if (this.records === 0) this.opts.onHeader?.(this.header);
+    this.records++;
+    const r = this.rec;
+    r.line = lineNo;
+    r.head = h;
+    r.payload = '';
+    r.frameCount = 0;
+    r.srclines = null;
+    this.open = true;
+  }
+
+  private startRecord(line: string, lineNo: number): boolean {
+    const h = parseHeaderLine(line);
+    if (!h) return false;
+    this.beginRecord(h, lineNo);
+    const r = this.rec;
+    const rest = line.slice(h.restStart);
+    if (rest.trim() !== '') {
+      const f = parseFrameLine(rest);
+      if (f) this.pushFrame(this.internFrame(f));
+      else {
+        const split = splitTrailingFrame(rest.trim());
+        r.payload = split.payload;
+        if (split.frame) this.pushFrame(this.internFrame(split.frame));
+      }
+    }
+    return true;
+  }
+}
