@@ -16,7 +16,6 @@ import type { SourceEvidence } from '../analysis/checklist';
 import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
 import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
-import type { GoroutineRow } from '../analysis/trace/view';
 import { exampleFileName, exampleUrl } from './examples';
 import { perfQueryFields } from '../analysis/perf/selection';
 import { DEFAULT_SETTINGS, WORKSPACE_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
@@ -80,8 +79,6 @@ export interface AppState {
   /** Map simulator: the latest result for settings.sim / simStep. */
   simulation: SimulationResult | null;
   simulating: boolean;
-  /** Go traces: the goroutine table for settings.timeRange (null = none yet / no range). */
-  traceWindow: { sourceId: string; range: [number, number]; rows: GoroutineRow[] } | null;
 }
 
 export const useStore = create<AppState>()(() => ({
@@ -105,7 +102,6 @@ export const useStore = create<AppState>()(() => ({
   infoOpen: false,
   simulation: null,
   simulating: false,
-  traceWindow: null,
 }));
 
 const get = useStore.getState;
@@ -228,7 +224,7 @@ export const actions = {
       const savedSettings = { ...s.savedSettings };
       if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
       delete savedSettings[id];
-      set({ settings, activeSourceId: id, savedSettings, result: null, traceWindow: null, historyMode: 'none' });
+      set({ settings, activeSourceId: id, savedSettings, result: null, historyMode: 'none' });
       return;
     }
     if (id === undefined && s.order.length > 0) settings = { ...settings, source: s.order.indexOf(s.activeSourceId ?? '') };
@@ -242,7 +238,7 @@ export const actions = {
     if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
     const restored = savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings);
     delete savedSettings[id];
-    set({ activeSourceId: id, savedSettings, settings: { ...restored, ...workspaceSettings(s.settings), source: s.order.indexOf(id) }, result: null, traceWindow: null, historyMode: 'push' });
+    set({ activeSourceId: id, savedSettings, settings: { ...restored, ...workspaceSettings(s.settings), source: s.order.indexOf(id) }, result: null, historyMode: 'push' });
   },
   /** Checklist: open the view where a rule's evidence is (another source, focused on it), one history entry. */
   openEvidence(id: string, patch: Partial<ViewSettings>): void {
@@ -253,7 +249,7 @@ export const actions = {
     const base = id === s.activeSourceId ? s.settings : (savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings));
     delete savedSettings[id];
     const settings: ViewSettings = { ...base, ...workspaceSettings(s.settings), ...patch, source: s.order.indexOf(id) };
-    set({ activeSourceId: id, savedSettings, settings, result: id === s.activeSourceId ? s.result : null, traceWindow: id === s.activeSourceId ? s.traceWindow : null, historyMode: 'push' });
+    set({ activeSourceId: id, savedSettings, settings, result: id === s.activeSourceId ? s.result : null, historyMode: 'push' });
   },
   /** Lessons: go to a step — its view state (a location hash) with the step number; one history entry. */
   goToLessonStep(step: number, hash: Partial<ViewSettings>): void {
@@ -298,7 +294,7 @@ export const actions = {
       } else settings = { ...DEFAULT_SETTINGS, view: s.settings.view === 'map' && s.settings.sim !== null ? 'map' : 'flame', sim: s.settings.sim, simStep: s.settings.simStep };
     }
     settings = { ...settings, ...workspaceSettings(s.settings), source: activeSourceId ? order.indexOf(activeSourceId) : 0 };
-    set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, traceWindow: null, historyMode: 'replace', linkPayload: null });
+    set({ sources, order, activeSourceId, savedSettings, settings, result: activeSourceId === s.activeSourceId ? s.result : null, historyMode: 'replace', linkPayload: null });
     syncSearch();
   },
   dismissError(): void {
@@ -516,7 +512,6 @@ function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorke
     loading: null,
     error: null,
     result: null,
-    traceWindow: null,
     settings,
     // From the link: the URL already describes the view. A source the user adds is a new
     // history entry (back returns to the previous source).
@@ -746,7 +741,6 @@ useStore.subscribe((s, prev) => {
   if (s.settings !== prev.settings || s.activeSourceId !== prev.activeSourceId) {
     maybeAnalyze(s);
     maybeSimulate(s);
-    maybeTraceWindow(s);
   }
 });
 
@@ -771,34 +765,6 @@ function maybeCollectEvidence(s: AppState): void {
         if (get().sources[id]) set((st) => ({ evidence: { ...st.evidence, [id]: null } }));
       });
   }
-}
-
-// ---------------------------------------------------------------------------------
-// Trace: the goroutine table of the selected time range
-
-let windowRequested: { sourceId: string; range: [number, number] } | null = null;
-let windowSeq = 0;
-
-function maybeTraceWindow(s: AppState): void {
-  const src = activeSource(s);
-  const range = s.settings.timeRange;
-  if (!src || !src.summary.trace || range === null) {
-    windowRequested = null;
-    return;
-  }
-  if (windowRequested && windowRequested.sourceId === src.id && sameRange(windowRequested.range, range)) return;
-  windowRequested = { sourceId: src.id, range };
-  const seq = ++windowSeq;
-  src.worker
-    .traceWindow(range[0], range[1])
-    .then((rows) => {
-      if (seq === windowSeq && get().activeSourceId === src.id) set({ traceWindow: { sourceId: src.id, range, rows } });
-    })
-    .catch((e) => {
-      if (seq !== windowSeq || e instanceof CancelledLoad) return;
-      windowRequested = null;
-      set({ error: `Goroutine table for the range failed: ${errorText(e)}` });
-    });
 }
 
 // ---------------------------------------------------------------------------------

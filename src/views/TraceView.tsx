@@ -10,9 +10,9 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_WAITING, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, type TraceViewData } from '../analysis/trace/view';
 import type { ViewSettings } from '../state/settings';
-import { actions, useStore, type Source } from '../state/store';
+import { actions, type Source } from '../state/store';
 import type { AnalysisResult } from '../worker/protocol';
 import { FlameView } from './FlameView';
 import { fmtBytes } from './format';
@@ -31,6 +31,7 @@ import {
   intervalsAt,
   spanAt,
   spanBeginning,
+  spanWindowTable,
   stackLines,
   timelineRows,
   type FunctionHighlight,
@@ -61,8 +62,8 @@ const SPAN_H = 10;
 const REGION_Y = 12;
 const REGION_H = 3;
 
-const STATE_COLORS = ['#2f9e44', '#f2b705', '#d5dae1', '#8b5cf6'];
-const STATE_LABELS = ['running', 'runnable', 'waiting (blocked)', 'syscall'];
+const STATE_COLORS = ['#2f9e44', '#f2b705', '#d5dae1', '#8b5cf6', '#c4b5fd'];
+const STATE_LABELS = ['running', 'runnable', 'waiting (blocked)', 'syscall', 'syscall, P retaken'];
 const GC_COLOR = '#f59f00';
 const STW_COLOR = '#e03131';
 const ASSIST_COLOR = '#e8590c';
@@ -106,6 +107,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     return m;
   }, [trace]);
   const hasRegions = trace.regionStart.length > 0;
+  const taskColors = useMemo(() => trace.userStrings.map((n) => nameColor(n)), [trace]);
   const hasUser = trace.taskStart.length > 0 || trace.logT.length > 0;
 
   const setView = useCallback((v0: number, v1: number) => setViewState(clampView(v0, v1, end)), [end]);
@@ -186,10 +188,10 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     ctx.rect(LABEL_W, y, width - LABEL_W, HEAP_H);
     ctx.clip();
     ctx.fillStyle = 'rgba(51, 102, 204, 0.35)';
-    drawSeries(ctx, trace.heapT, trace.heapV, heapMax, end, xOf, y, HEAP_H, true);
+    drawSeries(ctx, trace.heapT, trace.heapV, heapMax, end, xOf, y, HEAP_H, true, v0, v1);
     ctx.strokeStyle = '#c92a2a';
     ctx.setLineDash([4, 3]);
-    drawSeries(ctx, trace.goalT, trace.goalV, heapMax, end, xOf, y, HEAP_H, false);
+    drawSeries(ctx, trace.goalT, trace.goalV, heapMax, end, xOf, y, HEAP_H, false, v0, v1);
     ctx.setLineDash([]);
     ctx.restore();
     // P lanes.
@@ -268,7 +270,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       const xb = Math.min(width, xOf(e));
       const y = 2 + trace.taskLane[i] * TASK_H;
       const name = trace.userStrings[trace.taskName[i]];
-      ctx.fillStyle = nameColor(name);
+      ctx.fillStyle = taskColors[trace.taskName[i]];
       ctx.fillRect(xa, y + 1, Math.max(1, xb - xa - 1), TASK_H - 2);
       if (xb - xa > 24) {
         ctx.fillStyle = '#111';
@@ -292,7 +294,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       }
     }
     drawSelection(ctx, uHeight, false);
-  }, [trace, width, uHeight, hasUser, taskLanes, logY, v0, v1, xOf, drawSelection]);
+  }, [trace, width, uHeight, hasUser, taskLanes, logY, v0, v1, xOf, drawSelection, taskColors]);
 
   // Goroutine timeline (only the visible rows are drawn).
   useEffect(() => {
@@ -635,6 +637,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
         data-testid="goroutine-timeline"
         data-rows={trace.gIds.length}
         data-visible-rows={rows.length}
+        data-spans={trace.spanStart.length}
         data-regions={trace.regionStart.length}
         data-assists={trace.assistStart.length}
         className="goroutine-timeline"
@@ -658,7 +661,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
 function Legend({ trace }: { trace: TraceViewData }) {
   return (
     <div className="trace-legend" data-testid="trace-legend">
-      {[ST_RUNNING, ST_RUNNABLE, ST_WAITING, ST_SYSCALL].map((s) => (
+      {[ST_RUNNING, ST_RUNNABLE, ST_WAITING, ST_SYSCALL, ST_SYSCALL_BLOCKED].map((s) => (
         <span key={s} className="legend-item">
           <span className="swatch" style={{ background: STATE_COLORS[s] }} />
           {STATE_LABELS[s]}
@@ -693,11 +696,11 @@ function Legend({ trace }: { trace: TraceViewData }) {
 }
 
 export function TraceView({ source, trace, result, settings, unit, keyMatch }: Props) {
-  const traceWindow = useStore((s) => s.traceWindow);
   const range = settings.timeRange;
-  const windowRows =
-    range && traceWindow && traceWindow.sourceId === source.id && traceWindow.range[0] === range[0] && traceWindow.range[1] === range[1] ? traceWindow.rows : null;
-  const rows = range ? (windowRows ?? trace.table) : trace.table;
+  // The range's table from the spans: same numbers as Go's summarizer over the window
+  // (tests/unit/trace-window-spans.test.ts), computed in a pass over the spans.
+  const windowRows = useMemo(() => (range ? spanWindowTable(trace, range[0], range[1]) : null), [trace, range]);
+  const rows = windowRows ?? trace.table;
   const total = source.summary.counts.samples;
   const fn = settings.selectedFunction;
   const highlight = useMemo(() => (fn !== null ? functionHighlight(trace, fn) : null), [trace, fn]);
@@ -748,7 +751,7 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
         )}
       </div>
       <Timelines trace={trace} settings={settings} highlight={highlight} />
-      <GoroutineTable rows={rows} selected={settings.goroutine} windowed={range !== null && windowRows !== null} matches={matches} fn={fn} />
+      <GoroutineTable rows={rows} selected={settings.goroutine} windowed={windowRows !== null} matches={matches} fn={fn} />
       <div className="trace-flame-title">
         <strong>CPU samples</strong>{' '}
         <span className="muted" data-testid="trace-samples" data-kept={result.keptSamples} data-total={total}>

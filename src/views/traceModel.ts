@@ -2,7 +2,7 @@
 // time formatting, axis ticks, row layout with collapsible groups, span lookup, group stats.
 
 import { scaleLinear } from 'd3';
-import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
+import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
 
 /** A duration or time in ns, e.g. "850 ns", "12.3 µs", "4.56 ms", "1.23 s". */
 export function fmtNs(ns: number): string {
@@ -288,8 +288,50 @@ export function spanBeginning(state: Uint8Array, lo: number, k: number): string 
   const st = state[k];
   if (k === lo) return st === ST_RUNNABLE || st === ST_WAITING ? 'created by' : 'first seen';
   const prev = state[k - 1];
-  if (st === ST_RUNNING) return prev === ST_SYSCALL ? 'syscall returned' : 'started running';
-  if (st === ST_RUNNABLE) return prev === ST_WAITING ? 'unblocked by' : prev === ST_SYSCALL ? 'syscall returned without its P' : 'preempted / yielded at';
+  const fromSyscall = prev === ST_SYSCALL || prev === ST_SYSCALL_BLOCKED;
+  if (st === ST_RUNNING) return fromSyscall ? 'syscall returned' : 'started running';
+  if (st === ST_RUNNABLE) return prev === ST_WAITING ? 'unblocked by' : fromSyscall ? 'syscall returned without its P' : 'preempted / yielded at';
   if (st === ST_WAITING) return 'blocked at';
+  if (st === ST_SYSCALL_BLOCKED) return 'syscall (its P was retaken) at';
   return 'syscall at';
+}
+
+/**
+ * The goroutine table for the window [t0, t1) computed from the spans, with the semantics
+ * of Go's summarizer over a window (goroutines.ts `window`): each state's time clipped to
+ * the window — running = execution, runnable = scheduler wait, waiting = blocked, syscall
+ * until its P was retaken = syscall (the rest is syscall-blocked, not a table column);
+ * total = presence (a goroutine blocked `forever` has ended); goroutines absent from the
+ * window are left out. Instant for any range, where re-summarizing the trace took seconds.
+ */
+export function spanWindowTable(
+  d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanStart' | 'spanEnd' | 'spanState' | 'spanReason' | 'reasons'>,
+  t0: number,
+  t1: number,
+): GoroutineRow[] {
+  const forever = d.reasons.indexOf('forever');
+  const rows: GoroutineRow[] = [];
+  for (let i = 0; i < d.gIds.length; i++) {
+    const lo = d.gOffsets[i];
+    const hi = d.gOffsets[i + 1];
+    if (hi === lo) continue;
+    let exec = 0;
+    let sched = 0;
+    let block = 0;
+    let sys = 0;
+    let total = 0;
+    for (let k = firstEndingAfter(d.spanEnd, lo, hi, t0); k < hi && d.spanStart[k] < t1; k++) {
+      const st = d.spanState[k];
+      if (st === ST_WAITING && d.spanReason[k] === forever) break;
+      const w = Math.min(d.spanEnd[k], t1) - Math.max(d.spanStart[k], t0);
+      if (w <= 0) continue;
+      total += w;
+      if (st === ST_RUNNING) exec += w;
+      else if (st === ST_RUNNABLE) sched += w;
+      else if (st === ST_WAITING) block += w;
+      else if (st === ST_SYSCALL) sys += w;
+    }
+    if (total > 0) rows.push({ id: d.gIds[i], name: d.gNames[i], execNs: exec, schedWaitNs: sched, blockNs: block, syscallNs: sys, totalNs: total });
+  }
+  return rows;
 }

@@ -1,6 +1,5 @@
 // UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
 
-import type { GoroutineRow } from '../analysis/trace/view';
 import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { DecodePhase } from '../formats';
 import { workerScript } from './scriptUrl';
@@ -79,10 +78,6 @@ export class SourceWorker {
         this.pending.delete(msg.job);
         p.resolve(msg.result);
         return;
-      case 'traceWindow':
-        this.pending.delete(msg.job);
-        p.resolve(msg.rows);
-        return;
       case 'exported':
       case 'mapHotspots':
       case 'evidence':
@@ -112,11 +107,6 @@ export class SourceWorker {
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {
     return this.send<AnalysisResult>({ type: 'analyze', query }, []);
-  }
-
-  /** Go traces: the goroutine table restricted to [t0, t1) (ns since the trace start). */
-  traceWindow(t0: number, t1: number): Promise<GoroutineRow[]> {
-    return this.send<GoroutineRow[]>({ type: 'traceWindow', t0, t1 }, []);
   }
 
   /** The checklist's evidence of the loaded source (null if it could not be collected). */

@@ -13,7 +13,7 @@ import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
 import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
-import type { GoroutineRow, TraceViewData } from '../analysis/trace/view';
+import type { TraceViewData } from '../analysis/trace/view';
 import type { PerfViewData } from '../analysis/perf/viewData';
 
 /** One frame of a dump group, as text (function, file:line). */
@@ -166,7 +166,6 @@ export type WorkerRequest =
   | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
-  | { type: 'traceWindow'; job: number; t0: number; t1: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
   | { type: 'mapHotspots'; job: number }
   /** The checklist's evidence of this source: computed on first request (the checklist or a
@@ -184,7 +183,6 @@ export type WorkerResponse =
   | { type: 'loaded'; job: number; summary: SourceSummary }
   | { type: 'analysis'; job: number; result: AnalysisResult }
   | { type: 'simulated'; job: number; result: SimulationResult }
-  | { type: 'traceWindow'; job: number; rows: GoroutineRow[] }
   | { type: 'exported'; job: number; result: ExportResult }
   | { type: 'mapHotspots'; job: number; result: MapHotspots | null }
   | { type: 'evidence'; job: number; result: SourceEvidence | null }

@@ -10,8 +10,7 @@ import { decodeAny } from '../formats';
 import { collectEvidence, type EvidenceInput, type SourceEvidence } from '../analysis/checklist';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
-import type { Generation } from '../formats/gotrace/model';
-import { traceViewData, traceViewTransferables, windowTable } from '../analysis/trace/view';
+import { traceViewData, traceViewTransferables } from '../analysis/trace/view';
 import type { AnalysisQuery, AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
 import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
 import { gzipAsync } from '../share/compress';
@@ -25,8 +24,6 @@ declare const self: DedicatedWorkerGlobalScope;
 let profile: StackProfile | null = null;
 /** perf dumps: every event's profile stays here; queries name the event. */
 let perf: PerfWorkspace | null = null;
-let traceGens: Generation[] | null = null;
-let traceOrigin = 0;
 
 function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
@@ -102,7 +99,6 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
       if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
       let transfer: Transferable[] = [];
-      traceGens = null;
       perf = null;
       if (decoded.kind === 'perf') {
         const loaded = loadPerf(decoded.perf, decoded.text, summary);
@@ -116,8 +112,6 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         try {
           const data = traceViewData(gens);
           summary.trace = data;
-          traceGens = gens;
-          traceOrigin = data.originNs;
           transfer = traceViewTransferables(data);
         } catch (e) {
           summary.warnings = [...summary.warnings, `The timeline could not be built: ${e instanceof Error ? e.message : String(e)}`];
@@ -145,9 +139,6 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     } else if (msg.type === 'mapHotspots') {
       // On demand (the Map view asks): a pass over every stack node is too dear for every load.
       post({ type: 'mapHotspots', job: msg.job, result: profile ? mapHotspots(profile) : null });
-    } else if (msg.type === 'traceWindow') {
-      if (!traceGens) throw new Error('no trace loaded in this worker');
-      post({ type: 'traceWindow', job: msg.job, rows: windowTable(traceGens, traceOrigin, msg.t0, msg.t1) });
     } else if (msg.type === 'simulate') {
       post({ type: 'simulated', job: msg.job, result: simulateStep(msg.script, msg.step) });
     }

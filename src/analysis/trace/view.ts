@@ -9,7 +9,7 @@
 // origin the CPU samples' `time` uses (formats/gotrace/cpuProfile.ts).
 
 import type { Generation } from '../../formats/gotrace/model.ts';
-import { decodeU64Code } from '../../formats/gotrace/u64.ts';
+import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
@@ -21,7 +21,9 @@ export const ST_RUNNING = 0;
 export const ST_RUNNABLE = 1;
 export const ST_WAITING = 2;
 export const ST_SYSCALL = 3;
-export const STATE_NAMES = ['running', 'runnable', 'waiting', 'syscall'] as const;
+/** In a syscall after its P was taken away (Go counts this as syscall-blocked time). */
+export const ST_SYSCALL_BLOCKED = 4;
+export const STATE_NAMES = ['running', 'runnable', 'waiting', 'syscall', 'syscall, P retaken'] as const;
 
 /** Flags of tasks and regions. */
 export const OPEN_START = 1; // began before the trace
@@ -350,6 +352,11 @@ export function traceViewData(gens: Generation[]): TraceViewData {
   const smStack = u32(1 << 10);
   const NO_G = 0xffffffff;
 
+  // Syscalls as Go's summarizer tracks them: the P a goroutine entered its syscall on; when
+  // that P goes idle (retaken) the rest of the syscall is syscall-blocked time.
+  const syscallingP = new Map<U64, number>();
+  const syscallingG = new Map<number, U64>();
+
   let last = 0;
   let syncs = 0;
   let lastSync = 0;
@@ -391,13 +398,30 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     }
     if (e.kind === 'proc') {
       pOf(e.id);
+      if (e.from !== e.to && e.to === 'Idle') {
+        const gi = syscallingP.get(e.id);
+        if (gi !== undefined) {
+          syscallingP.delete(e.id);
+          if (curState[gi] === ST_SYSCALL) {
+            const stack = curStack[gi];
+            close(gi, t);
+            curState[gi] = ST_SYSCALL_BLOCKED;
+            curSince[gi] = t;
+            curReason[gi] = 0;
+            curStack[gi] = stack;
+            curP[gi] = -1;
+          }
+        }
+      }
       return;
     }
-    if (e.kind !== 'go') return;
+    if (e.kind !== 'go' || e.from === e.to) return;
     const i = seen(e.id);
-    // A goroutine first seen mid-trace has been in `from` since the start.
+    // A goroutine first seen mid-trace (Undetermined) has been in its state since the sync
+    // (in a syscall without a P: syscall-blocked, as Go counts it).
     if (curState[i] < 0 && e.from !== 'NotExist') {
-      const fst = stateCode(e.from === 'Undetermined' ? e.to : e.from);
+      let fst = stateCode(e.from === 'Undetermined' ? e.to : e.from);
+      if (fst === ST_SYSCALL && e.from === 'Undetermined' && e.ctx.p === null) fst = ST_SYSCALL_BLOCKED;
       if (fst >= 0) {
         curState[i] = fst;
         curSince[i] = lastSync;
@@ -406,7 +430,17 @@ export function traceViewData(gens: Generation[]): TraceViewData {
         curP[i] = fst === ST_RUNNING && e.ctx.p !== null ? pOf(e.ctx.p) : -1;
       }
     }
+    if (e.from === 'Syscall') {
+      const sp = syscallingG.get(i);
+      if (sp !== undefined) syscallingP.delete(sp);
+      syscallingG.delete(i);
+    }
     close(i, t);
+    if (e.to === 'Syscall') {
+      const sp = e.ctx.p ?? U64_MAX; // Go's NoProc key, like the summarizer
+      syscallingP.set(sp, i);
+      syscallingG.set(i, sp);
+    }
     const st = stateCode(e.to);
     if (st < 0) return;
     let r = 0;

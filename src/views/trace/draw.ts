@@ -108,19 +108,61 @@ export function drawIntervals(
   }
 }
 
-/** A step series (value v[i] from t[i] to t[i+1], the last one to `end`), filled or stroked. */
-export function drawSeries(ctx: CanvasRenderingContext2D, t: Float64Array, v: Float64Array, max: number, end: number, x: (t: number) => number, y: number, h: number, fill: boolean): void {
-  if (t.length === 0 || max <= 0) return;
+/**
+ * A step series (value v[i] from t[i] to t[i+1], the last one to `end`), filled or stroked,
+ * over the visible window [v0, v1] only; where several points fall in one pixel column the
+ * column shows their maximum (one vertex pair per pixel however many points).
+ */
+export function drawSeries(
+  ctx: CanvasRenderingContext2D,
+  t: Float64Array,
+  v: Float64Array,
+  max: number,
+  end: number,
+  x: (t: number) => number,
+  y: number,
+  h: number,
+  fill: boolean,
+  v0 = -Infinity,
+  v1 = Infinity,
+): void {
+  const n = t.length;
+  if (n === 0 || max <= 0) return;
   const yOf = (val: number) => y + h - (val / max) * (h - 2);
-  ctx.beginPath();
-  ctx.moveTo(x(t[0]), fill ? y + h : yOf(v[0]));
-  for (let i = 0; i < t.length; i++) {
-    if (i > 0 || fill) ctx.lineTo(x(t[i]), i > 0 ? yOf(v[i - 1]) : y + h);
-    ctx.lineTo(x(t[i]), yOf(v[i]));
+  // First point in view: the last one at or before v0 (its value holds at v0).
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (t[m] <= v0) lo = m + 1;
+    else hi = m;
   }
-  ctx.lineTo(x(end), yOf(v[v.length - 1]));
+  const first = Math.max(0, lo - 1);
+  ctx.beginPath();
+  const xs = x(t[first]);
+  ctx.moveTo(xs, fill ? y + h : yOf(v[first]));
+  if (fill) ctx.lineTo(xs, yOf(v[first]));
+  let prevY = yOf(v[first]);
+  let i = first + 1;
+  while (i < n && t[i - 1] <= v1) {
+    const px = Math.floor(x(t[i]));
+    let peak = v[i];
+    let j = i + 1;
+    while (j < n && Math.floor(x(t[j])) === px) {
+      if (v[j] > peak) peak = v[j];
+      j++;
+    }
+    const xi = x(t[i]);
+    ctx.lineTo(xi, prevY);
+    ctx.lineTo(xi, yOf(peak));
+    if (j - 1 > i) ctx.lineTo(x(t[j - 1]), yOf(v[j - 1]));
+    prevY = yOf(v[j - 1]);
+    i = j;
+  }
+  const xe = i < n ? x(t[i]) : x(end);
+  ctx.lineTo(xe, prevY);
   if (fill) {
-    ctx.lineTo(x(end), y + h);
+    ctx.lineTo(xe, y + h);
     ctx.closePath();
     ctx.fill();
   } else ctx.stroke();
