@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { DIMENSIONS, allThresholds, checklistCounts, checklistMarkdown, evaluateChecklist, type Dimension, type RuleResult, type SourceEvidence, type Status } from '../analysis/checklist';
 import { actions, useStore } from '../state/store';
+import { downloadBlob } from './download';
 
 const DIMENSION_TITLE: Record<Dimension, string> = {
   resource: 'Resource — CPU, memory, goroutines',
@@ -16,17 +17,6 @@ const DIMENSION_TITLE: Record<Dimension, string> = {
 };
 
 const STATUS_LABEL: Record<Status, string> = { pass: 'pass', warn: 'warn', fail: 'fail', 'cannot-evaluate': 'cannot evaluate' };
-
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The evidence of the workspace's sources, with the source id each entry came from, and
  * how many sources are still computing theirs. */
@@ -156,7 +146,7 @@ export function ChecklistView() {
               Reset thresholds
             </button>
           )}
-          <button type="button" className="button button-small" data-testid="checklist-markdown" onClick={() => download('stacklens-checklist.md', checklistMarkdown(results, { sources: evidence }), 'text/markdown')}>
+          <button type="button" className="button button-small" data-testid="checklist-markdown" onClick={() => downloadBlob('stacklens-checklist.md', new Blob([checklistMarkdown(results, { sources: evidence })], { type: 'text/markdown' }))}>
             Markdown
           </button>
         </div>

@@ -4,6 +4,7 @@
 // profile files by the source's worker, the images from the rendered SVG — and handed to
 // the browser as a blob: download; nothing goes over the network.
 
+import { downloadBlob } from './download';
 import { useEffect, useRef, useState } from 'react';
 import { perfUnit } from '../analysis/perf/selection';
 import { activeSource, desiredQuery, showError, useStore, type AppState, type Source } from '../state/store';
@@ -12,17 +13,6 @@ import { LABEL_FONT, flameGraphSvg, svgSize } from './exportSvg';
 import { fmtValue } from './format';
 
 type ExportItem = 'svg' | 'png' | 'folded' | 'pprof';
-
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** "cpu.pb.gz" → "cpu": the file name stem the exports are named after. */
 export function exportBaseName(sourceName: string): string {
@@ -111,8 +101,8 @@ async function runExport(item: ExportItem): Promise<void> {
   const base = `${exportBaseName(src.name)}${isFiltered(q) ? '.filtered' : ''}`;
   if (item === 'folded' || item === 'pprof') {
     const r = await src.worker.exportView(item, q);
-    if (r.what === 'folded') download(`${base}.folded.txt`, new Blob([r.text], { type: 'text/plain' }));
-    else download(`${base}.pb.gz`, new Blob([r.bytes], { type: 'application/gzip' }));
+    if (r.what === 'folded') downloadBlob(`${base}.folded.txt`, new Blob([r.text], { type: 'text/plain' }));
+    else downloadBlob(`${base}.pb.gz`, new Blob([r.bytes], { type: 'application/gzip' }));
     return;
   }
   const svg = renderedFlameSvg();
@@ -123,8 +113,8 @@ async function runExport(item: ExportItem): Promise<void> {
     subtitle: viewDescription(state, q, label.unit),
     measureText: measureLabel,
   });
-  if (item === 'svg') download(`${base}.flame.svg`, new Blob([text], { type: 'image/svg+xml' }));
-  else download(`${base}.flame.png`, await svgToPng(text));
+  if (item === 'svg') downloadBlob(`${base}.flame.svg`, new Blob([text], { type: 'image/svg+xml' }));
+  else downloadBlob(`${base}.flame.png`, await svgToPng(text));
 }
 
 const ITEMS: { id: ExportItem; title: string; desc: string; needsFlame: boolean }[] = [

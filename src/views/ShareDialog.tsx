@@ -2,6 +2,7 @@
 // fragment (never sent to any server) carries the local files, (c) "Export report": one
 // HTML file with the app and the evidence, opening offline at this view. Limits are shown.
 
+import { downloadBlob } from './download';
 import { useEffect, useRef, useState } from 'react';
 import { actions, useStore } from '../state/store';
 import { appAssets } from '../share/assets';
@@ -12,17 +13,6 @@ import { buildReportHtml } from '../share/report';
 
 function pageBase(): string {
   return location.protocol === 'file:' ? location.href.replace(/[?#].*$/, '') : `${location.origin}${location.pathname}`;
-}
-
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function LinkField({ testId, url }: { testId: string; url: string }) {
@@ -93,7 +83,7 @@ export function ShareDialog() {
       const title = `stacklens report — ${sources.map((s) => s.name).join(', ')}`;
       const html = await buildReportHtml(assets, toBase64Url(packed), title);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-      download(`stacklens-report-${stamp}.html`, new Blob([html], { type: 'text/html' }));
+      downloadBlob(`stacklens-report-${stamp}.html`, new Blob([html], { type: 'text/html' }));
       setReport({ busy: false, note: `Saved (${mib(html.length)}): opens offline in any browser at this view.` });
     } catch (e) {
       setReport({ busy: false, note: `Export failed: ${e instanceof Error ? e.message : String(e)}` });
