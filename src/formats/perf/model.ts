@@ -125,7 +125,11 @@ class EventState {
   private readonly plainFrames: PerfFrame[] = [];
   /** Frame id (scan.ts) → location of that frame standing alone (-1: not made yet). */
   locOfFrame = new Int32Array(1024).fill(-1);
-  constructor(readonly event: string) {}
+  constructor(readonly event: string) {
+    // Replaced when it grows: replacing it once now keeps V8 from treating it as a constant
+    // and throwing away the optimized record path the first time it does (see scan.ts).
+    this.locOfFrame = new Int32Array(this.locOfFrame.length).fill(-1);
+  }
 
   /** The location of a frame that is not part of an inline group. */
   plainLocation(fid: number, f0: PerfFrame): number {
@@ -214,6 +218,11 @@ function num(v: string | undefined): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
+/** 1e9 read from a Float64Array: the multiply is then compiled for doubles from the first
+ * record on; with a small-integer literal it deoptimizes the whole record path once the
+ * times pass 2^31 ns (~2 s into the dump) and runs unoptimized until recompiled. */
+const NS_PER_SEC = new Float64Array([1e9]);
+
 /** What decode keeps per event name (looked up once per record). */
 interface EventInfo {
   name: string;
@@ -253,6 +262,8 @@ export class PerfDecoder {
   private readonly labelCache = new Map<number, { comm: string; pid: number | undefined; labels: LabelInput[] }>();
 
   constructor(opts: DecodePerfOptions & { total?: number } = {}) {
+    this.locBuf = new Int32Array(this.locBuf.length); // replaced when it grows (see EventState)
+    this.locViews = [];
     this.scanner = new PerfScanner((r) => this.record(r), {
       onProgress: opts.onProgress,
       total: opts.total,
@@ -323,7 +334,7 @@ export class PerfDecoder {
     let timeNs: number | undefined;
     if (r.time) {
       if (this.t0 === null) this.t0 = { sec: r.time.sec, nsec: r.time.nsec };
-      timeNs = (r.time.sec - this.t0.sec) * 1e9 + (r.time.nsec - this.t0.nsec);
+      timeNs = (r.time.sec - this.t0.sec) * NS_PER_SEC[0] + (r.time.nsec - this.t0.nsec);
       if (timeNs < st.firstNs) st.firstNs = timeNs;
       if (timeNs > st.lastNs) st.lastNs = timeNs;
     }
