@@ -4,13 +4,15 @@
 // Why not intern each sample's frames in input order: samples arrive in an order unrelated
 // to their stacks (Go writes them in hash-bucket order), so consecutive walks share little
 // and every step deep in a tree of millions of nodes is a cache miss (~1.2 s of a 700k-
-// sample, 4.3M-node profile). Walking them in the tree's own order instead costs a fifth
-// of that, but sorting samples by their whole stacks costs more than it saves. A cheap
-// partial order gets most of the gain: first walk every sample only SHALLOW frames deep
-// (that part of the tree is small and stays in cache), then group the samples by the node
-// they reached (a counting sort) and finish their walks group by group. All samples below
-// one shallow node are finished together, so that node's subtree is created in one go,
-// lies contiguously in memory and stays in cache while it grows.
+// sample, 4.3M-node profile). Walking them in the tree's own order costs a fifth of that,
+// but sorting samples by their whole stacks costs more than it saves (and an extra
+// shallow walk to group by tree node cost more than the hash below). A cheap partial
+// order gets most of the gain: group samples by a hash of their root-most locations (a
+// counting sort) and walk them group by group. All samples below those locations are
+// walked together, so that part of the tree is created in one go, lies contiguously in
+// memory and stays in cache while it grows; within a group, consecutive walks share the
+// root-most locations, which the walker skips without lookups. Any order gives the same
+// tree (only node numbering differs), so the grouping is purely a matter of speed.
 
 import type { StackTable } from './profile';
 import { PrefixTrie } from './trie';
@@ -39,13 +41,35 @@ export function buildSampleStacks(
   const nSamples = locationStart.length - 1;
   const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const sampleStack = new Int32Array(nSamples);
-  // Group key of every sample: a hash of its root-most GROUP_DEPTH locations. Samples
-  // with the same root-most locations share those nodes and the subtree below them;
-  // a collision merely puts two groups together.
+  const g = groupSamples(locationStart, location);
+  // Each loop is its own small function so the JIT optimizes it early in a fresh process.
+  if (g.kept * 2 > nSamples) {
+    // Already mostly in group order, as heap profiles often are: walk in place.
+    walkInPlace(w, groupOrder(g), locationStart, location, sampleStack);
+  } else {
+    const c = copyInGroupOrder(g, locationStart, location);
+    walkCopied(w, c, sampleStack);
+  }
+  return { stacks: w.finish(), sampleStack };
+}
+
+interface Groups {
+  /** Group of each sample: a hash of its root-most GROUP_DEPTH locations. Samples with the
+   * same root-most locations share those nodes and the subtree below them; a collision
+   * merely puts two groups together. */
+  key: Int32Array;
+  /** Where each group's samples and locations start in group order (prefix sums). */
+  sampleAt: Int32Array;
+  locAt: Int32Array;
+  /** How often a sample is in the group of the one before it (then group order keeps them together). */
+  kept: number;
+}
+
+function groupSamples(locationStart: Int32Array, location: Int32Array): Groups {
+  const nSamples = locationStart.length - 1;
   const key = new Int32Array(nSamples);
   const sampleAt = new Int32Array(GROUPS + 1);
   const locAt = new Int32Array(GROUPS + 1);
-  // How often a sample is in the group of the one before it: then group order keeps them together.
   let kept = 0;
   for (let s = 0, last = -1; s < nSamples; s++) {
     const from = locationStart[s];
@@ -60,41 +84,65 @@ export function buildSampleStacks(
     if (h === last) kept++;
     last = h;
   }
-  for (let g = 0; g < GROUPS; g++) {
-    sampleAt[g + 1] += sampleAt[g];
-    locAt[g + 1] += locAt[g];
+  for (let i = 0; i < GROUPS; i++) {
+    sampleAt[i + 1] += sampleAt[i];
+    locAt[i + 1] += locAt[i];
   }
-  // Counting sort (stable: a group keeps input order); order[k] = k-th sample in group order.
+  return { key, sampleAt, locAt, kept };
+}
+
+/** Samples in group order (a stable counting sort: a group keeps input order). */
+function groupOrder(g: Groups): Int32Array {
+  const { key, sampleAt } = g;
+  const order = new Int32Array(key.length);
+  for (let s = 0; s < key.length; s++) order[sampleAt[key[s]]++] = s;
+  return order;
+}
+
+function walkInPlace(w: StackWalker, order: Int32Array, locationStart: Int32Array, location: Int32Array, sampleStack: Int32Array): void {
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k];
+    sampleStack[s] = w.walk(location, locationStart[s], locationStart[s + 1]);
+  }
+}
+
+interface Copied {
+  /** Sample at each position of group order, its locations' end in `locs`, and the locations. */
+  order: Int32Array;
+  end: Int32Array;
+  locs: Int32Array;
+}
+
+/**
+ * The locations in group order, so the walks read them sequentially (reading them in
+ * place, scattered, cost a cache miss or two per sample). The copy reads in input order
+ * and appends to each group's slot, so its reads are sequential too.
+ */
+function copyInGroupOrder(g: Groups, locationStart: Int32Array, location: Int32Array): Copied {
+  const { key, sampleAt, locAt } = g;
+  const nSamples = key.length;
   const order = new Int32Array(nSamples);
-  if (kept * 2 > nSamples) {
-    // Already mostly in group order, as heap profiles often are: walk in place.
-    for (let s = 0; s < nSamples; s++) order[sampleAt[key[s]]++] = s;
-    for (let k = 0; k < nSamples; k++) {
-      const s = order[k];
-      sampleStack[s] = w.walk(location, locationStart[s], locationStart[s + 1]);
-    }
-  } else {
-    // Copy the locations into group order so the walks read them sequentially (reading
-    // them in place, scattered, cost a cache miss or two per sample). The copy reads in
-    // input order and appends to each group's slot, so its reads are sequential too.
-    const sorted = new Int32Array(location.length);
-    const sortedEnd = new Int32Array(nSamples);
-    for (let s = 0; s < nSamples; s++) {
-      const g = key[s];
-      const k = sampleAt[g]++;
-      order[k] = s;
-      let at = locAt[g];
-      for (let i = locationStart[s], to = locationStart[s + 1]; i < to; i++) sorted[at++] = location[i];
-      locAt[g] = at;
-      sortedEnd[k] = at;
-    }
-    for (let k = 0, from = 0; k < nSamples; k++) {
-      const to = sortedEnd[k];
-      sampleStack[order[k]] = w.walk(sorted, from, to);
-      from = to;
-    }
+  const end = new Int32Array(nSamples);
+  const locs = new Int32Array(location.length);
+  for (let s = 0; s < nSamples; s++) {
+    const group = key[s];
+    const k = sampleAt[group]++;
+    order[k] = s;
+    let at = locAt[group];
+    for (let i = locationStart[s], to = locationStart[s + 1]; i < to; i++) locs[at++] = location[i];
+    locAt[group] = at;
+    end[k] = at;
   }
-  return { stacks: w.finish(), sampleStack };
+  return { order, end, locs };
+}
+
+function walkCopied(w: StackWalker, c: Copied, sampleStack: Int32Array): void {
+  const { order, end, locs } = c;
+  for (let k = 0, from = 0; k < order.length; k++) {
+    const to = end[k];
+    sampleStack[order[k]] = w.walk(locs, from, to);
+    from = to;
+  }
 }
 
 /**

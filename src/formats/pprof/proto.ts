@@ -229,10 +229,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   let docUrl = 0;
   const comments: number[] = [];
   const strings: string[] = [];
-  // Sample messages' extents: each takes at least 2 bytes (key, length).
-  const sampleStarts = new Int32Array(Math.max(16, end >> 1));
-  const sampleEnds = new Int32Array(Math.max(16, end >> 1));
-  let nSamples = 0;
+  const extents = new SampleExtents(end);
 
   const mapIds: number[] = [];
   const mapStart: bigint[] = [];
@@ -260,11 +257,8 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   while (r.pos < end) {
     const at = r.pos;
     if (data[at] === 0x12) {
-      // Profile.sample, most of the file: only its extent here (pass B decodes it).
-      const stop = fieldEnd(r, at + 1, end, 'Sample');
-      sampleStarts[nSamples] = r.pos;
-      sampleEnds[nSamples++] = stop;
-      r.pos = stop;
+      // Profile.sample, most of the file: only extents here (pass B decodes them).
+      extents.scan(r, end);
       continue;
     }
     const t = tag(r, end);
@@ -278,8 +272,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
       case 2: {
         expectWire(wire, 2, 'Profile.sample', at);
         const stop = len(r, end, 'Sample');
-        sampleStarts[nSamples] = r.pos;
-        sampleEnds[nSamples++] = stop;
+        extents.add(r.pos, stop);
         r.pos = stop;
         break;
       }
@@ -415,7 +408,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   };
   const vt = (v: RawValueType, what: string): ValueType => ({ type: str(v.type, `${what}.type`), unit: str(v.unit, `${what}.unit`) });
   const types = sampleTypes.map((v, i) => vt(v, `sample_type[${i}]`));
-  if (types.length === 0 && nSamples > 0) throw new DecodeError(FMT, 'samples without sample types; expected at least one sample_type');
+  if (types.length === 0 && extents.n > 0) throw new DecodeError(FMT, 'samples without sample types; expected at least one sample_type');
   const defaultName = str(defaultSampleType, 'default_sample_type');
   let defaultIndex = types.length - 1;
   if (defaultName) {
@@ -580,9 +573,10 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   }
 
   // ---- pass B: samples ----
+  const nSamples = extents.n;
   const nTypes = types.length;
-  const starts = sampleStarts;
-  const ends = sampleEnds;
+  const starts = extents.starts;
+  const ends = extents.ends;
   let sampleBytes = 0;
   for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
   const columns: Float64Array[] = [];
@@ -595,27 +589,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const sampleLocStart = new Int32Array(nSamples + 1);
   const sampleLocs = new Int32Array(Math.max(16, sampleBytes));
   const reader: SampleReader = { r, buf: data, locDense, locMap, columns, labels, locs: sampleLocs, n: 0 };
-  const progressEvery = 16384;
-  let base = 0;
-  for (let s = 0; s < nSamples; s++) {
-    const stop = ends[s];
-    reader.n = base;
-    const nVals = decodeSample(reader, starts[s], stop, s);
-    if (nVals !== nTypes) {
-      throw new DecodeError(FMT, `sample ${s} has ${nVals} values but the profile has ${nTypes} sample types; expected one value per type`, { offset: starts[s] });
-    }
-    labelStart[s + 1] = labels.length;
-    let n = reader.n - base;
-    const keepFrom = dropFramesCut(sampleLocs, base, n, locPrune);
-    if (keepFrom > 0) {
-      // drop_frames cut the leaf side: keep only the rest in the sample's slot.
-      sampleLocs.copyWithin(base, base + keepFrom, base + n);
-      n -= keepFrom;
-    }
-    base += n;
-    sampleLocStart[s + 1] = base;
-    if ((s & (progressEvery - 1)) === progressEvery - 1) progress(end / 4 + (stop / end) * (end * 0.5), end);
-  }
+  const base = decodeSamples(reader, extents, labelStart, sampleLocStart, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
   // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
   const sampleLocation = sampleLocs.subarray(0, base);
   const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length);
@@ -692,6 +666,73 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     labels: { length: nLabels, key: lk, str: ls, num: labels.num.slice(0, nLabels), unit: lu },
     warnings,
   };
+}
+
+/** Where each Sample message lies: pass A finds them, pass B decodes them. */
+class SampleExtents {
+  /** Each Sample takes at least 2 bytes (key, length), so half the file bounds their count
+   * (pages beyond the samples found are never touched, so never committed). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  n = 0;
+  constructor(fileBytes: number) {
+    this.starts = new Int32Array(Math.max(16, fileBytes >> 1));
+    this.ends = new Int32Array(Math.max(16, fileBytes >> 1));
+  }
+  add(start: number, end: number): void {
+    this.starts[this.n] = start;
+    this.ends[this.n++] = end;
+  }
+  /** Records the run of Profile.sample fields (key 0x12) at r.pos; stops at any other field.
+   * Its own small function, so the JIT optimizes this loop early in a fresh process. */
+  scan(r: Reader, end: number): void {
+    const buf = r.buf;
+    let pos = r.pos;
+    while (pos < end && buf[pos] === 0x12) {
+      const stop = fieldEnd(r, pos + 1, end, 'Sample');
+      this.add(r.pos, stop);
+      pos = stop;
+    }
+    r.pos = pos;
+  }
+}
+
+/**
+ * Pass B: decodes every sample into the reader's columns, labels and location lists,
+ * applying drop_frames; returns how many location rows were kept in all.
+ */
+function decodeSamples(
+  rd: SampleReader,
+  extents: SampleExtents,
+  labelStart: Int32Array,
+  sampleLocStart: Int32Array,
+  locPrune: Uint8Array | null,
+  progress: (doneBytes: number) => void,
+): number {
+  const { starts, ends, n: nSamples } = extents;
+  const nTypes = rd.columns.length;
+  const locs = rd.locs;
+  const progressEvery = 16384;
+  let base = 0;
+  for (let s = 0; s < nSamples; s++) {
+    rd.n = base;
+    const nVals = decodeSample(rd, starts[s], ends[s], s);
+    if (nVals !== nTypes) {
+      throw new DecodeError(FMT, `sample ${s} has ${nVals} values but the profile has ${nTypes} sample types; expected one value per type`, { offset: starts[s] });
+    }
+    labelStart[s + 1] = rd.labels.length;
+    let n = rd.n - base;
+    const keepFrom = dropFramesCut(locs, base, n, locPrune);
+    if (keepFrom > 0) {
+      // drop_frames cut the leaf side: keep only the rest in the sample's slot.
+      locs.copyWithin(base, base + keepFrom, base + n);
+      n -= keepFrom;
+    }
+    base += n;
+    sampleLocStart[s + 1] = base;
+    if ((s & (progressEvery - 1)) === progressEvery - 1) progress(ends[s]);
+  }
+  return base;
 }
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
