@@ -171,7 +171,7 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
   ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = this.make(this.data.length * 2);
+      const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
       d.set(this.data);
       this.data = d;
     }
@@ -333,17 +333,22 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     return i;
   };
 
-  // Spans in closing order; grouped by goroutine at the end.
-  const sG = u32(1 << 16);
-  const sStart = f64(1 << 16);
-  const sEnd = f64(1 << 16);
-  const sState = u8(1 << 16);
-  const sReason = u16(1 << 16);
-  const sStack = u32(1 << 16);
-  const psP = u32(1 << 12);
-  const psStart = f64(1 << 12);
-  const psEnd = f64(1 << 12);
-  const psG = u32(1 << 12);
+  // Spans in closing order; grouped by goroutine at the end. Sized from the raw event count
+  // (real traces have ~1.5 spans per raw event: Go's API events outnumber raw ones) so a
+  // big trace does not leave a doubling series of dead buffers behind.
+  let rawEvents = 0;
+  for (const g of gens) rawEvents += g.events.count;
+  const spanCap = Math.max(1 << 12, Math.ceil(rawEvents * 1.5));
+  const sG = u32(spanCap);
+  const sStart = f64(spanCap);
+  const sEnd = f64(spanCap);
+  const sState = u8(spanCap);
+  const sReason = u16(spanCap);
+  const sStack = u32(spanCap);
+  const psP = u32(spanCap >> 2);
+  const psStart = f64(spanCap >> 2);
+  const psEnd = f64(spanCap >> 2);
+  const psG = u32(spanCap >> 2);
   const reasons: string[] = [''];
   const reasonIdx = new Map<string, number>([['', 0]]);
   // CPU samples (the stream's order is time order).
