@@ -51,10 +51,9 @@ function checkTable(st: StackTable): void {
 }
 
 /** Random locations (some with inlined frames, few functions so recursion is common) and samples. */
-function randomProfile(seed: number, nSamples: number, grouped: boolean) {
+function randomProfile(seed: number, nSamples: number, grouped: boolean, nLocs = 60) {
   const r = rng(seed);
   const nFuncs = 12;
-  const nLocs = 60;
   const frameStart = new Int32Array(nLocs + 1);
   const frames: number[] = [];
   for (let l = 0; l < nLocs; l++) {
@@ -92,14 +91,16 @@ function randomProfile(seed: number, nSamples: number, grouped: boolean) {
 
 describe('buildSampleStacks', () => {
   // Input in random order takes the copy-into-group-order path; input already grouped walks in place.
-  for (const [seed, grouped] of [
-    [1, false],
-    [2, false],
-    [3, true],
-    [4, true],
+  // More than 65536 locations: the group-order copy cannot use 16-bit rows.
+  for (const [seed, grouped, nLocs] of [
+    [1, false, 60],
+    [2, false, 60],
+    [3, true, 60],
+    [4, true, 60],
+    [5, false, 70000],
   ] as const) {
-    it(`seed ${seed}, ${grouped ? 'grouped' : 'shuffled'} input: every sample's stack is its function path`, () => {
-      const g = randomProfile(seed, 3000, grouped);
+    it(`seed ${seed}, ${grouped ? 'grouped' : 'shuffled'} input, ${nLocs} locations: every sample's stack is its function path`, () => {
+      const g = randomProfile(seed, 3000, grouped, nLocs);
       const { stacks, sampleStack } = buildSampleStacks(g.locationStart, g.location, g.frameStart, g.frameFunc, g.nFuncs);
       checkTable(stacks);
       g.samples.forEach((locs, s) => {
