@@ -264,7 +264,7 @@ class StackWalker {
 
   finish(): StackTable {
     const t = this.trie.finish();
-    return { length: t.parent.length, prefix: t.parent, func: t.label, firstOfFunc: this.first.slice(0, t.parent.length) };
+    return { length: t.parent.length, prefix: t.parent, func: t.label, firstOfFunc: this.first.subarray(0, t.parent.length) };
   }
 }
 

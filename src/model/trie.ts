@@ -6,7 +6,8 @@
 // probe is a cache and TLB miss. Stacks arrive as walks from the root, and most nodes
 // have one child. So a node with one child points at it directly (a walk that created
 // a chain left its nodes next to each other, and later walks down the chain read them
-// back sequentially); a node with 2..SMALL children keeps (label, child) pairs in one
+// back sequentially, also because model/stackBuild walks samples grouped by where
+// their stacks go); a node with 2..SMALL children keeps (label, child) pairs in one
 // contiguous block, so finding a child costs one cache line however many siblings it
 // has (a linked sibling list cost one miss per sibling: 0.9 s of a 300k-sample heap
 // profile); only the rare nodes with more children index them in a hash table.
@@ -14,18 +15,16 @@
 const NONE = -1;
 /** Most children kept in a node's block; more go to the hash table. */
 const SMALL = 8;
-// Node records are interleaved — [label, kids, count, parent] — so one cache line serves
-// a whole visit. `kids` is the child itself when count = 1, the offset of the node's
-// pair block when 2 <= count <= SMALL, unused (NONE) otherwise.
-const LABEL = 0;
-const KIDS = 1;
-const COUNT = 2;
-const PARENT = 3;
-const STRIDE = 4;
 
 export class PrefixTrie {
-  /** Internal index i+1 holds external node i; internal 0 is the virtual root (parent -1). */
-  private nodes: Int32Array;
+  // Internal index i+1 holds external node i; internal 0 is the virtual root. Labels and
+  // parents (as external ids) are kept in the shape of the finished table, so finish()
+  // hands them out without a copy (and without faulting in a second copy's pages).
+  private labels: Int32Array;
+  private parents: Int32Array;
+  /** Per node [kids, count]: `kids` is the child itself when count = 1, the offset of the
+   * node's pair block when 2 <= count <= SMALL, unused otherwise. */
+  private rec: Int32Array;
   private size = 1;
   /** Pair blocks: [label, child] * capacity; capacities 2, 4 and 8 pairs. */
   private blocks: Int32Array;
@@ -41,20 +40,15 @@ export class PrefixTrie {
 
   constructor(capacityHint = 1024) {
     const cap = Math.max(1024, capacityHint + 1);
-    this.nodes = new Int32Array(cap * STRIDE);
-    this.initNode(0, NONE, NONE);
+    this.labels = new Int32Array(cap);
+    this.parents = new Int32Array(cap);
+    this.rec = new Int32Array(cap * 2);
+    this.labels[0] = NONE;
+    this.parents[0] = NONE - 1;
+    this.rec[0] = NONE;
     this.blocks = new Int32Array(Math.max(1024, cap >> 1));
     this.table = new Int32Array(1024 * 3).fill(NONE);
     this.tableMask = 1023;
-  }
-
-  private initNode(i: number, parent: number, label: number): void {
-    const o = i * STRIDE;
-    const nodes = this.nodes;
-    nodes[o + LABEL] = label;
-    nodes[o + KIDS] = NONE;
-    nodes[o + COUNT] = 0;
-    nodes[o + PARENT] = parent;
   }
 
   /** Number of nodes (the virtual root excluded). */
@@ -66,12 +60,11 @@ export class PrefixTrie {
    * `created` tells which. */
   intern(parent: number, label: number): number {
     const p = parent + 1;
-    const nodes = this.nodes;
-    const po = p * STRIDE;
-    const n = nodes[po + COUNT];
+    const rec = this.rec;
+    const n = rec[2 * p + 1];
     if (n === 1) {
-      const c = nodes[po + KIDS];
-      if (nodes[c * STRIDE + LABEL] === label) {
+      const c = rec[2 * p];
+      if (this.labels[c] === label) {
         this.created = false;
         return c - 1;
       }
@@ -83,7 +76,7 @@ export class PrefixTrie {
       }
     } else if (n !== 0) {
       const blocks = this.blocks;
-      const b = nodes[po + KIDS];
+      const b = rec[2 * p];
       for (let k = b, e = b + 2 * n; k < e; k += 2) {
         if (blocks[k] === label) {
           this.created = false;
@@ -97,12 +90,12 @@ export class PrefixTrie {
 
   /** Parent of node `i` (-1 for a root-level node). */
   parent(i: number): number {
-    return this.nodes[(i + 1) * STRIDE + PARENT] - 1;
+    return this.parents[i + 1];
   }
 
   /** Label of node `i`. */
   label(i: number): number {
-    return this.nodes[(i + 1) * STRIDE + LABEL];
+    return this.labels[i + 1];
   }
 
   /** Adds a node known to be absent (any child of a node created during this same walk). */
@@ -112,24 +105,26 @@ export class PrefixTrie {
 
   private add(p: number, label: number): number {
     const i = this.size++;
-    if (i * STRIDE === this.nodes.length) this.grow();
-    this.initNode(i, p, label);
-    const nodes = this.nodes;
-    const po = p * STRIDE;
-    const n = nodes[po + COUNT];
-    nodes[po + COUNT] = n + 1;
-    if (n === 0) nodes[po + KIDS] = i;
+    if (i === this.labels.length) this.grow();
+    this.labels[i] = label;
+    this.parents[i] = p - 1;
+    const rec = this.rec;
+    rec[2 * i] = NONE;
+    rec[2 * i + 1] = 0;
+    const n = rec[2 * p + 1];
+    rec[2 * p + 1] = n + 1;
+    if (n === 0) rec[2 * p] = i;
     else if (n === 1) {
-      const only = nodes[po + KIDS];
+      const only = rec[2 * p];
       const b = this.allocBlock(0);
       const blocks = this.blocks;
-      blocks[b] = nodes[only * STRIDE + LABEL];
+      blocks[b] = this.labels[only];
       blocks[b + 1] = only;
       blocks[b + 2] = label;
       blocks[b + 3] = i;
-      nodes[po + KIDS] = b;
+      rec[2 * p] = b;
     } else if (n < SMALL) {
-      let b = nodes[po + KIDS];
+      let b = rec[2 * p];
       if ((n & (n - 1)) === 0) {
         // Block full (n is its capacity): move to one twice the size.
         const cls = n === 2 ? 0 : n === 4 ? 1 : 2;
@@ -137,15 +132,15 @@ export class PrefixTrie {
         this.blocks.copyWithin(nb, b, b + 2 * n);
         this.freeBlock(b, cls);
         b = nb;
-        nodes[po + KIDS] = b;
+        rec[2 * p] = b;
       }
       this.blocks[b + 2 * n] = label;
       this.blocks[b + 2 * n + 1] = i;
     } else if (n === SMALL) {
-      const b = nodes[po + KIDS];
+      const b = rec[2 * p];
       for (let k = b; k < b + 2 * SMALL; k += 2) this.insertWide(p, this.blocks[k], this.blocks[k + 1]);
       this.freeBlock(b, 2);
-      nodes[po + KIDS] = NONE;
+      rec[2 * p] = NONE;
       this.insertWide(p, label, i);
     } else this.insertWide(p, label, i);
     return i;
@@ -213,9 +208,15 @@ export class PrefixTrie {
   }
 
   private grow(): void {
-    const nodes = new Int32Array(this.nodes.length * 2);
-    nodes.set(this.nodes);
-    this.nodes = nodes;
+    const n = this.labels.length * 2;
+    const grown = (a: Int32Array, len: number) => {
+      const b = new Int32Array(len);
+      b.set(a);
+      return b;
+    };
+    this.labels = grown(this.labels, n);
+    this.parents = grown(this.parents, n);
+    this.rec = grown(this.rec, 2 * n);
   }
 
   /**
@@ -226,32 +227,23 @@ export class PrefixTrie {
   finishRooted(): { parent: Int32Array; label: Int32Array; firstChild: Int32Array; nextSibling: Int32Array } {
     const n = this.size;
     const parent = new Int32Array(n);
-    const label = new Int32Array(n);
+    const label = this.labels.slice(0, n);
     const firstChild = new Int32Array(n).fill(NONE);
     const nextSibling = new Int32Array(n).fill(NONE);
-    const nodes = this.nodes;
+    const parents = this.parents;
     parent[0] = NONE;
-    label[0] = NONE;
-    for (let i = n - 1, o = i * STRIDE; i > 0; i--, o -= STRIDE) {
-      const par = nodes[o + PARENT];
+    for (let i = n - 1; i > 0; i--) {
+      const par = parents[i] + 1;
       parent[i] = par;
-      label[i] = nodes[o + LABEL];
       nextSibling[i] = firstChild[par];
       firstChild[par] = i;
     }
     return { parent, label, firstChild, nextSibling };
   }
 
-  /** Parent (external id, -1 for root-level) and label of every node, in creation order. */
+  /** Parent (external id, -1 for root-level) and label of every node, in creation order.
+   * Views of the trie's own arrays: the trie must not be used afterwards. */
   finish(): { parent: Int32Array; label: Int32Array } {
-    const n = this.size - 1;
-    const parent = new Int32Array(n);
-    const label = new Int32Array(n);
-    const nodes = this.nodes;
-    for (let i = 0, o = STRIDE; i < n; i++, o += STRIDE) {
-      parent[i] = nodes[o + PARENT] - 1;
-      label[i] = nodes[o + LABEL];
-    }
-    return { parent, label };
+    return { parent: this.parents.subarray(1, this.size), label: this.labels.subarray(1, this.size) };
   }
 }
