@@ -1,6 +1,7 @@
 // `npm run bench` (pprof part): decode + aggregate throughput and peak memory on big real-shaped
 // profiles, side by side with `go tool pprof -top` on the same files. Each run is a
-// fresh process; figures are medians of 3. Inputs are generated (not committed) by
+// fresh process; figures are medians of $BENCH_RUNS (3) runs, with the range of the
+// totals. Inputs are generated (not committed) by
 // tools/gen/bench.sh into bench/.data/. Then bench/browser.ts times the same files in
 // Chromium: decode in the worker and the flame graph's first render.
 
@@ -34,6 +35,9 @@ interface One {
   totalMs: number;
   rawMBps: number;
   maxRssMiB: number;
+  /** Fastest and slowest total of the runs (the machine is shared: ranges say how noisy). */
+  totalMin?: number;
+  totalMax?: number;
 }
 
 function median(xs: number[]): number {
@@ -52,7 +56,8 @@ function ours(file: string, inflater: string): One {
     all.push(JSON.parse(out.trim().split('\n').pop()!));
   }
   const pick = (k: keyof One) => median(all.map((a) => a[k] as number));
-  return { ...all[0], inflateMs: pick('inflateMs'), decodeMs: pick('decodeMs'), aggregateMs: pick('aggregateMs'), totalMs: pick('totalMs'), rawMBps: pick('rawMBps'), maxRssMiB: pick('maxRssMiB') };
+  const totals = all.map((a) => a.totalMs);
+  return { ...all[0], totalMin: Math.min(...totals), totalMax: Math.max(...totals), inflateMs: pick('inflateMs'), decodeMs: pick('decodeMs'), aggregateMs: pick('aggregateMs'), totalMs: pick('totalMs'), rawMBps: pick('rawMBps'), maxRssMiB: pick('maxRssMiB') };
 }
 
 function goPprof(file: string): { seconds: number; maxRssMiB: number } | null {
@@ -72,7 +77,7 @@ for (const inp of inputs) {
   console.log(`  file: ${path.relative(repo, inp.file)}  ${fmt(pako.rawBytes / 1e6, 1)} MB uncompressed, ${pako.samples} samples, ${pako.stacks} frame stacks`);
   console.log(`  stacklens: inflate ${fmt(pako.inflateMs)} ms (pako) / ${fmt(native.inflateMs)} ms (native DecompressionStream), decode ${fmt(pako.decodeMs)} ms, aggregate ${fmt(pako.aggregateMs)} ms`);
   // The browser worker inflates natively; the CLI (and any engine without DecompressionStream) uses pako.
-  console.log(`  stacklens total: ${fmt(native.totalMs)} ms with native inflate (the browser path), ${fmt(pako.totalMs)} ms with pako = ${fmt(native.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(native.maxRssMiB)} MiB (whole Node process)`);
+  console.log(`  stacklens total: ${fmt(native.totalMs)} ms (runs ${fmt(native.totalMin ?? native.totalMs)}–${fmt(native.totalMax ?? native.totalMs)}) with native inflate (the browser path), ${fmt(pako.totalMs)} ms with pako = ${fmt(native.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(native.maxRssMiB)} MiB (whole Node process)`);
   if (go) console.log(`  go tool pprof -top: ${fmt(go.seconds * 1000)} ms, peak RSS ${fmt(go.maxRssMiB)} MiB  → stacklens is ${fmt((go.seconds * 1000) / native.totalMs, 1)}× faster`);
   if (inp.targetMs) {
     const ok = native.totalMs <= inp.targetMs && (inp.targetMiB === null || native.maxRssMiB <= inp.targetMiB);

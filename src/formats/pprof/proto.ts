@@ -563,6 +563,8 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const dense = maxLocId < 1 << 24 && bigIds.size === 0;
   const locDense = dense ? new Int32Array(maxLocId + 1).fill(-1) : null;
   const locMap = dense ? null : new Map<number, number>();
+  // Go numbers locations 1, 2, 3, … in table order: then id - 1 is the row, no lookup needed.
+  let sequentialIds = true;
   for (let i = 0; i < nLoc; i++) {
     const id = locIds.get(i);
     if (locDense ? locDense[id] !== -1 : locMap!.has(id)) {
@@ -570,6 +572,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     }
     if (locDense) locDense[id] = i;
     else locMap!.set(id, i);
+    if (id !== i + 1) sequentialIds = false;
   }
 
   // ---- pass B: samples ----
@@ -588,7 +591,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   // decode never touches are never committed).
   const sampleLocStart = new Int32Array(nSamples + 1);
   const sampleLocs = new Int32Array(Math.max(16, sampleBytes));
-  const reader: SampleReader = { r, buf: data, locDense, locMap, columns, labels, locs: sampleLocs, n: 0 };
+  const reader: SampleReader = { r, buf: data, locDense, locMap, sequentialIds: sequentialIds && locDense !== null ? nLoc : 0, columns, labels, locs: sampleLocs, n: 0 };
   const base = decodeSamples(reader, extents, labelStart, sampleLocStart, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
   // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
   const sampleLocation = sampleLocs.subarray(0, base);
@@ -774,6 +777,8 @@ interface SampleReader {
   /** Location id -> row: dense table for small ids, else the map. */
   locDense: Int32Array | null;
   locMap: Map<number, number> | null;
+  /** When ids 1..k are rows 0..k-1 (as Go writes them): k, else 0. */
+  sequentialIds: number;
   columns: Float64Array[];
   labels: SampleLabels;
   /** Location rows of all samples, leaf first within each; the next one goes to locs[n]. */
@@ -844,6 +849,7 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
   const buf = rd.buf;
   const dense = rd.locDense;
   const nDense = dense ? dense.length : 0;
+  const sequential = rd.sequentialIds;
   const locs = rd.locs;
   const columns = rd.columns;
   const nTypes = columns.length;
@@ -871,7 +877,8 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
             if (id >= 0) pos = varintEnd.at;
           }
         }
-        if (id >= 0 && id < nDense) {
+        if (id > 0 && id <= sequential) locs[n++] = id - 1;
+        else if (id >= 0 && id < nDense) {
           const row = dense![id];
           if (row < 0) throw new DecodeError(FMT, `sample ${s} refers to location ${id}, which is not defined`, { offset: at });
           locs[n++] = row;
