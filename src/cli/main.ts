@@ -33,10 +33,10 @@ commands:
                                           per-goroutine analysis (as go tool trace computes it)
   map <snapshot.json> [--json]            statistics of a Go map snapshot (docs/map-snapshot.md)
   map --simulate <script> [--json]        simulate a classic or Swiss map step by step
-  check <file>… [--json|--markdown] [--threshold <id>=<value>]…
-                                          the tuning checklist over all files; exit 1 when a rule fails
   map --hotspots <profile> [--json] [--sample <type>]
                                           samples inside the runtime's map code, by calling function
+  check <file>… [--json|--markdown] [--threshold <id>=<value>]…
+                                          the tuning checklist over all files; exit 1 when a rule fails
 `;
 
 class UsageError extends Error {}
