@@ -29,6 +29,7 @@ import {
   gomaxprocsAt,
   gomaxprocsChanges,
   intervalsAt,
+  keyedView,
   spanAt,
   spanBeginning,
   spanWindowTable,
@@ -568,31 +569,9 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
 
   const onKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const span = v1 - v0;
-    const mid = (v0 + v1) / 2;
-    switch (e.key) {
-      case 'w':
-      case 'W':
-        setView(mid - span * 0.35, mid + span * 0.35);
-        break;
-      case 's':
-      case 'S':
-        setView(mid - span * 0.7, mid + span * 0.7);
-        break;
-      case 'a':
-      case 'A':
-        setView(v0 - span * 0.15, v1 - span * 0.15);
-        break;
-      case 'd':
-      case 'D':
-        setView(v0 + span * 0.15, v1 + span * 0.15);
-        break;
-      case '0':
-        setView(0, end);
-        break;
-      default:
-        return;
-    }
+    const next = keyedView(e.key, v0, v1, end);
+    if (!next) return;
+    setView(next[0], next[1]);
     e.preventDefault();
   };
 

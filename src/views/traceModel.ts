@@ -126,6 +126,34 @@ export function clampView(v0: number, v1: number, end: number, minSpan = 1000): 
 }
 
 /**
+ * The window a timeline key asks for (the trace and process timelines share the keys):
+ * W / S zoom in / out around the middle, A / D pan by 15%, 0 shows everything. null = not
+ * a timeline key. The caller clamps (clampView).
+ */
+export function keyedView(key: string, v0: number, v1: number, end: number): [number, number] | null {
+  const span = v1 - v0;
+  const mid = (v0 + v1) / 2;
+  switch (key) {
+    case 'w':
+    case 'W':
+      return [mid - span * 0.35, mid + span * 0.35];
+    case 's':
+    case 'S':
+      return [mid - span * 0.7, mid + span * 0.7];
+    case 'a':
+    case 'A':
+      return [v0 - span * 0.15, v1 - span * 0.15];
+    case 'd':
+    case 'D':
+      return [v0 + span * 0.15, v1 + span * 0.15];
+    case '0':
+      return [0, end];
+    default:
+      return null;
+  }
+}
+
+/**
  * Visits the spans [lo, hi) of one row (sorted, non-overlapping) for drawing over pixels
  * [xmin, xmax) with level-of-detail merging: a span at least a pixel wide is visited as is;
  * where spans are narrower than a pixel, each pixel column is visited once, with the span

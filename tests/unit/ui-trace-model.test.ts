@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHash, encodeHash } from '../../src/state/url.ts';
 import { DEFAULT_SETTINGS } from '../../src/state/settings.ts';
 import { tableWindow } from '../../src/views/trace/GoroutineTable.tsx';
-import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, spanAt, timelineRows } from '../../src/views/traceModel.ts';
+import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, keyedView, spanAt, timelineRows } from '../../src/views/traceModel.ts';
 
 describe('trace view model', () => {
   it('formats ns in real units', () => {
@@ -124,5 +124,16 @@ describe('trace view model', () => {
     expect(intervalsAt(s, e, 0, 4, 3.5)).toEqual([0, 1, 2]);
     expect(intervalsAt(s, e, 0, 4, 9.5)).toEqual([]);
     expect(intervalsAt(s, e, 0, 4, 9.5, 0.6)).toEqual([0, 3]);
+  });
+});
+
+describe('keyedView (the timelines share W/S/A/D/0)', () => {
+  it('zooms around the middle, pans by 15%, resets, ignores other keys', () => {
+    expect(keyedView('w', 100, 300, 1000)).toEqual([130, 270]);
+    expect(keyedView('S', 100, 300, 1000)).toEqual([60, 340]);
+    expect(keyedView('a', 100, 300, 1000)).toEqual([70, 270]);
+    expect(keyedView('D', 100, 300, 1000)).toEqual([130, 330]);
+    expect(keyedView('0', 100, 300, 1000)).toEqual([0, 1000]);
+    expect(keyedView('x', 100, 300, 1000)).toBeNull();
   });
 });

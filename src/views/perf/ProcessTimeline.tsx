@@ -11,7 +11,8 @@ import { MarkerKind } from '../../analysis/perf/markers';
 import type { PerfViewData } from '../../analysis/perf/viewData';
 import type { ViewSettings } from '../../state/settings';
 import { actions } from '../../state/store';
-import { axisTicks, clampView, fmtNs } from '../traceModel';
+import { setupCanvas } from '../trace/draw';
+import { axisTicks, clampView, fmtNs, keyedView } from '../traceModel';
 import { densityColumns, laneMarkers, laneRows, markerAt, markerText, maxOf, type LaneRow } from './timelineModel';
 
 const LABEL_W = 230;
@@ -32,21 +33,6 @@ export const MARKER_COLORS: Record<number, string> = {
   [MarkerKind.Switch]: 'rgba(73, 80, 87, 0.45)',
 };
 export const DENSITY_COLOR = '#4c6ef5';
-
-function setupCanvas(c: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D | null {
-  const dpr = window.devicePixelRatio || 1;
-  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-    c.width = Math.round(w * dpr);
-    c.height = Math.round(h * dpr);
-  }
-  c.style.width = `${w}px`;
-  c.style.height = `${h}px`;
-  const ctx = c.getContext('2d');
-  if (!ctx) return null;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  return ctx;
-}
 
 /** Clipped label text (canvas text: never HTML). */
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, maxW: number): void {
@@ -414,31 +400,9 @@ export function ProcessTimeline({ perf, settings, event }: Props) {
 
   const onKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const span = v1 - v0;
-    const mid = (v0 + v1) / 2;
-    switch (e.key) {
-      case 'w':
-      case 'W':
-        setView(mid - span * 0.35, mid + span * 0.35);
-        break;
-      case 's':
-      case 'S':
-        setView(mid - span * 0.7, mid + span * 0.7);
-        break;
-      case 'a':
-      case 'A':
-        setView(v0 - span * 0.15, v1 - span * 0.15);
-        break;
-      case 'd':
-      case 'D':
-        setView(v0 + span * 0.15, v1 + span * 0.15);
-        break;
-      case '0':
-        setView(0, end);
-        break;
-      default:
-        return;
-    }
+    const next = keyedView(e.key, v0, v1, end);
+    if (!next) return;
+    setView(next[0], next[1]);
     e.preventDefault();
     e.stopPropagation();
   };
