@@ -58,6 +58,15 @@ export function summarize(p: StackProfile, name: string, byteLength: number, dec
   };
 }
 
+/** Clears mask[i] for every sample whose time is not in [t0, t1) (no times: clears all). */
+export function keepTimeRange(mask: Uint8Array, time: ArrayLike<number> | undefined | null, range: readonly [number, number]): void {
+  const [t0, t1] = range;
+  for (let i = 0; i < mask.length; i++) {
+    const t = time ? time[i] : NaN;
+    if (!(t >= t0 && t < t1)) mask[i] = 0;
+  }
+}
+
 /**
  * The tag-focus mask further restricted to samples in query.timeRange ([t0, t1) on
  * `samples.time`) and of query.goroutine (the `goroutine` label); null = all samples.
@@ -68,14 +77,7 @@ export function traceMask(p: StackProfile, query: AnalysisQuery, tagMask: Uint8A
   if (range === null && gor === null) return tagMask;
   const n = p.samples.length;
   const mask = tagMask ? tagMask.slice() : new Uint8Array(n).fill(1);
-  if (range !== null) {
-    const time = p.samples.time;
-    const [t0, t1] = range;
-    for (let i = 0; i < n; i++) {
-      const t = time ? time[i] : NaN;
-      if (!(t >= t0 && t < t1)) mask[i] = 0;
-    }
-  }
+  if (range !== null) keepTimeRange(mask, p.samples.time, range);
   if (gor !== null) {
     const g = tagFocusMask(p, [{ key: 'goroutine', values: [gor] }]);
     if (g) for (let i = 0; i < n; i++) mask[i] &= g[i];

@@ -15,6 +15,7 @@ import { callTree, callersTree, calleesTree, invertedCallTree, sampleWeights, ty
 import { labelsOfFunction, tagFocusMask } from '../labels';
 import { funcNodes, type FuncNodes } from '../nodes';
 import { absTotal, topFromTree } from '../top';
+import { keepTimeRange } from '../query';
 import { defaultPerfEvent } from '../../formats';
 import { sampleTasks, type SampleTasks } from './viewData';
 
@@ -115,14 +116,7 @@ export class PerfWorkspace {
     if (range === null && pid === null && tid === null) return tagMask;
     const n = p.samples.length;
     const mask = tagMask ? tagMask.slice() : new Uint8Array(n).fill(1);
-    if (range !== null) {
-      const time = p.samples.time;
-      const [t0, t1] = range;
-      for (let i = 0; i < n; i++) {
-        const t = time ? time[i] : NaN;
-        if (!(t >= t0 && t < t1)) mask[i] = 0;
-      }
-    }
+    if (range !== null) keepTimeRange(mask, p.samples.time, range);
     if (tid !== null) {
       const tt = this.tasks(ev).tid;
       for (let i = 0; i < n; i++) if (tt[i] !== tid) mask[i] = 0;
