@@ -232,15 +232,10 @@ export const actions = {
   },
   /** Workspace: show another loaded source (its own settings come back with it). */
   activateSource(id: string): void {
-    const s = get();
-    if (id === s.activeSourceId || !s.sources[id]) return;
-    const savedSettings = { ...s.savedSettings };
-    if (s.activeSourceId) savedSettings[s.activeSourceId] = s.settings;
-    const restored = savedSettings[id] ?? freshSettings(s.sources[id].summary, s.settings);
-    delete savedSettings[id];
-    set({ activeSourceId: id, savedSettings, settings: { ...restored, ...workspaceSettings(s.settings), source: s.order.indexOf(id) }, result: null, historyMode: 'push' });
+    if (id !== get().activeSourceId) actions.openEvidence(id, {});
   },
-  /** Checklist: open the view where a rule's evidence is (another source, focused on it), one history entry. */
+  /** Show source `id` with `patch` applied to its settings (the checklist's evidence links, lesson
+   * steps, and with an empty patch the sidebar), one history entry. */
   openEvidence(id: string, patch: Partial<ViewSettings>): void {
     const s = get();
     if (!s.sources[id]) return;
