@@ -58,3 +58,9 @@ for (const lesson of LESSONS) {
     }
   });
 }
+
+test('an unknown lesson is named in an error; the gallery stays usable', async ({ page }) => {
+  await page.goto('/?lesson=no-such-lesson');
+  await expect(page.getByTestId('error')).toContainText('There is no lesson "no-such-lesson"; the lessons are: map-crash');
+  await expect(page.getByTestId('lessons').locator('a[data-lesson]')).toHaveCount(LESSONS.length);
+});

@@ -4,8 +4,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { lessonById } from './lessons/lessons';
-import { actions, openFromLink, openLessonSources, useStore } from './state/store';
+import { LESSONS, lessonById } from './lessons/lessons';
+import { actions, openFromLink, openLessonSources, showError, useStore } from './state/store';
 import { decodeHash, installUrlSync, parseSourceParams } from './state/url';
 import { SourceWorker } from './worker/client';
 import { openSharedWorkspace } from './share/open';
@@ -29,7 +29,9 @@ installUrlSync({
 // sources the search part lists.
 const reportData = document.getElementById(REPORT_DATA_ID)?.textContent?.trim() || null;
 const linkData = payloadFromHash(location.hash);
-const lesson = lessonById(new URLSearchParams(location.search).get('lesson') ?? '');
+const lessonParam = new URLSearchParams(location.search).get('lesson');
+const lesson = lessonParam === null ? undefined : lessonById(lessonParam);
+if (lessonParam !== null && !lesson) showError(`There is no lesson "${lessonParam}"; the lessons are: ${LESSONS.map((l) => l.id).join(', ')}.`);
 if (reportData) void openSharedWorkspace(reportData, 'report');
 else if (linkData) void openSharedWorkspace(linkData, 'fragment');
 else if (lesson) {
