@@ -4,18 +4,25 @@
 //   node trace-one.mjs <file> read       read + validate every generation (reader only)
 //   node trace-one.mjs <file> analysis   decode + goroutine analysis, streamed generation by
 //                                        generation (what `stacklens goroutines` computes)
-//   node trace-one.mjs <file> timeline   what the app's worker does: every generation kept,
-//                                        the CPU-sample profile and the Timeline view's data
+//   node trace-one.mjs <file> worker     what the app's worker does on load (source.worker.ts):
+//                                        decodeAny streaming each generation into the Timeline
+//                                        view's data and the checklist's trace evidence (no
+//                                        generation kept), the CPU-sample profile, the summary
+//                                        and the evidence the checklist asks for
 
 import { readFileSync } from 'node:fs';
+import { collectEvidence } from '../src/analysis/checklist';
+import { summarize } from '../src/analysis/query';
 import { summarizeGoroutines } from '../src/analysis/trace/goroutines';
-import { traceViewData } from '../src/analysis/trace/view';
-import { traceCpuProfile } from '../src/formats/gotrace/cpuProfile';
+import { TraceLoader } from '../src/analysis/trace/load';
+import { decodeAny } from '../src/formats';
 import type { Generation } from '../src/formats/gotrace/model';
-import { readGenerations, readGoTrace } from '../src/formats/gotrace/reader';
+import { readGenerations } from '../src/formats/gotrace/reader';
 
 const [file, mode] = process.argv.slice(2);
-const bytes = new Uint8Array(readFileSync(file));
+// The file once, as the worker holds it (a view of the Buffer, not a copy of it).
+const buf = readFileSync(file);
+const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let events = 0;
@@ -48,17 +55,25 @@ if (mode === 'read') {
   for (const g of stream()) void g;
 } else if (mode === 'analysis') {
   goroutines = summarizeGoroutines(stream()).goroutines.length;
-} else if (mode === 'timeline') {
-  const r = readGoTrace(bytes);
-  const gens = r.partial ? [...r.list, r.partial] : r.list;
-  for (const g of gens) events += g.events.count;
-  generations = gens.length;
-  traceCpuProfile(gens, []);
-  const d = traceViewData(gens);
-  goroutines = d.gIds.length;
-  spans = d.spanStart.length;
+} else if (mode === 'worker') {
+  const load = new TraceLoader();
+  const decoded = await decodeAny(bytes, {
+    traceSink: (g) => {
+      events += g.events.count;
+      generations++;
+      load.generation(g);
+    },
+  });
+  if (decoded.kind !== 'go-trace') throw new Error(`${file} is not a Go trace`);
+  summarize(decoded.profile, file, bytes.length, 0);
+  const r = load.finish();
+  if (!r.view || !r.evidence) throw new Error(`the worker path failed: ${r.error}`);
+  collectEvidence({ ...decoded, traceEvidence: r.evidence }, file);
+  warning = decoded.trace.warning?.message ?? null;
+  goroutines = r.view.gIds.length;
+  spans = r.view.spanStart.length;
 } else {
-  console.error('mode: read | analysis | timeline');
+  console.error('mode: read | analysis | worker');
   process.exit(2);
 }
 const ms = performance.now() - t0;

@@ -4,8 +4,9 @@
 import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
 import { decodePerfScript, isTracepointName, type PerfDump } from './perf/model';
-import { readGoTrace, type ReadResult } from './gotrace/reader';
-import { traceCpuProfile } from './gotrace/cpuProfile';
+import { readGenerations, readGoTrace, type ReadResult } from './gotrace/reader';
+import { TraceCpuProfileBuilder, traceCpuProfile } from './gotrace/cpuProfile';
+import type { Generation } from './gotrace/model';
 import { DecodeError } from './errors';
 import { gunzip, isGzip } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
@@ -19,6 +20,12 @@ export interface DecodeOptions {
   onProgress?: PhaseProgressFn;
   /** Inflater; the worker passes the native one where it is faster. */
   gunzip?: (input: Uint8Array, onProgress?: (done: number, total: number) => void) => Uint8Array | Promise<Uint8Array>;
+  /**
+   * Go execution traces: each generation is handed here as soon as it is read (the partial
+   * one last, `complete` false) and not kept, so memory holds one generation at a time; the
+   * result's `trace.list` is then empty and `trace.partial` null. The worker's load path.
+   */
+  traceSink?: (g: Generation, complete: boolean) => void;
 }
 
 /** Every decoded source carries a StackProfile (the flame graph and top table work on
@@ -85,14 +92,32 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       return { kind: 'perf', profile: perf.profiles[defaultPerfEvent(perf)].profile, perf, text: bytes };
     }
     case 'go-trace': {
-      const trace = readGoTrace(bytes, { onProgress });
+      const streamed = opts.traceSink ? streamGoTrace(bytes, onProgress, opts.traceSink) : null;
+      const trace = streamed?.trace ?? readGoTrace(bytes, { onProgress });
+      const complete = streamed?.trace.generations ?? trace.list.length;
       // A legacy (1.11–1.21) trace is converted whole or not at all, like Go does.
-      if (trace.header.kind === 'legacy' && trace.list.length === 0 && trace.warning) throw trace.warning;
-      const warnings = trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${trace.list.length} complete generation(s) before it.`] : [];
-      return { kind: 'go-trace', profile: traceCpuProfile(trace.list, warnings), trace };
+      if (trace.header.kind === 'legacy' && complete === 0 && trace.warning) throw trace.warning;
+      const warnings = trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${complete} complete generation(s) before it.`] : [];
+      return { kind: 'go-trace', profile: streamed ? streamed.cpu.finish(warnings) : traceCpuProfile(trace.list, warnings), trace };
     }
     default:
       if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });
       throw new DecodeError('input', `unknown format: ${s.what} starting with bytes ${hexPreview(bytes)}${suffix}; expected ${SUPPORTED}`, { offset: 0 });
+  }
+}
+
+/** Reads a trace handing each generation to `sink` (see DecodeOptions.traceSink); the CPU-sample profile is built on the way. */
+function streamGoTrace(bytes: Uint8Array, onProgress: (d: number, t: number) => void, sink: (g: Generation, complete: boolean) => void): { trace: ReadResult; cpu: TraceCpuProfileBuilder } {
+  const cpu = new TraceCpuProfileBuilder();
+  const it = readGenerations(bytes, { onProgress });
+  for (;;) {
+    const r = it.next();
+    if (r.done) {
+      // Like the worker's tables before: the partial generation is shown, not in the CPU profile.
+      if (r.value.partial) sink(r.value.partial, false);
+      return { trace: { ...r.value, partial: null, list: [] }, cpu };
+    }
+    cpu.add(r.value);
+    sink(r.value, true);
   }
 }

@@ -10,7 +10,8 @@ import { decodeAny } from '../formats';
 import { collectEvidence, type EvidenceInput, type SourceEvidence } from '../analysis/checklist';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
-import { traceViewData, traceViewTransferables } from '../analysis/trace/view';
+import { traceViewTransferables } from '../analysis/trace/view';
+import { TraceLoader } from '../analysis/trace/load';
 import type { AnalysisQuery, AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
 import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
 import { gzipAsync } from '../share/compress';
@@ -84,7 +85,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       }
       // Throttle progress messages: a few per percent is plenty for a progress bar.
       let last = 0;
+      // A Go trace is analysed while it is read, generation by generation (none is kept).
+      const traceLoad = new TraceLoader();
       const decoded = await decodeAny(input, {
+        traceSink: traceLoad.generation,
         // Native DecompressionStream measured faster than pako (bench/); it falls back itself.
         gunzip: gunzipNative,
         onProgress: (phase, done, total) => {
@@ -105,20 +109,22 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         perf = loaded.workspace;
         transfer = loaded.transfer;
       }
-      if (decoded.kind === 'go-trace') {
-        // The same generations the CLI reads (the partial one too), so the tables agree.
-        const r = decoded.trace;
-        const gens = r.partial ? [...r.list, r.partial] : r.list;
-        try {
-          const data = traceViewData(gens);
-          summary.trace = data;
-          transfer = traceViewTransferables(data);
-        } catch (e) {
-          summary.warnings = [...summary.warnings, `The timeline could not be built: ${e instanceof Error ? e.message : String(e)}`];
-        }
-      }
       // The perf script text is not evidence: do not keep it alive for the checklist.
       evidenceSource = { input: decoded.kind === 'perf' ? { ...decoded, text: new Uint8Array(0) } : decoded, name: msg.name };
+      if (decoded.kind === 'go-trace') {
+        // The same generations the CLI reads (the partial one too), so the tables agree.
+        const r = traceLoad.finish();
+        if (r.view) {
+          summary.trace = r.view;
+          transfer = traceViewTransferables(r.view);
+        } else summary.warnings = [...summary.warnings, `The timeline could not be built: ${r.error}`];
+        if (r.evidence) evidenceSource = { input: { ...decoded, traceEvidence: r.evidence }, name: msg.name };
+        else {
+          console.warn(`checklist evidence for ${msg.name} failed: ${r.error}`);
+          evidenceSource = null;
+          evidence = null;
+        }
+      }
       post({ type: 'loaded', job: msg.job, summary }, transfer);
     } else if (msg.type === 'evidence') {
       post({ type: 'evidence', job: msg.job, result: evidenceOf() });

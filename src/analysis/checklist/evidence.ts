@@ -96,8 +96,14 @@ export interface SourceEvidence {
   map?: MapEvidence;
 }
 
+/**
+ * A trace streamed by the worker: its generations were not kept, the trace evidence was
+ * collected while they were read (analysis/trace/load.ts).
+ */
+export type StreamedTraceInput = Extract<Decoded, { kind: 'go-trace' }> & { traceEvidence: TraceEvidence };
+
 /** A decoded source, or a map snapshot (not a profile; sniffed apart, see worker/maps.ts). */
-export type EvidenceInput = Decoded | { kind: 'map-snapshot'; snapshot: MapSnapshot; stats?: MapStats };
+export type EvidenceInput = Decoded | StreamedTraceInput | { kind: 'map-snapshot'; snapshot: MapSnapshot; stats?: MapStats };
 
 const CONCURRENT_MAP = /^concurrent map (writes|read and map write|iteration and map write|clone and map write)/;
 const CPU_EVENTS = /^(cpu-clock|task-clock|cycles|cpu-cycles|instructions|ref-cycles)(\/|:|$)/;
@@ -224,7 +230,7 @@ export function collectEvidence(input: EvidenceInput, name: string): SourceEvide
     case 'go-trace': {
       const r = input.trace;
       ev.what = 'a Go execution trace';
-      ev.trace = traceEvidence(r.partial ? [...r.list, r.partial] : r.list);
+      ev.trace = 'traceEvidence' in input ? input.traceEvidence : traceEvidence(r.partial ? [...r.list, r.partial] : r.list);
       if (p.samples.length > 0) ev.cpu = cpuEvidence(p, 'trace', 0);
       break;
     }

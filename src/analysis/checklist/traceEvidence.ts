@@ -256,14 +256,19 @@ class Collector {
   private pendingGoal: { live: number } | null = null;
   readonly heap: HeapAfterGc[] = [];
 
-  /** Per generation and stack id: the blocked stack's top frames when it waits on a Mutex, else null. */
-  private readonly lockStackCache = new Map<Generation, Map<U64, string[] | null>>();
+  /** Per stack id of the generation being read: the blocked stack's top frames when it waits
+   * on a Mutex, else null (only one generation's, so a streamed trace keeps no old one alive). */
+  private lockStackGen: Generation | null = null;
+  private lockStackCache = new Map<U64, string[] | null>();
 
   constructor(readonly origin: number) {}
 
   private lockStackOf(ref: StackRef): string[] | null {
-    let m = this.lockStackCache.get(ref.gen);
-    if (m === undefined) this.lockStackCache.set(ref.gen, (m = new Map()));
+    if (ref.gen !== this.lockStackGen) {
+      this.lockStackGen = ref.gen;
+      this.lockStackCache = new Map();
+    }
+    const m = this.lockStackCache;
     let v = m.get(ref.id);
     if (v === undefined) {
       const frames = stackOf(ref).map((f) => f.func);
@@ -858,6 +863,15 @@ export function minUtil(points: readonly { t: number; util: number }[], windowNs
   const s = new UtilSeries();
   for (const p of points) s.push(p.t, p.util);
   return minUtilSeries(s, windowNs);
+}
+
+/**
+ * Collects the evidence from Go's API events fed one at a time (events may be reused
+ * objects: nothing of them is kept); `origin` is the trace origin (ns).
+ */
+export function traceEvidenceCollector(origin: number): { event(e: TraceEvent): void; finish(): TraceEvidence } {
+  const c = new Collector(origin);
+  return { event: (e) => c.event(e), finish: () => c.finish() };
 }
 
 /** The checklist's numbers of one trace (the generations as decoded, the partial one included). */

@@ -9,7 +9,7 @@
 
 import { Ev, ProcStatusCode } from '../../formats/gotrace/spec.ts';
 import { eventArg, stackFrames, type Frame, type Generation } from '../../formats/gotrace/model.ts';
-import { orderGenerations, type OrderedEvent, type OrderOptions, type SchedCtx } from '../../formats/gotrace/order.ts';
+import { GenerationOrderer, orderGenerations, type OrderedEvent, type OrderOptions, type SchedCtx } from '../../formats/gotrace/order.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
 
 export type GoState = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
@@ -374,3 +374,10 @@ export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent)
   orderGenerations(gens, apiEventConverter(onEvent, opts), opts);
 }
 
+/**
+ * Push-based `traceEvents`: generations are pushed one at a time and may be dropped after
+ * their push, so a streamed trace keeps no generation alive (the worker's load path).
+ */
+export function traceEventPusher(onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): GenerationOrderer {
+  return new GenerationOrderer(apiEventConverter(onEvent, opts), opts);
+}

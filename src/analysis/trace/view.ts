@@ -13,7 +13,7 @@ import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
-import { traceEvents, type GoState, type StackRef } from './states.ts';
+import { traceEvents, type GoState, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 
 /** Span states (index into STATE_NAMES). */
@@ -169,6 +169,14 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
     public data: T,
     private readonly make: (n: number) => T,
   ) {}
+  /** Room for `more` values beyond the current length. */
+  reserve(more: number): void {
+    const need = this.length + more;
+    if (need <= this.data.length) return;
+    const d = this.make(Math.max(need, Math.ceil(this.data.length * 1.25)));
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
@@ -283,10 +291,20 @@ function permuteF64(src: Float64Array, order: Uint32Array): Float64Array {
   return out;
 }
 
-export function traceViewData(gens: Generation[]): TraceViewData {
-  let origin = Infinity;
-  for (const g of gens) origin = Math.min(origin, g.syncTimeNs);
-  if (!Number.isFinite(origin)) origin = 0;
+/** Builds TraceViewData from Go's API events fed one at a time (see traceViewData). */
+export interface TraceViewBuilder {
+  /** Before each generation's events (sizes the span columns for it). */
+  generation(g: Generation): void;
+  event(e: TraceEvent): void;
+  finish(): TraceViewData;
+}
+
+/**
+ * A builder for streamed generations: `origin` (ns) is the trace origin, the earliest sync
+ * time; when not given, the first generation's (the earliest in a well-formed trace).
+ * Events may be reused objects (`reuse`): nothing of them is kept.
+ */
+export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   const summarizer = new GoroutineSummarizer();
   const collector = new TimelineCollector();
   const stacks = new StackTable();
@@ -333,12 +351,8 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     return i;
   };
 
-  // Spans in closing order; grouped by goroutine at the end. Sized from the raw event count
-  // (real traces have ~1.5 spans per raw event: Go's API events outnumber raw ones) so a
-  // big trace does not leave a doubling series of dead buffers behind.
-  let rawEvents = 0;
-  for (const g of gens) rawEvents += g.events.count;
-  const spanCap = Math.max(1 << 12, Math.ceil(rawEvents * 1.5));
+  // Spans in closing order; grouped by goroutine at the end.
+  const spanCap = 1 << 12;
   const sG = u32(spanCap);
   const sStart = f64(spanCap);
   const sEnd = f64(spanCap);
@@ -384,7 +398,14 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     }
     curState[i] = -1;
   };
-  traceEvents(gens, (e) => {
+  const generation = (g: Generation): void => {
+    if (Number.isNaN(origin)) origin = g.syncTimeNs;
+    // Real traces have ~1.5 spans per raw event (Go's API events outnumber raw ones):
+    // room for this generation at once, so columns grow once per generation, not in steps.
+    const more = Math.ceil(g.events.count * 1.5);
+    for (const c of [sG, sStart, sEnd, sState, sReason, sStack]) c.reserve(more);
+  };
+  const event = (e: TraceEvent): void => {
     summarizer.event(e);
     collector.event(e);
     const t = e.t - origin;
@@ -463,238 +484,256 @@ export function traceViewData(gens: Generation[]): TraceViewData {
     curReason[i] = r;
     curStack[i] = e.eventStack !== null ? stacks.ref(e.eventStack) : stacks.ref(e.stack);
     curP[i] = st === ST_RUNNING && e.ctx.p !== null ? pOf(e.ctx.p) : -1;
-  }, { reuse: true });
-  const endNs = last;
-  for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
-  const summary = summarizer.finish();
-  const tl = collector.finish();
-  const table = summary.goroutines.map(rowOf);
-  const groups = goroutineGroups(summary.goroutines);
-
-  // Display order: by group (the table's order), then name, then id.
-  const nameOf = new Map<string, string>(table.map((r) => [r.id, r.name]));
-  const seenKeys = gSeenIds.map(key);
-  for (const id of seenKeys) if (!nameOf.has(id)) nameOf.set(id, '');
-  const groupRank = new Map<string, number>(groups.map((g, i) => [g.name, i]));
-  const ids = [...nameOf.keys()].sort((a, b) => {
-    const ra = groupRank.get(nameOf.get(a)!) ?? 1e9;
-    const rb = groupRank.get(nameOf.get(b)!) ?? 1e9;
-    if (ra !== rb) return ra - rb;
-    const na = nameOf.get(a)!;
-    const nb = nameOf.get(b)!;
-    if (na !== nb) return na < nb ? -1 : 1;
-    return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  const gIndex = new Map(ids.map((id, i) => [id, i]));
-  // seen index -> display index
-  const disp = new Uint32Array(gSeenIds.length);
-  seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
-  const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
-
-  // Goroutine spans grouped by display index (stable: each goroutine's spans close in time order).
-  const n = sG.length;
-  const spanKeys = new Uint32Array(n);
-  for (let k = 0; k < n; k++) spanKeys[k] = disp[sG.data[k]];
-  const { offsets: gOffsets, order } = groupBy(spanKeys, n, ids.length);
-  const spanStart = permuteF64(sStart.data, order);
-  const spanEnd = permuteF64(sEnd.data, order);
-  const spanState = new Uint8Array(n);
-  const spanReason = new Uint16Array(n);
-  const spanStack = new Uint32Array(n);
-  for (let k = 0; k < n; k++) {
-    const j = order[k];
-    spanState[k] = sState.data[j];
-    spanReason[k] = sReason.data[j];
-    spanStack[k] = sStack.data[j];
-  }
-
-  // P spans grouped by P (display order of P ids: numeric).
-  const pIds = pSeenIds.map(key).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  const pRank = new Map(pIds.map((p, i) => [p, i]));
-  const pDisp = pSeenIds.map((id) => pRank.get(key(id))!);
-  const pn = psP.length;
-  const pKeys = new Uint32Array(pn);
-  for (let k = 0; k < pn; k++) pKeys[k] = pDisp[psP.data[k]];
-  const pg = groupBy(pKeys, pn, pIds.length);
-  const pSpanStart = permuteF64(psStart.data, pg.order);
-  const pSpanEnd = permuteF64(psEnd.data, pg.order);
-  const pSpanG = new Uint32Array(pn);
-  for (let k = 0; k < pn; k++) pSpanG[k] = disp[psG.data[pg.order[k]]];
-
-  // Mark assists per goroutine.
-  const rel = (t: number | null, dflt: number): number => (t === null ? dflt : t - origin);
-  const asKeys: number[] = [];
-  const asStart: number[] = [];
-  const asEnd: number[] = [];
-  for (const a of tl.markAssists) {
-    const gi = gOfId(a.id);
-    if (gi < 0) continue;
-    asKeys.push(gi);
-    asStart.push(rel(a.startNs, 0));
-    asEnd.push(rel(a.endNs, endNs));
-  }
-  const ag = groupBy(Uint32Array.from(asKeys), asKeys.length, ids.length);
-  const assistStart = permuteF64(Float64Array.from(asStart), ag.order);
-  const assistEnd = permuteF64(Float64Array.from(asEnd), ag.order);
-
-  // User annotations.
-  const userStrings: string[] = [];
-  const userIdx = new Map<string, number>();
-  const str = (s: string): number => {
-    let i = userIdx.get(s);
-    if (i === undefined) {
-      i = userStrings.length;
-      userStrings.push(s);
-      userIdx.set(s, i);
-    }
-    return i;
   };
-  const nt = tl.tasks.length;
-  const taskIndex = new Map<string, number>();
-  tl.tasks.forEach((t, i) => taskIndex.set(key(t.id), i));
-  const taskOf = (id: U64): number => taskIndex.get(key(id)) ?? -1;
-  const taskStart = new Float64Array(nt);
-  const taskEnd = new Float64Array(nt);
-  const taskParent = new Int32Array(nt);
-  const taskName = new Uint32Array(nt);
-  const taskFlags = new Uint8Array(nt);
-  tl.tasks.forEach((t, i) => {
-    taskStart[i] = rel(t.startNs, 0);
-    taskEnd[i] = rel(t.endNs, endNs);
-    taskParent[i] = t.parent === null ? -1 : taskOf(t.parent);
-    taskName[i] = str(t.name);
-    taskFlags[i] = (t.startNs === null ? OPEN_START : 0) | (t.endNs === null ? OPEN_END : 0);
-  });
-  const lanes = taskLanes(taskStart, taskEnd, taskParent);
+  const finish = (): TraceViewData => {
+    if (Number.isNaN(origin)) origin = 0;
+    const endNs = last;
+    for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
+    const summary = summarizer.finish();
+    const tl = collector.finish();
+    const table = summary.goroutines.map(rowOf);
+    const groups = goroutineGroups(summary.goroutines);
 
-  // Regions per goroutine (by start), with their nesting depth.
-  const rgKeys: number[] = [];
-  const rgSrc: number[] = [];
-  tl.regions.forEach((r, k) => {
-    const gi = gOfId(r.goroutine);
-    if (gi < 0) return;
-    rgKeys.push(gi);
-    rgSrc.push(k);
-  });
-  const rgStart = rgSrc.map((k) => rel(tl.regions[k].startNs, 0));
-  const rgOrderByStart = rgSrc.map((_, j) => j).sort((a, b) => rgKeys[a] - rgKeys[b] || rgStart[a] - rgStart[b] || rgSrc[a] - rgSrc[b]);
-  const m = rgOrderByStart.length;
-  const regionOffsets = new Uint32Array(ids.length + 1);
-  const regionStart = new Float64Array(m);
-  const regionEnd = new Float64Array(m);
-  const regionName = new Uint32Array(m);
-  const regionTask = new Int32Array(m);
-  const regionDepth = new Uint8Array(m);
-  const regionFlags = new Uint8Array(m);
-  for (const j of rgOrderByStart) regionOffsets[rgKeys[j] + 1]++;
-  for (let i = 0; i < ids.length; i++) regionOffsets[i + 1] += regionOffsets[i];
-  {
-    let k = 0;
-    let openEnds: number[] = [];
-    let curG = -1;
-    for (const j of rgOrderByStart) {
-      const r = tl.regions[rgSrc[j]];
-      if (rgKeys[j] !== curG) {
-        curG = rgKeys[j];
-        openEnds = [];
+    // Display order: by group (the table's order), then name, then id.
+    const nameOf = new Map<string, string>(table.map((r) => [r.id, r.name]));
+    const seenKeys = gSeenIds.map(key);
+    for (const id of seenKeys) if (!nameOf.has(id)) nameOf.set(id, '');
+    const groupRank = new Map<string, number>(groups.map((g, i) => [g.name, i]));
+    const ids = [...nameOf.keys()].sort((a, b) => {
+      const ra = groupRank.get(nameOf.get(a)!) ?? 1e9;
+      const rb = groupRank.get(nameOf.get(b)!) ?? 1e9;
+      if (ra !== rb) return ra - rb;
+      const na = nameOf.get(a)!;
+      const nb = nameOf.get(b)!;
+      if (na !== nb) return na < nb ? -1 : 1;
+      return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    const gIndex = new Map(ids.map((id, i) => [id, i]));
+    // seen index -> display index
+    const disp = new Uint32Array(gSeenIds.length);
+    seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
+    const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
+
+    // Goroutine spans grouped by display index (stable: each goroutine's spans close in time order).
+    const n = sG.length;
+    const spanKeys = new Uint32Array(n);
+    for (let k = 0; k < n; k++) spanKeys[k] = disp[sG.data[k]];
+    const { offsets: gOffsets, order } = groupBy(spanKeys, n, ids.length);
+    const spanStart = permuteF64(sStart.data, order);
+    const spanEnd = permuteF64(sEnd.data, order);
+    const spanState = new Uint8Array(n);
+    const spanReason = new Uint16Array(n);
+    const spanStack = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const j = order[k];
+      spanState[k] = sState.data[j];
+      spanReason[k] = sReason.data[j];
+      spanStack[k] = sStack.data[j];
+    }
+
+    // P spans grouped by P (display order of P ids: numeric).
+    const pIds = pSeenIds.map(key).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    const pRank = new Map(pIds.map((p, i) => [p, i]));
+    const pDisp = pSeenIds.map((id) => pRank.get(key(id))!);
+    const pn = psP.length;
+    const pKeys = new Uint32Array(pn);
+    for (let k = 0; k < pn; k++) pKeys[k] = pDisp[psP.data[k]];
+    const pg = groupBy(pKeys, pn, pIds.length);
+    const pSpanStart = permuteF64(psStart.data, pg.order);
+    const pSpanEnd = permuteF64(psEnd.data, pg.order);
+    const pSpanG = new Uint32Array(pn);
+    for (let k = 0; k < pn; k++) pSpanG[k] = disp[psG.data[pg.order[k]]];
+
+    // Mark assists per goroutine.
+    const rel = (t: number | null, dflt: number): number => (t === null ? dflt : t - origin);
+    const asKeys: number[] = [];
+    const asStart: number[] = [];
+    const asEnd: number[] = [];
+    for (const a of tl.markAssists) {
+      const gi = gOfId(a.id);
+      if (gi < 0) continue;
+      asKeys.push(gi);
+      asStart.push(rel(a.startNs, 0));
+      asEnd.push(rel(a.endNs, endNs));
+    }
+    const ag = groupBy(Uint32Array.from(asKeys), asKeys.length, ids.length);
+    const assistStart = permuteF64(Float64Array.from(asStart), ag.order);
+    const assistEnd = permuteF64(Float64Array.from(asEnd), ag.order);
+
+    // User annotations.
+    const userStrings: string[] = [];
+    const userIdx = new Map<string, number>();
+    const str = (s: string): number => {
+      let i = userIdx.get(s);
+      if (i === undefined) {
+        i = userStrings.length;
+        userStrings.push(s);
+        userIdx.set(s, i);
       }
-      const s = rel(r.startNs, 0);
-      const e = rel(r.endNs, endNs);
-      while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= s) openEnds.pop();
-      regionStart[k] = s;
-      regionEnd[k] = e;
-      regionName[k] = str(r.name);
-      regionTask[k] = taskOf(r.task);
-      regionDepth[k] = Math.min(255, openEnds.length);
-      regionFlags[k] = (r.startNs === null ? OPEN_START : 0) | (r.endNs === null ? OPEN_END : 0);
-      openEnds.push(e);
-      k++;
+      return i;
+    };
+    const nt = tl.tasks.length;
+    const taskIndex = new Map<string, number>();
+    tl.tasks.forEach((t, i) => taskIndex.set(key(t.id), i));
+    const taskOf = (id: U64): number => taskIndex.get(key(id)) ?? -1;
+    const taskStart = new Float64Array(nt);
+    const taskEnd = new Float64Array(nt);
+    const taskParent = new Int32Array(nt);
+    const taskName = new Uint32Array(nt);
+    const taskFlags = new Uint8Array(nt);
+    tl.tasks.forEach((t, i) => {
+      taskStart[i] = rel(t.startNs, 0);
+      taskEnd[i] = rel(t.endNs, endNs);
+      taskParent[i] = t.parent === null ? -1 : taskOf(t.parent);
+      taskName[i] = str(t.name);
+      taskFlags[i] = (t.startNs === null ? OPEN_START : 0) | (t.endNs === null ? OPEN_END : 0);
+    });
+    const lanes = taskLanes(taskStart, taskEnd, taskParent);
+
+    // Regions per goroutine (by start), with their nesting depth.
+    const rgKeys: number[] = [];
+    const rgSrc: number[] = [];
+    tl.regions.forEach((r, k) => {
+      const gi = gOfId(r.goroutine);
+      if (gi < 0) return;
+      rgKeys.push(gi);
+      rgSrc.push(k);
+    });
+    const rgStart = rgSrc.map((k) => rel(tl.regions[k].startNs, 0));
+    const rgOrderByStart = rgSrc.map((_, j) => j).sort((a, b) => rgKeys[a] - rgKeys[b] || rgStart[a] - rgStart[b] || rgSrc[a] - rgSrc[b]);
+    const m = rgOrderByStart.length;
+    const regionOffsets = new Uint32Array(ids.length + 1);
+    const regionStart = new Float64Array(m);
+    const regionEnd = new Float64Array(m);
+    const regionName = new Uint32Array(m);
+    const regionTask = new Int32Array(m);
+    const regionDepth = new Uint8Array(m);
+    const regionFlags = new Uint8Array(m);
+    for (const j of rgOrderByStart) regionOffsets[rgKeys[j] + 1]++;
+    for (let i = 0; i < ids.length; i++) regionOffsets[i + 1] += regionOffsets[i];
+    {
+      let k = 0;
+      let openEnds: number[] = [];
+      let curG = -1;
+      for (const j of rgOrderByStart) {
+        const r = tl.regions[rgSrc[j]];
+        if (rgKeys[j] !== curG) {
+          curG = rgKeys[j];
+          openEnds = [];
+        }
+        const s = rel(r.startNs, 0);
+        const e = rel(r.endNs, endNs);
+        while (openEnds.length > 0 && openEnds[openEnds.length - 1] <= s) openEnds.pop();
+        regionStart[k] = s;
+        regionEnd[k] = e;
+        regionName[k] = str(r.name);
+        regionTask[k] = taskOf(r.task);
+        regionDepth[k] = Math.min(255, openEnds.length);
+        regionFlags[k] = (r.startNs === null ? OPEN_START : 0) | (r.endNs === null ? OPEN_END : 0);
+        openEnds.push(e);
+        k++;
+      }
     }
-  }
 
-  const nl = tl.logs.length;
-  const logT = new Float64Array(nl);
-  const logG = new Int32Array(nl);
-  const logTask = new Int32Array(nl);
-  const logCategory = new Uint32Array(nl);
-  const logMessage = new Uint32Array(nl);
-  tl.logs.forEach((l, i) => {
-    logT[i] = l.t - origin;
-    logG[i] = gOfId(l.goroutine);
-    logTask[i] = taskOf(l.task);
-    logCategory[i] = str(l.category);
-    logMessage[i] = str(l.message);
-  });
+    const nl = tl.logs.length;
+    const logT = new Float64Array(nl);
+    const logG = new Int32Array(nl);
+    const logTask = new Int32Array(nl);
+    const logCategory = new Uint32Array(nl);
+    const logMessage = new Uint32Array(nl);
+    tl.logs.forEach((l, i) => {
+      logT[i] = l.t - origin;
+      logG[i] = gOfId(l.goroutine);
+      logTask[i] = taskOf(l.task);
+      logCategory[i] = str(l.category);
+      logMessage[i] = str(l.message);
+    });
 
-  const ns = smT.length;
-  const sampleG = new Int32Array(ns);
-  for (let k = 0; k < ns; k++) sampleG[k] = smG.data[k] === NO_G ? -1 : disp[smG.data[k]];
+    const ns = smT.length;
+    const sampleG = new Int32Array(ns);
+    for (let k = 0; k < ns; k++) sampleG[k] = smG.data[k] === NO_G ? -1 : disp[smG.data[k]];
 
-  const relSeries = (t: Float64Array, len: number) => {
-    const a = new Float64Array(len);
-    for (let i = 0; i < len; i++) a[i] = t[i] - origin;
-    return a;
+    const relSeries = (t: Float64Array, len: number) => {
+      const a = new Float64Array(len);
+      for (let i = 0; i < len; i++) a[i] = t[i] - origin;
+      return a;
+    };
+    return {
+      originNs: origin,
+      endNs,
+      gIds: ids,
+      gNames: ids.map((id) => nameOf.get(id) ?? ''),
+      gOffsets,
+      spanStart,
+      spanEnd,
+      spanState,
+      spanReason,
+      reasons,
+      spanStack,
+      stackOffsets: stacks.offsets.data.slice(0, stacks.offsets.length),
+      stackFrames: stacks.frames.data.slice(0, stacks.frames.length),
+      frameFunc: stacks.frameFunc,
+      frameLoc: stacks.frameLoc,
+      pIds,
+      pOffsets: pg.offsets,
+      pSpanStart,
+      pSpanEnd,
+      pSpanG,
+      gc: pairs(tl.gc, origin, endNs),
+      stw: pairs(tl.stw, origin, endNs),
+      stwKinds: tl.stw.map((s) => s.kind),
+      assistOffsets: ag.offsets,
+      assistStart,
+      assistEnd,
+      heapT: relSeries(tl.heapAlloc.t, tl.heapAlloc.length),
+      heapV: tl.heapAlloc.v.slice(0, tl.heapAlloc.length),
+      goalT: relSeries(tl.heapGoal.t, tl.heapGoal.length),
+      goalV: tl.heapGoal.v.slice(0, tl.heapGoal.length),
+      gomaxprocsT: relSeries(tl.gomaxprocs.t, tl.gomaxprocs.length),
+      gomaxprocsV: tl.gomaxprocs.v.slice(0, tl.gomaxprocs.length),
+      userStrings,
+      taskIds: tl.tasks.map((t) => key(t.id)),
+      taskName,
+      taskStart,
+      taskEnd,
+      taskParent,
+      taskLane: lanes.lane,
+      taskFlags,
+      taskLanes: lanes.lanes,
+      regionOffsets,
+      regionStart,
+      regionEnd,
+      regionName,
+      regionTask,
+      regionDepth,
+      regionFlags,
+      logT,
+      logG,
+      logTask,
+      logCategory,
+      logMessage,
+      sampleT: smT.data.slice(0, ns),
+      sampleG,
+      sampleStack: smStack.data.slice(0, ns),
+      table,
+      groups,
+    };
   };
-  return {
-    originNs: origin,
-    endNs,
-    gIds: ids,
-    gNames: ids.map((id) => nameOf.get(id) ?? ''),
-    gOffsets,
-    spanStart,
-    spanEnd,
-    spanState,
-    spanReason,
-    reasons,
-    spanStack,
-    stackOffsets: stacks.offsets.data.slice(0, stacks.offsets.length),
-    stackFrames: stacks.frames.data.slice(0, stacks.frames.length),
-    frameFunc: stacks.frameFunc,
-    frameLoc: stacks.frameLoc,
-    pIds,
-    pOffsets: pg.offsets,
-    pSpanStart,
-    pSpanEnd,
-    pSpanG,
-    gc: pairs(tl.gc, origin, endNs),
-    stw: pairs(tl.stw, origin, endNs),
-    stwKinds: tl.stw.map((s) => s.kind),
-    assistOffsets: ag.offsets,
-    assistStart,
-    assistEnd,
-    heapT: relSeries(tl.heapAlloc.t, tl.heapAlloc.length),
-    heapV: tl.heapAlloc.v.slice(0, tl.heapAlloc.length),
-    goalT: relSeries(tl.heapGoal.t, tl.heapGoal.length),
-    goalV: tl.heapGoal.v.slice(0, tl.heapGoal.length),
-    gomaxprocsT: relSeries(tl.gomaxprocs.t, tl.gomaxprocs.length),
-    gomaxprocsV: tl.gomaxprocs.v.slice(0, tl.gomaxprocs.length),
-    userStrings,
-    taskIds: tl.tasks.map((t) => key(t.id)),
-    taskName,
-    taskStart,
-    taskEnd,
-    taskParent,
-    taskLane: lanes.lane,
-    taskFlags,
-    taskLanes: lanes.lanes,
-    regionOffsets,
-    regionStart,
-    regionEnd,
-    regionName,
-    regionTask,
-    regionDepth,
-    regionFlags,
-    logT,
-    logG,
-    logTask,
-    logCategory,
-    logMessage,
-    sampleT: smT.data.slice(0, ns),
-    sampleG,
-    sampleStack: smStack.data.slice(0, ns),
-    table,
-    groups,
+  return { generation, event, finish };
+}
+
+export function traceViewData(gens: Generation[]): TraceViewData {
+  let origin = Infinity;
+  for (const g of gens) origin = Math.min(origin, g.syncTimeNs);
+  const b = traceViewBuilder(Number.isFinite(origin) ? origin : 0);
+  const each = function* (): Generator<Generation> {
+    for (const g of gens) {
+      b.generation(g);
+      yield g;
+    }
   };
+  traceEvents(each(), b.event, { reuse: true });
+  return b.finish();
 }
 
 export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {

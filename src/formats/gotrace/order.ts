@@ -718,36 +718,53 @@ export class Ordering {
 }
 
 /**
- * Orders whole generations: a Sync event first in each generation, the generation's events
- * and CPU samples in Go's order with their contexts, a final Sync; times strictly
- * increasing. Throws OrderingError (a DecodeError) for a broken trace; events before the
- * error have already been delivered to `onEvent`.
+ * Orders whole generations pushed one at a time (so a caller streaming a trace keeps only the
+ * generation being ordered): a Sync event first in each generation, the generation's events
+ * and CPU samples in Go's order with their contexts, a final Sync from `finish()`; times
+ * strictly increasing. `push` throws OrderingError (a DecodeError) for a broken trace; events
+ * before the error have already been delivered to `onEvent`.
  */
-export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: OrderedEvent) => void, opts: OrderOptions = {}): void {
-  const o = new Ordering(opts);
-  const scratch = opts.reuse ? blank() : null;
-  const make = (type: number, gen: Generation | null, m: Id | null, p: Id | null, g: Id | null): OrderedEvent =>
-    scratch === null ? ordered(type, -1, gen, m, p, g, undefined, undefined, undefined, undefined) : fill(scratch, type, -1, gen, m, p, g, undefined, undefined, undefined, undefined);
-  let last = 0; // Go starts from lastTs = 0: a first event at time 0 becomes 1
-  let syncs = 0;
-  const out = (e: OrderedEvent, t: number): void => {
-    const v = t <= last ? last + 1 : t;
-    last = v;
+export class GenerationOrderer {
+  private readonly o: Ordering;
+  private readonly scratch: OrderedEvent | null;
+  private last = 0; // Go starts from lastTs = 0: a first event at time 0 becomes 1
+  private syncs = 0;
+  private any = false;
+  /** A converted legacy trace was replayed: it is the whole trace (no final Sync of ours). */
+  private legacyDone = false;
+
+  constructor(
+    private readonly onEvent: (e: OrderedEvent) => void,
+    opts: OrderOptions = {},
+  ) {
+    this.o = new Ordering(opts);
+    this.scratch = opts.reuse ? blank() : null;
+  }
+
+  private make(type: number, gen: Generation | null): OrderedEvent {
+    return this.scratch === null ? ordered(type, -1, gen, null, null, null, undefined, undefined, undefined, undefined) : fill(this.scratch, type, -1, gen, null, null, null, undefined, undefined, undefined, undefined);
+  }
+
+  private out(e: OrderedEvent, t: number): void {
+    const v = t <= this.last ? this.last + 1 : t;
+    this.last = v;
     e.timeNs = v;
-    onEvent(e);
-  };
-  let any = false;
-  for (const g of gens) {
+    this.onEvent(e);
+  }
+
+  push(g: Generation): void {
+    if (this.legacyDone) return;
     if (g.legacy !== undefined) {
       // A converted legacy trace is one generation already in Go's order (v1/convert.ts).
-      g.legacy.replay(g, onEvent);
+      this.legacyDone = true;
+      g.legacy.replay(g, this.onEvent);
       return;
     }
-    any = true;
-    syncs++;
-    const sync = make(E.Sync, g, null, null, null);
-    sync.sync = syncs;
-    out(sync, g.syncTimeNs);
+    const o = this.o;
+    this.any = true;
+    const sync = this.make(E.Sync, g);
+    sync.sync = ++this.syncs;
+    this.out(sync, g.syncTimeNs);
     const f = new GenerationFrontier(g);
     for (;;) {
       const s = f.next(o.advance);
@@ -757,19 +774,34 @@ export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: Ordere
         const m = dec(c.m[s.sample], g.bigs);
         const p = dec(c.p[s.sample], g.bigs);
         const gid = dec(c.g[s.sample], g.bigs);
-        const e = make(E.CPUSample, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid);
+        const e =
+          this.scratch === null
+            ? ordered(E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, undefined, undefined, undefined, undefined)
+            : fill(this.scratch, E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, undefined, undefined, undefined, undefined);
         e.sample = s.sample;
-        out(e, s.timeNs);
+        this.out(e, s.timeNs);
         continue;
       }
-      for (let k = 0; k < o.queued; k++) out(o.queue[k], s.timeNs);
+      for (let k = 0; k < o.queued; k++) this.out(o.queue[k], s.timeNs);
       o.queued = 0;
     }
   }
-  if (any) {
-    syncs++;
-    const sync = make(E.Sync, null, null, null, null);
-    sync.sync = syncs;
-    out(sync, last);
+
+  /** The final Sync (after at least one v2 generation). */
+  finish(): void {
+    if (this.legacyDone || !this.any) return;
+    const sync = this.make(E.Sync, null);
+    sync.sync = ++this.syncs;
+    this.out(sync, this.last);
   }
+}
+
+/** Orders whole generations (see GenerationOrderer). */
+export function orderGenerations(gens: Iterable<Generation>, onEvent: (e: OrderedEvent) => void, opts: OrderOptions = {}): void {
+  const o = new GenerationOrderer(onEvent, opts);
+  for (const g of gens) {
+    o.push(g);
+    if (g.legacy !== undefined) return;
+  }
+  o.finish();
 }
