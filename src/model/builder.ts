@@ -11,12 +11,11 @@ import {
   type MappingTable,
   type SampleTable,
   type StackProfile,
-  type StackTable,
   type SourceFormat,
   type ValueType,
 } from './profile';
 import { pprofDisplayName, unsymbolizedName } from './names';
-import { PrefixTrie } from './trie';
+import { buildSampleStacks } from './stackBuild';
 
 /** A typed array that grows by doubling; `finish()` returns an exact-length copy-free view. */
 export class GrowableArray<T extends Int32Array | Float64Array | Uint8Array | BigUint64Array> {
@@ -38,6 +37,15 @@ export class GrowableArray<T extends Int32Array | Float64Array | Uint8Array | Bi
   set(i: number, v: T extends BigUint64Array ? bigint : number): void {
     (this.data as unknown as Array<unknown>)[i] = v;
   }
+  /** Appends values (one copy when they are a typed array: `push` per value is a generic
+   * store here, slow for a million values). */
+  pushAll(values: ArrayLike<T extends BigUint64Array ? bigint : number>): void {
+    const n = values.length;
+    if (this.length + n > this.data.length) this.grow(Math.max(this.length * 2, this.length + n));
+    if (ArrayBuffer.isView(values)) (this.data as unknown as { set(a: unknown, at: number): void }).set(values, this.length);
+    else for (let i = 0; i < n; i++) (this.data as unknown as Array<unknown>)[this.length + i] = values[i];
+    this.length += n;
+  }
   private grow(n: number): void {
     const next = this.make(n);
     next.set(this.data as never);
@@ -54,59 +62,6 @@ export const float64s = (n = 64) => new GrowableArray<Float64Array>((k) => new F
 export const uint8s = (n = 64) => new GrowableArray<Uint8Array>((k) => new Uint8Array(k), n);
 export const biguint64s = (n = 64) =>
   new GrowableArray<BigUint64Array>((k) => new BigUint64Array(k), n);
-
-/**
- * Interns (prefix, func) pairs into a stack table (see PrefixTrie for why it is fast) and
- * records for each new stack whether its function already occurs on its path.
- */
-export class StackInterner {
-  private readonly trie: PrefixTrie;
-  private first: Uint8Array;
-  constructor(capacityHint = 1024) {
-    this.trie = new PrefixTrie(capacityHint);
-    this.first = new Uint8Array(Math.max(1024, capacityHint));
-  }
-  get length(): number {
-    return this.trie.length;
-  }
-  /**
-   * `firstHint`: 1/0 when the caller knows whether `func` is absent from the path (it
-   * tracks the walk), -1 to have it computed here by walking the ancestors.
-   */
-  intern(prefix: number, func: number, firstHint = -1): number {
-    const id = this.trie.intern(prefix, func);
-    if (this.trie.created) this.setFirst(id, prefix, func, firstHint);
-    return id;
-  }
-  /** Adds a pair known to be absent: any child of a stack created during the same walk. */
-  append(prefix: number, func: number, firstHint = -1): number {
-    const id = this.trie.append(prefix, func);
-    this.setFirst(id, prefix, func, firstHint);
-    return id;
-  }
-  private setFirst(id: number, prefix: number, func: number, hint: number): void {
-    if (id >= this.first.length) {
-      const grown = new Uint8Array(this.first.length * 2);
-      grown.set(this.first);
-      this.first = grown;
-    }
-    let first = hint;
-    if (first < 0) {
-      first = 1;
-      for (let a = prefix; a !== -1; a = this.trie.parent(a)) {
-        if (this.trie.label(a) === func) {
-          first = 0;
-          break;
-        }
-      }
-    }
-    this.first[id] = first;
-  }
-  finish(): StackTable {
-    const t = this.trie.finish();
-    return { length: t.parent.length, prefix: t.parent, func: t.label, firstOfFunc: this.first.slice(0, t.parent.length) };
-  }
-}
 
 export class StringInterner {
   readonly strings: string[] = [''];
@@ -144,6 +99,14 @@ export interface LabelInput {
   unit?: string;
 }
 
+/** A label list interned once by ProfileBuilder.labelSet, for samples that repeat it. */
+export interface LabelSet {
+  readonly key: Int32Array;
+  readonly str: Int32Array;
+  readonly num: Float64Array;
+  readonly unit: Int32Array;
+}
+
 /**
  * Row-by-row builder. Typical use: func()/mapping()/location() to describe code, then
  * sample(locationsLeafFirst, values, labels) per record, then finish(meta).
@@ -176,8 +139,7 @@ export class ProfileBuilder {
   private readonly frameColumn = float64s();
   private readonly frameInlined = uint8s();
 
-  readonly stacks = new StackInterner();
-  private readonly sampleStack = int32s(1024);
+  private samples = 0;
   private readonly sampleLocStart = int32s(1024);
   private readonly sampleLoc = int32s(4096);
   private sampleValues: ReturnType<typeof float64s>[] = [];
@@ -261,34 +223,26 @@ export class ProfileBuilder {
     return i;
   }
 
-  /** Stack id for a list of locations given leaf-first; -1 for an empty list. */
-  private stackOfLocations(locationsLeafFirst: ArrayLike<number>): number {
-    let stack = -1;
-    for (let i = locationsLeafFirst.length - 1; i >= 0; i--) {
-      const loc = locationsLeafFirst[i];
-      const start = this.locFrameStart.get(loc);
-      const end = loc + 1 < this.locFrameStart.length ? this.locFrameStart.get(loc + 1) : this.frameFunc.length;
-      for (let f = end - 1; f >= start; f--) stack = this.stacks.intern(stack, this.frameFunc.get(f));
-    }
-    return stack;
-  }
-
-  /** Adds a sample whose stack is the given locations, leaf first. */
-  sample(locationsLeafFirst: ArrayLike<number>, values: ArrayLike<number>, labels?: LabelInput[], time?: number): void {
-    this.sampleStack.push(this.stackOfLocations(locationsLeafFirst));
-    for (let i = 0; i < locationsLeafFirst.length; i++) this.sampleLoc.push(locationsLeafFirst[i]);
+  /**
+   * Adds a sample whose stack is the given locations, leaf first. Its stack is made in
+   * finish(), with every other sample's (model/stackBuild: walking samples grouped by
+   * where their stacks go is several times faster than interning each as it comes).
+   */
+  sample(locationsLeafFirst: ArrayLike<number>, values: ArrayLike<number>, labels?: LabelInput[] | LabelSet, time?: number): void {
+    this.samples++;
+    this.sampleLoc.pushAll(locationsLeafFirst);
     this.sampleLocStart.push(this.sampleLoc.length);
     for (let c = 0; c < this.valueColumns; c++) this.sampleValues[c].push(values[c] ?? 0);
     if (time !== undefined) {
       if (!this.sampleTime) {
         this.sampleTime = float64s(1024);
-        for (let i = 0; i < this.sampleStack.length - 1; i++) this.sampleTime.push(NaN);
+        for (let i = 0; i < this.samples - 1; i++) this.sampleTime.push(NaN);
       }
       this.sampleTime.push(time);
     } else if (this.sampleTime) {
       this.sampleTime.push(NaN);
     }
-    if (labels) {
+    if (Array.isArray(labels)) {
       for (const l of labels) {
         this.labelKey.push(this.strings.intern(l.key));
         if (l.str !== undefined) {
@@ -301,12 +255,42 @@ export class ProfileBuilder {
           this.labelUnit.push(l.unit !== undefined ? this.strings.intern(l.unit) : -1);
         }
       }
+    } else if (labels) {
+      const set = labels as LabelSet;
+      this.labelKey.pushAll(set.key);
+      this.labelStr.pushAll(set.str);
+      this.labelNum.pushAll(set.num);
+      this.labelUnit.pushAll(set.unit);
     }
     this.labelStart.push(this.labelKey.length);
   }
 
+  /**
+   * The rows of a label list, interned: a decoder whose samples repeat a few label lists
+   * (perf: one per thread and CPU) passes this to sample() instead of the list, which
+   * saves interning its strings again per sample (a string-keyed Map lookup each, a
+   * tenth of a big perf dump's decode).
+   */
+  labelSet(labels: LabelInput[]): LabelSet {
+    const n = labels.length;
+    const set = { key: new Int32Array(n), str: new Int32Array(n), num: new Float64Array(n), unit: new Int32Array(n) };
+    for (let i = 0; i < n; i++) {
+      const l = labels[i];
+      set.key[i] = this.strings.intern(l.key);
+      if (l.str !== undefined) {
+        set.str[i] = this.strings.intern(l.str);
+        set.unit[i] = -1;
+      } else {
+        set.str[i] = -1;
+        set.num[i] = l.num ?? 0;
+        set.unit[i] = l.unit !== undefined ? this.strings.intern(l.unit) : -1;
+      }
+    }
+    return set;
+  }
+
   get sampleCount(): number {
-    return this.sampleStack.length;
+    return this.samples;
   }
 
   finish(meta: ProfileMeta): StackProfile {
@@ -343,11 +327,14 @@ export class ProfileBuilder {
       column: this.frameColumn.finish(),
       inlined: this.frameInlined.finish(),
     };
+    const locationStart = this.sampleLocStart.finish();
+    const location = this.sampleLoc.finish();
+    const { stacks, sampleStack } = buildSampleStacks(locationStart, location, locations.frameStart, frames.func, funcs.length);
     const samples: SampleTable = {
-      length: this.sampleStack.length,
-      stack: this.sampleStack.finish(),
-      locationStart: this.sampleLocStart.finish(),
-      location: this.sampleLoc.finish(),
+      length: this.samples,
+      stack: sampleStack,
+      locationStart,
+      location,
       values: this.sampleValues.map((v) => v.finish()),
       time: this.sampleTime ? this.sampleTime.finish() : null,
       labelStart: this.labelStart.finish(),
@@ -377,7 +364,7 @@ export class ProfileBuilder {
       mappings,
       locations,
       frames,
-      stacks: this.stacks.finish(),
+      stacks,
       samples,
       labels,
       warnings: this.warnings,
