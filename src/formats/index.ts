@@ -3,14 +3,15 @@
 
 import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
-import { decodePerfScript, isTracepointName, type PerfDump } from './perf/model';
+import { decodePerfScriptParallel, isTracepointName, type PerfDump } from './perf/model';
+import type { PerfPartRunner } from './perf/part';
 import { readGenerations, readGoTrace, type ReadResult } from './gotrace/reader';
 import { TraceCpuProfileBuilder, traceCpuProfile } from './gotrace/cpuProfile';
 import type { Generation } from './gotrace/model';
 import { DecodeError } from './errors';
-import { gunzip, isGzip } from './gzip';
+import { gunzip, isGzip, MAX_INFLATED_BYTES, type InflatedSoFar } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
-import { decodePprof } from './pprof/proto';
+import { decodePprof, LeadingSamples } from './pprof/proto';
 import { hexPreview, sniff } from './sniff';
 
 export type DecodePhase = 'inflate' | 'decode';
@@ -18,8 +19,11 @@ export type PhaseProgressFn = (phase: DecodePhase, done: number, total: number) 
 
 export interface DecodeOptions {
   onProgress?: PhaseProgressFn;
-  /** Inflater; the worker passes the native one where it is faster. */
-  gunzip?: (input: Uint8Array, onProgress?: (done: number, total: number) => void) => Uint8Array | Promise<Uint8Array>;
+  /** perf script: scans the second part of a big dump on another thread (perf/part.ts). */
+  perfPart?: PerfPartRunner;
+  /** Inflater; the worker passes the native one where it is faster. One that calls
+   * `soFar` lets a pprof decode start on the samples while the rest inflates. */
+  gunzip?: (input: Uint8Array, onProgress?: (done: number, total: number) => void, maxBytes?: number, soFar?: InflatedSoFar) => Uint8Array | Promise<Uint8Array>;
   /**
    * Go execution traces: each generation is handed here as soon as it is read (the partial
    * one last, `complete` false) and not kept, so memory holds one generation at a time; the
@@ -62,9 +66,11 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
   const progress = opts.onProgress ?? (() => {});
   let bytes = input;
   let gz = false;
+  let leading: LeadingSamples | undefined;
   if (isGzip(bytes)) {
     const inflate = opts.gunzip ?? gunzip;
-    bytes = await inflate(bytes, (d, t) => progress('inflate', d, t));
+    const head = (leading = new LeadingSamples());
+    bytes = await inflate(bytes, (d, t) => progress('inflate', d, t), MAX_INFLATED_BYTES, (out, filled) => head.feed(out, filled));
     gz = true;
     if (bytes.length === 0) throw new DecodeError('gzip', 'the gzip stream holds no data; expected a compressed profile');
   }
@@ -73,7 +79,7 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
   const onProgress = (d: number, t: number) => progress('decode', d, t);
   switch (s.format) {
     case 'pprof-proto':
-      return { kind: 'profile', profile: decodePprof(bytes, { onProgress, encoding: `pprof protobuf${suffix}` }) };
+      return { kind: 'profile', profile: decodePprof(bytes, { onProgress, encoding: `pprof protobuf${suffix}`, leading }) };
     case 'pprof-legacy-text':
     case 'pprof-legacy-binary': {
       const p = decodeLegacyPprof(bytes, { onProgress });
@@ -85,7 +91,7 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       return { kind: 'go-dump', profile: dump.profile, dump };
     }
     case 'perf-script': {
-      const perf = decodePerfScript(bytes, { onProgress });
+      const perf = await decodePerfScriptParallel(bytes, { onProgress, runPart: opts.perfPart });
       if (perf.profiles.length === 0) throw new DecodeError('perf-script', 'no samples: the perf script output has no records; expected `perf script` text with at least one sample', { line: 1 });
       // One event stands for the dump where one profile is wanted (CLI without --event,
       // the workbench's first view); the event picker offers every event.

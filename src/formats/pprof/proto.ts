@@ -8,10 +8,12 @@
 // the bytes — are read straight from the Uint8Array in the usual encoding Go writes
 // (one-byte keys, packed fields, varints under 2^28); anything else takes the Reader.
 //
-// Two passes over the bytes: pass A decodes everything but samples (Go writes samples
-// before the locations they reference); pass B decodes samples into the model's
-// location lists, then model/stackBuild interns all their stacks into the function
-// prefix tree at once (in an order that keeps that tree in cache).
+// Samples come before the locations they reference (Go writes them first), so: the
+// samples are decoded as the inflated bytes arrive (LeadingSamples, keeping location ids),
+// then pass A decodes everything else, the ids become location rows, and model/stackBuild
+// interns all stacks into the function prefix tree at once (in an order that keeps that
+// tree in cache). Inputs LeadingSamples does not take, and every error, go through two
+// passes over the whole message instead: pass A, then pass B decoding the samples.
 
 import pb from 'protobufjs/minimal.js';
 import { float64s, int32s } from '../../model/builder';
@@ -206,10 +208,27 @@ export interface PprofDecodeOptions {
   onProgress?: ProgressFn;
   /** Shown to the user, e.g. "pprof protobuf (gzip)". */
   encoding?: string;
+  /** The samples of `data`, decoded while it was being inflated (decodeAny); null decodes
+   * in two passes as for any input LeadingSamples cannot take (tests compare the two). */
+  leading?: LeadingSamples | null;
 }
 
 /** Decodes an uncompressed profile.proto message. */
 export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): StackProfile {
+  if (opts.leading === null) return decodeProfile(data, opts, null)!;
+  const leading = opts.leading ?? new LeadingSamples();
+  leading.feed(data, data.length);
+  // A profile laid out otherwise than Go writes it, or one with an error in or after its
+  // samples, is decoded in two passes as a whole: its errors name the same first fault.
+  return (leading.usable() && decodeProfile(data, opts, leading)) || decodeProfile(data, opts, null)!;
+}
+
+/**
+ * Decodes the message; with `leading`, the samples come from there and pass A steps over
+ * them. Returns null (only with `leading`) when they do not fit the rest: a sample under
+ * an unusual key, or a location id that is not defined.
+ */
+function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: LeadingSamples | null): StackProfile | null {
   bigIds.clear();
   const r = pb.Reader.create(data) as Reader;
   const end = data.length;
@@ -217,7 +236,7 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   const progress = opts.onProgress ?? (() => {});
 
   // ---- pass A: everything but samples ----
-  const sampleTypes: RawValueType[] = [];
+  const sampleTypes: RawValueType[] = leading ? leading.sampleTypes.slice() : [];
   let periodType: RawValueType | null = null;
   let period = 0;
   let timeNanos = '0';
@@ -258,7 +277,8 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     const at = r.pos;
     if (data[at] === 0x12) {
       // Profile.sample, most of the file: only extents here (pass B decodes them).
-      extents.scan(r, end);
+      if (leading) skipSamples(r, end);
+      else extents.scan(r, end);
       continue;
     }
     const t = tag(r, end);
@@ -267,10 +287,15 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
     switch (field) {
       case 1:
         expectWire(wire, 2, 'Profile.sample_type', at);
+        if (leading) {
+          r.pos = len(r, end, 'ValueType'); // already in leading.sampleTypes
+          break;
+        }
         sampleTypes.push(valueType(r, end));
         break;
       case 2: {
         expectWire(wire, 2, 'Profile.sample', at);
+        if (leading) return null;
         const stop = len(r, end, 'Sample');
         extents.add(r.pos, stop);
         r.pos = stop;
@@ -576,25 +601,13 @@ export function decodePprof(data: Uint8Array, opts: PprofDecodeOptions = {}): St
   }
 
   // ---- pass B: samples ----
-  const nSamples = extents.n;
   const nTypes = types.length;
-  const starts = extents.starts;
-  const ends = extents.ends;
-  let sampleBytes = 0;
-  for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
-  const columns: Float64Array[] = [];
-  for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
-  const labelStart = new Int32Array(nSamples + 1);
-  const labels = new SampleLabels();
-  // Kept locations of every sample, leaf first, decoded straight into one array. Every
-  // location id takes at least a byte, so sampleBytes entries always suffice (pages the
-  // decode never touches are never committed).
-  const sampleLocStart = new Int32Array(nSamples + 1);
-  const sampleLocs = new Int32Array(Math.max(16, sampleBytes));
-  const reader: SampleReader = { r, buf: data, locDense, locMap, sequentialIds: sequentialIds && locDense !== null ? nLoc : 0, columns, labels, locs: sampleLocs, n: 0 };
-  const base = decodeSamples(reader, extents, labelStart, sampleLocStart, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
-  // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
-  const sampleLocation = sampleLocs.subarray(0, base);
+  const ids: LocationIds = { locDense, locMap, sequentialIds: sequentialIds && locDense !== null ? nLoc : 0 };
+  const decoded = leading
+    ? leading.finish(ids, locPrune)
+    : decodeSamples(r, data, ids, extents, nTypes, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
+  if (!decoded) return null;
+  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation } = decoded;
   const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length);
   // Label strings were read before we knew the table size; check them now.
   const nLabels = labels.length;
@@ -701,20 +714,317 @@ class SampleExtents {
 }
 
 /**
- * Pass B: decodes every sample into the reader's columns, labels and location lists,
- * applying drop_frames; returns how many location rows were kept in all.
+ * The samples of a profile.proto message, decoded as the inflated bytes come in, so that
+ * the bulk of the decode overlaps the inflate (off-thread in Node). Samples refer to
+ * locations that Go writes after them (or between them), so location ids are kept as
+ * id - 1 (the row itself when ids are sequential, as Go writes them) and mapped to rows
+ * once the location table is known; every other field is only stepped over, for pass A.
+ * Only the usual encodings are read here: anything else, or any error, marks it failed and
+ * decodePprof decodes the whole message in two passes, so errors and results never depend
+ * on how the input arrived.
+ */
+export class LeadingSamples {
+  /** The first byte not consumed. */
+  pos = 0;
+  private failed = false;
+  readonly sampleTypes: RawValueType[] = [];
+  private r: Reader | null = null;
+  private n = 0;
+  private columns: Float64Array[] = [];
+  private labelStart = new Int32Array(0);
+  private locStart = new Int32Array(0);
+  private locs = new Int32Array(0);
+  private labels = new SampleLabels();
+  /** Largest id - 1 stored. */
+  private maxLoc = -1;
+
+  /** Decodes what `out[pos .. filled)` completes; never throws. */
+  feed(out: Uint8Array, filled: number): void {
+    if (this.failed) return;
+    try {
+      this.consume(out, filled);
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  /** Whether the samples decoded can stand for the message's (pass A checks the rest). */
+  usable(): boolean {
+    return !this.failed;
+  }
+
+  private consume(buf: Uint8Array, filled: number): void {
+    let r = this.r;
+    if (r === null || r.buf !== buf) r = this.r = pb.Reader.create(buf) as Reader;
+    r.len = filled;
+    let pos = this.pos;
+    while (pos < filled) {
+      const key = buf[pos];
+      if (key !== 0x0a && key !== 0x12) {
+        // Another field of Profile: stepped over (pass A decodes it).
+        const after = fieldAfter(buf, pos, filled);
+        if (after < 0) break; // not all inflated yet
+        pos = this.pos = after;
+        continue;
+      }
+      if (pos + 5 > filled && varintIncomplete(buf, pos + 1, filled)) break;
+      const n = varint28(buf, pos + 1, filled);
+      if (n < 0) throw new Error('field length beyond 2^28');
+      const stop = varintEnd.at + n;
+      if (stop > filled) break; // the rest of the field is still being inflated
+      if (key === 0x0a) {
+        if (this.n > 0) throw new Error('sample_type after samples');
+        r.pos = pos + 1;
+        this.sampleTypes.push(valueType(r, stop));
+      } else {
+        if (this.sampleTypes.length === 0) throw new Error('sample before sample_type');
+        this.sample(buf, varintEnd.at, stop);
+      }
+      pos = this.pos = stop;
+    }
+  }
+
+  /** Makes room for one more sample with at most `maxLocs` locations. */
+  private reserve(maxLocs: number, hint: number): void {
+    const n = this.n;
+    if (n + 2 > this.locStart.length) {
+      const cap = Math.max(1024, hint >> 5, this.locStart.length * 2);
+      const grow32 = (a: Int32Array) => {
+        const b = new Int32Array(cap);
+        b.set(a.subarray(0, n + 1));
+        return b;
+      };
+      this.locStart = grow32(this.locStart);
+      this.labelStart = grow32(this.labelStart);
+      this.columns = this.sampleTypes.map((_, c) => {
+        const b = new Float64Array(cap);
+        if (c < this.columns.length) b.set(this.columns[c].subarray(0, n));
+        return b;
+      });
+    }
+    const used = this.locStart[n];
+    if (used + maxLocs > this.locs.length) {
+      // Every id takes at least a byte: the inflated size bounds them all (untouched pages cost nothing).
+      const b = new Int32Array(Math.max(used + maxLocs, hint, this.locs.length * 2));
+      b.set(this.locs.subarray(0, used));
+      this.locs = b;
+    }
+  }
+
+  /** The Sample message at [pos, stop): Go's encoding only (anything else throws). */
+  private sample(buf: Uint8Array, pos: number, stop: number): void {
+    this.reserve(stop - pos, buf.length);
+    const s = this.n;
+    const locs = this.locs;
+    const columns = this.columns;
+    const nTypes = columns.length;
+    let n = this.locStart[s];
+    let maxLoc = this.maxLoc;
+    let nVals = 0;
+    while (pos < stop) {
+      const key = buf[pos];
+      if (key === 0x0a) {
+        const pstop = fieldEnd(this.r!, pos + 1, stop, 'Sample.location_id');
+        pos = this.r!.pos;
+        while (pos < pstop) {
+          let id = buf[pos];
+          if (id < 0x80) pos++;
+          else {
+            const b1 = buf[pos + 1];
+            if (b1 < 0x80 && pos + 2 <= pstop) {
+              id = (id & 0x7f) | (b1 << 7);
+              pos += 2;
+            } else {
+              id = varint28(buf, pos, pstop);
+              if (id < 0) throw new Error('location id beyond 2^28');
+              pos = varintEnd.at;
+            }
+          }
+          if (id === 0) throw new Error('location id 0');
+          const row = id - 1;
+          if (row > maxLoc) maxLoc = row;
+          locs[n++] = row;
+        }
+      } else if (key === 0x12) {
+        const r = this.r!;
+        const pstop = fieldEnd(r, pos + 1, stop, 'Sample.value');
+        pos = r.pos;
+        while (pos < pstop) {
+          let v = varint28(buf, pos, pstop);
+          if (v >= 0) pos = varintEnd.at;
+          else {
+            r.pos = pos;
+            v = i64(r, pstop);
+            pos = r.pos;
+          }
+          if (nVals === nTypes) throw new Error('more values than sample types');
+          columns[nVals++][s] = v;
+        }
+      } else if (key === 0x10) {
+        // One value, unpacked (google/pprof's encoder packs only three or more).
+        let v = varint28(buf, pos + 1, stop);
+        if (v >= 0) pos = varintEnd.at;
+        else {
+          const r = this.r!;
+          r.pos = pos + 1;
+          v = i64(r, stop);
+          pos = r.pos;
+        }
+        if (nVals === nTypes) throw new Error('more values than sample types');
+        columns[nVals++][s] = v;
+      } else if (key === 0x08) {
+        // One location id, unpacked (as google/pprof writes one or two).
+        const id = varint28(buf, pos + 1, stop);
+        if (id <= 0) throw new Error('location id 0 or beyond 2^28');
+        pos = varintEnd.at;
+        const row = id - 1;
+        if (row > maxLoc) maxLoc = row;
+        locs[n++] = row;
+      } else if (key === 0x1a) pos = sampleLabel(this.r!, buf, pos + 1, stop, this.labels);
+      else throw new Error('a Sample field Go does not write this way');
+    }
+    if (nVals !== nTypes) throw new Error('fewer values than sample types');
+    this.maxLoc = maxLoc;
+    this.locStart[s + 1] = n;
+    this.labelStart[s + 1] = this.labels.length;
+    this.n = s + 1;
+  }
+
+  /**
+   * The samples with location rows, drop_frames applied; null when an id is not defined
+   * (then the two-pass decode reports it exactly).
+   */
+  finish(ids: LocationIds, locPrune: Uint8Array | null): DecodedSamples | null {
+    const nSamples = this.n;
+    const locStart = nSamples > 0 ? this.locStart.slice(0, nSamples + 1) : new Int32Array(1);
+    const used = locStart[nSamples];
+    const locs = this.locs;
+    const { locDense, locMap, sequentialIds } = ids;
+    if (!(sequentialIds > 0 && this.maxLoc < sequentialIds)) {
+      const nDense = locDense ? locDense.length : 0;
+      for (let i = 0; i < used; i++) {
+        const id = locs[i] + 1;
+        const row = locDense ? (id < nDense ? locDense[id] : -1) : (locMap!.get(id) ?? -1);
+        if (row < 0) return null;
+        locs[i] = row;
+      }
+    }
+    let kept = used;
+    if (locPrune) {
+      // drop_frames cuts each sample's leaf side; the kept rows close up.
+      kept = 0;
+      let from = 0;
+      for (let s = 0; s < nSamples; s++) {
+        const to = locStart[s + 1];
+        const keepFrom = dropFramesCut(locs, from, to - from, locPrune);
+        locs.copyWithin(kept, from + keepFrom, to);
+        kept += to - from - keepFrom;
+        locStart[s + 1] = kept;
+        from = to;
+      }
+    }
+    return {
+      n: nSamples,
+      columns: this.sampleTypes.map((_, c) => (nSamples > 0 ? this.columns[c].slice(0, nSamples) : new Float64Array(0))),
+      labelStart: nSamples > 0 ? this.labelStart.slice(0, nSamples + 1) : new Int32Array(1),
+      labels: this.labels,
+      locStart,
+      // A view, not a copy: the slack beyond was never touched, so it costs no memory.
+      locs: locs.subarray(0, kept),
+    };
+  }
+}
+
+/** Whether the varint at `pos` runs past `filled` (its last byte is not inflated yet). */
+function varintIncomplete(buf: Uint8Array, pos: number, filled: number): boolean {
+  for (let p = pos; p < filled; p++) if (buf[p] < 0x80) return false;
+  return true;
+}
+
+/**
+ * The end of the top-level field (not a sample or sample type) at `pos`, or -1 when it
+ * is not all in `buf[0 .. filled)` yet. Throws on what LeadingSamples leaves to pass A.
+ */
+function fieldAfter(buf: Uint8Array, pos: number, filled: number): number {
+  if (pos + 5 > filled && varintIncomplete(buf, pos, filled)) return -1;
+  const t = varint28(buf, pos, filled);
+  // Sample types and samples under longer keys, and fields numbered beyond 2^25: pass A's.
+  if (t < 0 || t >>> 3 <= 2) throw new Error('an unusual field key');
+  pos = varintEnd.at;
+  switch (t & 7) {
+    case 0:
+      for (;;) {
+        if (pos >= filled) return -1;
+        if (buf[pos++] < 0x80) return pos;
+      }
+    case 1:
+      return pos + 8 <= filled ? pos + 8 : -1;
+    case 5:
+      return pos + 4 <= filled ? pos + 4 : -1;
+    case 2: {
+      if (pos + 5 > filled && varintIncomplete(buf, pos, filled)) return -1;
+      const n = varint28(buf, pos, filled);
+      if (n < 0) throw new Error('field length beyond 2^28');
+      return varintEnd.at + n <= filled ? varintEnd.at + n : -1;
+    }
+    default:
+      throw new Error('an invalid wire type');
+  }
+}
+
+/** Every sample's values, labels and location rows (leaf first), as the model keeps them. */
+interface DecodedSamples {
+  n: number;
+  columns: Float64Array[];
+  labelStart: Int32Array;
+  labels: SampleLabels;
+  locStart: Int32Array;
+  locs: Int32Array;
+}
+
+/** How location ids become rows. */
+interface LocationIds {
+  /** Dense table for small ids, else the map. */
+  locDense: Int32Array | null;
+  locMap: Map<number, number> | null;
+  /** When ids 1..k are rows 0..k-1 (as Go writes them): k, else 0. */
+  sequentialIds: number;
+}
+
+/** Steps over the run of Profile.sample fields at r.pos (LeadingSamples decoded them). */
+function skipSamples(r: Reader, end: number): void {
+  const buf = r.buf;
+  let pos = r.pos;
+  while (pos < end && buf[pos] === 0x12) pos = fieldEnd(r, pos + 1, end, 'Sample');
+  r.pos = pos;
+}
+
+/**
+ * Pass B (profiles not laid out as Go writes them, and the exact first error of any
+ * profile): decodes the samples pass A found, applying drop_frames.
  */
 function decodeSamples(
-  rd: SampleReader,
+  r: Reader,
+  data: Uint8Array,
+  ids: LocationIds,
   extents: SampleExtents,
-  labelStart: Int32Array,
-  sampleLocStart: Int32Array,
+  nTypes: number,
   locPrune: Uint8Array | null,
   progress: (doneBytes: number) => void,
-): number {
+): DecodedSamples {
   const { starts, ends, n: nSamples } = extents;
-  const nTypes = rd.columns.length;
-  const locs = rd.locs;
+  let sampleBytes = 0;
+  for (let s = 0; s < nSamples; s++) sampleBytes += ends[s] - starts[s];
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < nTypes; c++) columns.push(new Float64Array(nSamples));
+  const labelStart = new Int32Array(nSamples + 1);
+  const labels = new SampleLabels();
+  // Kept locations of every sample, leaf first, decoded straight into one array. Every
+  // location id takes at least a byte, so sampleBytes entries always suffice (pages the
+  // decode never touches are never committed).
+  const sampleLocStart = new Int32Array(nSamples + 1);
+  const locs = new Int32Array(Math.max(16, sampleBytes));
+  const rd: SampleReader = { r, buf: data, ...ids, columns, labels, locs, n: 0 };
   const progressEvery = 16384;
   let base = 0;
   for (let s = 0; s < nSamples; s++) {
@@ -735,7 +1045,8 @@ function decodeSamples(
     sampleLocStart[s + 1] = base;
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(ends[s]);
   }
-  return base;
+  // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
+  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base) };
 }
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
@@ -770,15 +1081,10 @@ class SampleLabels {
 }
 
 /** What decodeSample reads with and writes into. */
-interface SampleReader {
+interface SampleReader extends LocationIds {
   /** For the general (rare) paths: long varints, unusual encodings, labels. */
   r: Reader;
   buf: Uint8Array;
-  /** Location id -> row: dense table for small ids, else the map. */
-  locDense: Int32Array | null;
-  locMap: Map<number, number> | null;
-  /** When ids 1..k are rows 0..k-1 (as Go writes them): k, else 0. */
-  sequentialIds: number;
   columns: Float64Array[];
   labels: SampleLabels;
   /** Location rows of all samples, leaf first within each; the next one goes to locs[n]. */
@@ -904,27 +1210,7 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
         nVals++;
       }
     } else if (key === 0x1a) {
-      // Sample.label: the usual one-byte keys and short values here, anything else in decodeLabel.
-      const lstop = fieldEnd(r, pos + 1, stop, 'Label');
-      const lstart = r.pos;
-      let lkey = 0, sv = 0, num = 0, unit = 0;
-      pos = lstart;
-      while (pos < lstop) {
-        const lt = buf[pos];
-        const v = lt === 0x08 || lt === 0x10 || lt === 0x18 || lt === 0x20 ? varint28(buf, pos + 1, lstop) : -1;
-        if (v < 0) break;
-        pos = varintEnd.at;
-        if (lt === 0x08) lkey = v;
-        else if (lt === 0x10) sv = v;
-        else if (lt === 0x18) num = v;
-        else unit = v;
-      }
-      if (pos === lstop) pushLabel(rd.labels, lkey, sv, num, unit);
-      else {
-        r.pos = lstart;
-        decodeLabel(r, lstop, rd.labels);
-      }
-      pos = lstop;
+      pos = sampleLabel(r, buf, pos + 1, stop, rd.labels);
     } else {
       // Unpacked or unknown fields, multi-byte keys: the general path.
       r.pos = pos;
@@ -961,6 +1247,33 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
   }
   rd.n = n;
   return nVals;
+}
+
+/**
+ * The Sample.label whose length starts at `pos`: the usual one-byte keys and short values
+ * read here, anything else in decodeLabel. Returns the label's end.
+ */
+function sampleLabel(r: Reader, buf: Uint8Array, pos: number, stop: number, labels: SampleLabels): number {
+  const lstop = fieldEnd(r, pos, stop, 'Label');
+  const lstart = r.pos;
+  let lkey = 0, sv = 0, num = 0, unit = 0;
+  pos = lstart;
+  while (pos < lstop) {
+    const lt = buf[pos];
+    const v = lt === 0x08 || lt === 0x10 || lt === 0x18 || lt === 0x20 ? varint28(buf, pos + 1, lstop) : -1;
+    if (v < 0) break;
+    pos = varintEnd.at;
+    if (lt === 0x08) lkey = v;
+    else if (lt === 0x10) sv = v;
+    else if (lt === 0x18) num = v;
+    else unit = v;
+  }
+  if (pos === lstop) pushLabel(labels, lkey, sv, num, unit);
+  else {
+    r.pos = lstart;
+    decodeLabel(r, lstop, labels);
+  }
+  return lstop;
 }
 
 function decodeLabel(r: Reader, lstop: number, labels: SampleLabels): void {
