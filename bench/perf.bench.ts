@@ -2,6 +2,8 @@
 // peak memory on a ≥ 100 MB real dump of a mixed workload (deep C++ stacks, V8 and HotSpot
 // JIT frames, Go, many threads), side by side with FlameGraph's stackcollapse-perf.pl and
 // with our own `stacklens collapse` (its byte-exact reimplementation) on the same file.
+// The whole-file decode takes the worker's path: the second half of the dump scanned on a
+// second thread (src/formats/perf/part.ts); the same on one thread is shown beside it.
 // The dump is recorded on first run by tools/gen/perfmix/record.sh into bench/.data/
 // (git-ignored; needs linux-perf and root). Our decode runs bench/perf-one.ts bundled the
 // way the app is bundled (esbuild), one fresh Node process per run; the CLI and Perl run
@@ -66,6 +68,8 @@ interface Ours {
   locations: number;
   unparsedLines: number;
   shortcutShare: number | null;
+  threads: number;
+  mainThreadCpuMs: number | null;
   decodeMs: number;
   viewsMs: number;
   aggregateMs: number;
@@ -75,18 +79,35 @@ interface Ours {
 }
 
 const bundle = path.join(data, 'perf-one.mjs');
-execFileSync(path.join(repo, 'node_modules/.bin/esbuild'), [path.join(repo, 'bench/perf-one.ts'), '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${bundle}`, '--log-level=warning'], {
-  stdio: 'inherit',
-});
+// perf-part.mjs beside it: the second thread's script.
+for (const [src, out] of [
+  ['bench/perf-one.ts', bundle],
+  ['bench/perf-part.ts', path.join(data, 'perf-part.mjs')],
+]) {
+  execFileSync(path.join(repo, 'node_modules/.bin/esbuild'), [path.join(repo, src), '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${out}`, '--log-level=warning'], {
+    stdio: 'inherit',
+  });
+}
 
-function ours(mode: 'whole' | 'stream'): Ours {
+function ours(mode: 'whole' | 'serial' | 'stream'): Ours {
   const all: Ours[] = [];
   for (let i = 0; i < runs; i++) {
     const out = execFileSync(process.execPath, [bundle, dump, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
     all.push(JSON.parse(out.trim().split('\n').pop()!));
   }
   const pick = (k: 'decodeMs' | 'viewsMs' | 'aggregateMs' | 'totalMs' | 'cpuMs' | 'maxRssMiB') => median(all.map((a) => a[k]));
-  return { ...all[0], decodeMs: pick('decodeMs'), viewsMs: pick('viewsMs'), aggregateMs: pick('aggregateMs'), totalMs: pick('totalMs'), cpuMs: pick('cpuMs'), maxRssMiB: pick('maxRssMiB') };
+  const main = all[0].mainThreadCpuMs === null ? null : median(all.map((a) => a.mainThreadCpuMs!));
+  return {
+    ...all[0],
+    decodeMs: pick('decodeMs'),
+    viewsMs: pick('viewsMs'),
+    aggregateMs: pick('aggregateMs'),
+    totalMs: pick('totalMs'),
+    cpuMs: pick('cpuMs'),
+    mainThreadCpuMs: main,
+    maxRssMiB: pick('maxRssMiB'),
+    threads: Math.max(...all.map((a) => a.threads)),
+  };
 }
 
 interface Timed {
@@ -138,6 +159,7 @@ say(`stacklens perf script benchmark — node ${process.version}, ${runs} runs e
 if (load0 > availableParallelism()) say('  (the machine is busy with other work: wall-clock figures are inflated)');
 
 const whole = ours('whole');
+const serial = ours('serial');
 const stream = ours('stream');
 const sidecar = `${dump}.json`;
 const meta = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as { scenario?: string; perfVersion?: string }) : {};
@@ -148,8 +170,11 @@ say(`  profile: ${whole.samples} samples, ${whole.locations} locations, ${whole.
 say('');
 say("stacklens parse + aggregate, as the worker does it (decodeAny → one StackProfile per event → summary → the default flame");
 say("  graph's aggregation)");
-say(`  whole file in memory: ${fmt(whole.totalMs)} ms (decode ${fmt(whole.decodeMs)} + aggregate ${fmt(whole.aggregateMs)}) = ${fmt(mbps(whole.totalMs))} MB/s;`);
-say(`    CPU (all threads: JIT compiler and GC helpers too) ${fmt(whole.cpuMs)} ms; peak RSS ${fmt(whole.maxRssMiB)} MiB (whole Node process, input included)`);
+const threadsSaid = (o: Ours) => (o.threads > 1 ? `${o.threads} threads (the dump's second half scanned on a worker thread)` : '1 thread');
+const mainSaid = (o: Ours) => (o.mainThreadCpuMs === null ? '' : `, main thread ${fmt(o.mainThreadCpuMs)} ms`);
+say(`  whole file in memory, ${threadsSaid(whole)}: ${fmt(whole.totalMs)} ms (decode ${fmt(whole.decodeMs)} + aggregate ${fmt(whole.aggregateMs)}) = ${fmt(mbps(whole.totalMs))} MB/s;`);
+say(`    CPU (all threads: worker, JIT compiler and GC helpers too) ${fmt(whole.cpuMs)} ms${mainSaid(whole)}; peak RSS ${fmt(whole.maxRssMiB)} MiB (whole Node process, input included)`);
+say(`  the same on ${threadsSaid(serial)}: ${fmt(serial.totalMs)} ms = ${fmt(mbps(serial.totalMs))} MB/s; CPU ${fmt(serial.cpuMs)} ms${mainSaid(serial)}; peak RSS ${fmt(serial.maxRssMiB)} MiB`);
 say(`    then the perf views' data the worker also builds on load (loadPerf: timeline, lineage, exec panel): ${fmt(whole.viewsMs)} ms more`);
 say(`  streamed in 1 MiB chunks (PerfDecoder, no views data): ${fmt(stream.totalMs)} ms = ${fmt(mbps(stream.totalMs))} MB/s; peak RSS ${fmt(stream.maxRssMiB)} MiB;`);
 if (stream.shortcutShare !== null) say(`    ${fmt(stream.shortcutShare * 100, 1)}% of the lines taken by the byte shortcuts (remembered frame lines, plain headers), the rest by the line grammar`);

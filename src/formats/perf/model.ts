@@ -3,10 +3,11 @@
 // records (frame ids, no record objects), from the whole text (decodePerfScript) or from
 // chunks as they arrive (PerfDecoder).
 
-import { ProfileBuilder, type LabelInput } from '../../model/builder';
+import { ProfileBuilder, type LabelInput, type LabelSet } from '../../model/builder';
 import { FuncKind, type StackProfile, type ValueType } from '../../model/profile';
 import type { ProgressFn } from '../errors';
 import { parseTracepointFields, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
+import { perfSplitPoint, type PerfPart, type PerfPartRunner } from './part';
 import { PerfScanner, type ScannedRecord } from './scan';
 
 export interface PerfEventProfile {
@@ -125,6 +126,8 @@ class EventState {
   private readonly plainFrames: PerfFrame[] = [];
   /** Frame id (scan.ts) → location of that frame standing alone (-1: not made yet). */
   locOfFrame = new Int32Array(1024).fill(-1);
+  /** Interned label lists by tid * 65536 + cpu, with the comm and pid they were made for. */
+  readonly labelSets = new Map<number, { comm: string; pid: number | undefined; set: LabelSet }>();
   constructor(readonly event: string) {
     // Replaced when it grows: replacing it once now keeps V8 from treating it as a constant
     // and throwing away the optimized record path the first time it does (see scan.ts).
@@ -212,6 +215,18 @@ function labelsOf(r: HeaderParse): LabelInput[] {
   return l;
 }
 
+/** The sample's labels, interned once per (tid, cpu, comm, pid) in the event's builder. */
+function labelsFor(st: EventState, r: HeaderParse): LabelInput[] | LabelSet {
+  const cpu = r.cpu ?? 65535;
+  if (r.tid < -1 || r.tid >= 2 ** 31 || cpu > 65535) return labelsOf(r);
+  const key = r.tid * 65536 + cpu;
+  const c = st.labelSets.get(key);
+  if (c !== undefined && c.comm === r.comm && c.pid === r.pid) return c.set;
+  const set = st.b.labelSet(labelsOf(r));
+  st.labelSets.set(key, { comm: r.comm, pid: r.pid, set });
+  return set;
+}
+
 function num(v: string | undefined): number {
   if (v === undefined) return NaN;
   const n = Number(v.trim());
@@ -255,11 +270,10 @@ export class PerfDecoder {
   private lastPid: number | undefined;
   private fixedPeriods: Record<string, number> = {};
   // Reused per sample (the builder copies what it is given): locations, their views by
-  // length, the values, and the label lists of each (tid, cpu).
+  // length, the values.
   private locBuf = new Int32Array(256);
   private locViews: Int32Array[] = [];
   private readonly values = [1, 1];
-  private readonly labelCache = new Map<number, { comm: string; pid: number | undefined; labels: LabelInput[] }>();
 
   constructor(opts: DecodePerfOptions & { total?: number } = {}) {
     this.locBuf = new Int32Array(this.locBuf.length); // replaced when it grows (see EventState)
@@ -277,6 +291,16 @@ export class PerfDecoder {
 
   push(chunk: Uint8Array): void {
     this.scanner.push(chunk);
+  }
+
+  /** Records so far. */
+  get records(): number {
+    return this.scanner.records;
+  }
+
+  /** Takes `part` (the scan of the input's remaining `bytes`, made elsewhere) as the rest of the input. */
+  absorb(part: PerfPart, bytes: number): void {
+    this.scanner.absorb(part, bytes);
   }
 
   /** How many lines the scanner's byte shortcuts took, and how many the grammar. */
@@ -375,18 +399,7 @@ export class PerfDecoder {
     }
     const view = this.locViews[count] ?? (this.locViews[count] = this.locBuf.subarray(0, count));
     this.values[1] = period ?? 1;
-    st.b.sample(view, this.values, this.labels(r), timeNs);
-  }
-
-  private labels(r: HeaderParse): LabelInput[] {
-    const cpu = r.cpu ?? 65535;
-    if (r.tid < -1 || r.tid >= 2 ** 31 || cpu > 65535) return labelsOf(r);
-    const key = r.tid * 65536 + cpu;
-    const c = this.labelCache.get(key);
-    if (c !== undefined && c.comm === r.comm && c.pid === r.pid) return c.labels;
-    const labels = labelsOf(r);
-    this.labelCache.set(key, { comm: r.comm, pid: r.pid, labels });
-    return labels;
+    st.b.sample(view, this.values, labelsFor(st, r), timeNs);
   }
 
   /**
@@ -505,5 +518,41 @@ export class PerfDecoder {
 export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}): PerfDump {
   const d = new PerfDecoder({ ...opts, total: bytes.length });
   d.push(bytes);
+  return d.finish();
+}
+
+export interface ParallelDecodeOptions extends DecodePerfOptions {
+  /** Scans the second part elsewhere; without it the decode is serial. */
+  runPart?: PerfPartRunner;
+  /** Split here instead of at perfSplitPoint's choice (tests: splits of small inputs). */
+  splitAt?: number;
+}
+
+/**
+ * decodePerfScript on two threads (see part.ts): the same dump, sooner. Serial when the
+ * input is small, has no blank line near its middle, or no runner is given; the caller's
+ * thread scans the second part too when the runner fails.
+ */
+export async function decodePerfScriptParallel(bytes: Uint8Array, opts: ParallelDecodeOptions = {}): Promise<PerfDump> {
+  const at = opts.runPart === undefined ? -1 : (opts.splitAt ?? perfSplitPoint(bytes));
+  if (at < 0) return decodePerfScript(bytes, opts);
+  const second = bytes.length - at;
+  let remote: Promise<PerfPart | null>;
+  try {
+    remote = opts.runPart!(bytes.subarray(at)).catch(() => null);
+  } catch {
+    remote = Promise.resolve(null);
+  }
+  const onProgress = opts.onProgress;
+  const d = new PerfDecoder({
+    ...opts,
+    total: bytes.length,
+    // The other part is scanned meanwhile, at about the same pace: counted as done alike.
+    onProgress: onProgress && ((done, total) => onProgress(Math.min(total, done + Math.min(done, second)), total)),
+  });
+  d.push(bytes.subarray(0, at));
+  const part = d.records > 0 ? await remote : null;
+  if (part !== null) d.absorb(part, second);
+  else d.push(bytes.subarray(at));
   return d.finish();
 }

@@ -32,6 +32,7 @@
 import { DecodeError, type ProgressFn } from '../errors';
 import { AsciiStrings, isSrcline, isWs, parseFrameLine, parseHeaderBytes, parseHeaderComment, parseHeaderLine, splitTrailingFrame, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
 import { forEachLine, sniffEncoding } from './lines';
+import { partFrame, type PerfPart } from './part';
 
 export interface ScannedRecord {
   /** 1-based line of the header. */
@@ -66,6 +67,12 @@ export interface ScanOptions {
   lineCache?: boolean;
   /** false: records' `head.time.text` may be '' (the caller uses only sec and nsec). */
   timeText?: boolean;
+  /**
+   * The input is the rest of a dump from a record boundary on (split.ts): the part before
+   * it had a record, so there is no byte-order mark, no `--header` block and no sniffing
+   * here, and a line starts as it does after a blank line. Lines count from 1 in the part.
+   */
+  continued?: boolean;
 }
 
 const MAX_EXAMPLES = 10;
@@ -123,6 +130,10 @@ function sameBytes(a64: Float64Array, a8: Uint8Array, s: number, n: number, buf:
   return true;
 }
 
+function numberOrUndefined(v: number): number | undefined {
+  return Number.isNaN(v) ? undefined : v;
+}
+
 function grown(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
   let n = a.length;
   while (n < min) n *= 2;
@@ -151,6 +162,8 @@ export class PerfScanner {
   private readonly sniffLines: number;
   private readonly useCache: boolean;
 
+  /** A record was seen (in this input or, `continued`, before it): the header block is over. */
+  private started: boolean;
   private open = false;
   private pendingSrclineOk = false;
   private readonly rec: ScannedRecord = { line: 0, head: null as unknown as HeaderParse, payload: '', frames: new Int32Array(256), frameCount: 0, srclines: null };
@@ -194,6 +207,8 @@ export class PerfScanner {
     private readonly opts: ScanOptions = {},
   ) {
     this.sniffLines = opts.sniffLines ?? 64;
+    this.started = opts.continued === true;
+    if (this.started) this.mode = 'utf8';
     this.useCache = (opts.lineCache ?? true) && LITTLE_ENDIAN;
     // The tables below are replaced when they grow. Replacing each once now tells V8 they
     // are not constants, so the optimized scan loop is not thrown away and recompiled
@@ -251,6 +266,62 @@ export class PerfScanner {
     this.base += stop;
   }
 
+  /** Lines seen so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  /**
+   * Takes a part scanned elsewhere (part.ts) as the rest of the input, as if its bytes had
+   * been pushed: its frames join the table (as new ids: consumers key by content), its
+   * records go to onRecord in order, its line numbers continue these. Only at a split
+   * point (after a blank line), once this scanner has seen a record.
+   */
+  absorb(part: PerfPart, bytes: number): void {
+    if (!this.started || this.open || this.carryLen > 0 || this.mode !== 'utf8') throw new Error('PerfScanner.absorb: not at a record boundary after a record');
+    const fidBase = this.frames.length;
+    for (let i = 0; i < part.frames.addr.length; i++) this.newFrame(partFrame(part, i));
+    const lineBase = this.lineNo;
+    const r = this.rec;
+    let from = 0;
+    let srcline = 0;
+    for (let k = 0; k < part.line.length; k++) {
+      const to = part.frameEnd[k];
+      const sec = part.sec[k];
+      const head: HeaderParse = {
+        comm: part.strings[part.comm[k]],
+        pid: numberOrUndefined(part.pid[k]),
+        tid: part.tid[k],
+        cpu: numberOrUndefined(part.cpu[k]),
+        time: Number.isNaN(sec) ? undefined : { sec, nsec: part.nsec[k], text: '' },
+        period: numberOrUndefined(part.period[k]),
+        event: part.strings[part.event[k]],
+        restStart: part.restStart[k],
+        strong: part.strong[k] === 1,
+      };
+      this.beginRecord(head, lineBase + part.line[k]);
+      r.payload = part.strings[part.payload[k]];
+      if (to - from > r.frames.length) r.frames = grown(r.frames, to - from);
+      for (let i = from; i < to; i++) r.frames[i - from] = fidBase + part.fids[i];
+      r.frameCount = to - from;
+      while (srcline < part.srclines.length && part.srclines[srcline].record === k) {
+        const s = part.srclines[srcline++];
+        if (r.srclines === null) r.srclines = new Map();
+        r.srclines.set(s.frame, s.text);
+      }
+      this.close();
+      from = to;
+    }
+    this.lineNo += part.lines;
+    this.unparsed += part.unparsedLines;
+    for (const e of part.unparsedExamples) {
+      if (this.examples.length < MAX_EXAMPLES) this.examples.push({ line: lineBase + e.line, text: e.text });
+    }
+    this.stats.shortcutLines += part.stats.shortcutLines;
+    this.stats.grammarLines += part.stats.grammarLines;
+    this.base += bytes;
+  }
+
   /** Ends the input: flushes the last line and record and returns the totals. */
   end(): ScanResult {
     if (this.mode === 'start') {
@@ -281,8 +352,8 @@ export class PerfScanner {
     this.close();
     const total = this.opts.total ?? this.base;
     this.opts.onProgress?.(total, total);
-    if (this.records === 0 && this.firstBad !== null) this.notPerf();
-    if (this.records === 0 && this.header === null) {
+    if (!this.started && this.firstBad !== null) this.notPerf();
+    if (!this.started && this.header === null) {
       throw new DecodeError('perf-script', 'empty input: no perf script header or record; expected perf script text', { line: 1 });
     }
     return { header: this.header, records: this.records, unparsedLines: this.unparsed, unparsedExamples: this.examples };
@@ -410,7 +481,7 @@ export class PerfScanner {
    * header first: not blank, not `#`, not indented, not ending in `)` (a frame's shape).
    */
   private plainHeader(buf: Uint8Array, p: number, q: number): boolean {
-    if (this.records === 0 || !this.useCache) return false;
+    if (!this.started || !this.useCache) return false;
     const c = buf[p];
     if (c === 35 || c === 32 || (c >= 9 && c <= 13)) return false;
     let t = q;
@@ -630,7 +701,7 @@ export class PerfScanner {
     }
     if (line.charCodeAt(0) === 35) {
       // `#` lines: the --header block (and any later comment); never part of a record.
-      if (this.records === 0 && !this.open) {
+      if (!this.started && !this.open) {
         if (this.header === null) this.header = { fields: {}, events: [], fixedPeriods: {} };
         parseHeaderComment(line, this.header);
       }
@@ -666,7 +737,7 @@ export class PerfScanner {
     } else if (!this.startRecord(line, lineNo)) {
       this.bad(line, lineNo);
     }
-    if (this.records === 0) {
+    if (!this.started) {
       this.contentLines++;
       if (this.contentLines >= this.sniffLines && this.unparsed > 0) this.notPerf();
     }
@@ -674,7 +745,8 @@ export class PerfScanner {
 
   private beginRecord(h: HeaderParse, lineNo: number): void {
     this.close();
-    if (this.records === 0) this.opts.onHeader?.(this.header);
+    if (!this.started) this.opts.onHeader?.(this.header);
+    this.started = true;
     this.records++;
     const r = this.rec;
     r.line = lineNo;

@@ -1,0 +1,154 @@
+// A perf script dump decoded in two parts (src/formats/perf/part.ts: the second part
+// scanned "elsewhere", then absorbed) must be exactly the serial decode — profiles, process
+// facts, unparsed lines with their line numbers — wherever the split falls, on the recorded
+// fixtures and the FlameGraph corpus. Here the other thread is simulated: the part goes
+// through structuredClone with its buffers transferred, as a postMessage would take it.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gunzip } from '../../src/formats/gzip';
+import { decodePerfScript, decodePerfScriptParallel, type PerfDump } from '../../src/formats/perf/model';
+import { perfPartTransferables, perfSplitPoint, scanPerfPart, type PerfPartRunner } from '../../src/formats/perf/part';
+import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+const DUMPS: { name: string; bytes: () => Uint8Array }[] = [];
+function addDir(dir: string, keep: (f: string) => boolean): void {
+  for (const f of readdirSync(dir).filter(keep).sort()) {
+    const file = path.join(dir, f);
+    DUMPS.push({
+      name: path.relative(path.resolve(repoRoot, '..'), file),
+      bytes: () => {
+        const b = new Uint8Array(readFileSync(file));
+        return f.endsWith('.gz') ? gunzip(b) : b;
+      },
+    });
+  }
+}
+addDir(path.join(repoRoot, 'testdata/perf'), (f) => f.endsWith('.perf.txt'));
+if (hasCorpus('flamegraph', 'test')) {
+  addDir(corpusPath('flamegraph', 'test'), (f) => f.endsWith('.txt'));
+  addDir(corpusPath('flamegraph'), (f) => f.endsWith('.txt.gz'));
+} else warnCorpusMissing(corpusPath('flamegraph', 'test'));
+
+/** Scans in this thread, then hands the part over as postMessage would (clone + transfer). */
+let partsRun = 0;
+const cloned: PerfPartRunner = async (bytes) => {
+  partsRun++;
+  const part = scanPerfPart(bytes.slice());
+  return structuredClone(part, { transfer: perfPartTransferables(part) });
+};
+const failing: PerfPartRunner = () => Promise.reject(new Error('no second thread here'));
+
+type Outcome = { ok: PerfDump } | { error: string };
+async function outcome(f: () => PerfDump | Promise<PerfDump>): Promise<Outcome> {
+  try {
+    return { ok: await f() };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Every start of a line after a blank line ("\n\n"). */
+function blankLineSplits(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let p = b.indexOf(10); p >= 0 && p + 2 < b.length; p = b.indexOf(10, p + 1)) if (b[p + 1] === 10) out.push(p + 2);
+  return out;
+}
+
+/** Up to n split points spread over the dump (first, last and between). */
+function someSplits(b: Uint8Array, n: number): number[] {
+  const all = blankLineSplits(b);
+  if (all.length <= n) return all;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(all[Math.round((i * (all.length - 1)) / (n - 1))]);
+  return [...new Set(out)];
+}
+
+describe('split decode equals the serial decode', () => {
+  it('found the dumps', () => {
+    expect(DUMPS.length).toBeGreaterThanOrEqual(4);
+  });
+  for (const dump of DUMPS) {
+    it(dump.name, async () => {
+      const b = dump.bytes();
+      const serial = await outcome(() => decodePerfScript(b));
+      const splits = someSplits(b, 6);
+      const middle = perfSplitPoint(b, 0);
+      if (middle >= 0) splits.push(middle);
+      for (const at of splits) {
+        const before = partsRun;
+        expect({ at, ...(await outcome(() => decodePerfScriptParallel(b, { runPart: cloned, splitAt: at }))) }).toEqual({ at, ...serial });
+        expect(partsRun).toBe(before + 1);
+      }
+      if (splits.length > 0) expect(await outcome(() => decodePerfScriptParallel(b, { runPart: failing, splitAt: splits[0] }))).toEqual(serial);
+    });
+  }
+});
+
+describe('split decode: the seams', () => {
+  const rec = (t: number, comm = 'busy', sym = 'work') => `${comm} 12/34 [001] ${t}.000001: 250000 cpu-clock:pppH: \n\t    55d0c0a01224 ${sym}+0x4 (/bin/busy)\n\t    55d0c0a01000 main+0x10 (/bin/busy)\n\n`;
+  const header = '# ========\n# captured on    : Thu Jan  1 00:00:00 2026\n# cmdline : /usr/bin/perf record -g\n# ========\n#\n\n';
+
+  it('unparsed lines in the second part keep their line numbers in the dump', async () => {
+    let t = header;
+    for (let i = 0; i < 20; i++) t += rec(i, i % 3 === 0 ? 'w\u00f6rker' : 'busy', `f${i % 4}`);
+    t += 'this is not perf script\n\n';
+    for (let i = 20; i < 40; i++) t += rec(i);
+    t += '\u0000binary junk\n\n' + rec(40);
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    expect(serial.unparsedLines).toBe(2);
+    for (const at of blankLineSplits(b)) expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: at })).toEqual(serial);
+  });
+
+  it('a split inside the header block (no record before it) is scanned here, the same', async () => {
+    const t = '# cmdline : /usr/bin/perf record\n\n# hostname : box\n\n' + rec(1) + rec(2);
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    expect(serial.header?.hostname).toBe('box');
+    const before = partsRun;
+    expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: t.indexOf('# hostname') })).toEqual(serial);
+    expect(partsRun).toBe(before + 1); // started, then not used: the first part had no record
+  });
+
+  it('a second part that starts with UTF-8 BOM bytes keeps them, as the serial scan does', async () => {
+    const t = rec(1) + '\ufeff' + rec(2, 'bom');
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: rec(1).length })).toEqual(serial);
+  });
+
+  it('srclines and inlined frames cross the seam', async () => {
+    const r = (t: number) => `busy 12/34 [001] ${t}.000001: 1 cycles: \n\t    1224 inner+0x4 (inlined)\n\t    1224 outer+0x4 (/bin/busy)\n  busy.c:4\n\t    1000 main+0x10 (/bin/busy)\n\n`;
+    const t = r(1) + r(2) + r(3);
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    for (const at of blankLineSplits(b)) expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: at })).toEqual(serial);
+  });
+
+  it('where to split: after a blank line near the middle; not small, -G or UTF-16 input', () => {
+    let t = '';
+    for (let i = 0; i < 200; i++) t += rec(i);
+    const b = enc(t);
+    const at = perfSplitPoint(b, 0);
+    expect(b[at - 1]).toBe(10);
+    expect(b[at - 2]).toBe(10);
+    expect(Math.abs(at - b.length / 2)).toBeLessThan(rec(0).length + 2);
+    expect(perfSplitPoint(b)).toBe(-1); // below MIN_SPLIT_BYTES
+    expect(perfSplitPoint(enc(t.replaceAll('\n\n', '\n')), 0)).toBe(-1);
+    const utf16 = new Uint8Array(b.length + 2);
+    utf16.set([0xff, 0xfe]);
+    utf16.set(b, 2);
+    expect(perfSplitPoint(utf16, 0)).toBe(-1);
+  });
+
+  it('no runner, no split', async () => {
+    const b = enc(rec(1) + rec(2));
+    const before = partsRun;
+    expect(await decodePerfScriptParallel(b)).toEqual(decodePerfScript(b));
+    expect(partsRun).toBe(before);
+  });
+});
