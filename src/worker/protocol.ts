@@ -15,6 +15,7 @@ import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
 import type { TraceViewData } from '../analysis/trace/view';
 import type { PerfViewData } from '../analysis/perf/viewData';
+import type { PerfPart } from '../formats/perf/part';
 
 /** One frame of a dump group, as text (function, file:line). */
 export interface DumpFrame {
@@ -170,7 +171,9 @@ export type WorkerRequest =
   | { type: 'mapHotspots'; job: number }
   /** The checklist's evidence of this source: computed on first request (the checklist or a
    * lesson is shown), so loading a big trace does not pay for it. */
-  | { type: 'evidence'; job: number };
+  | { type: 'evidence'; job: number }
+  /** To a nested source worker (worker/perfPart.ts): scan this part of a perf script dump. */
+  | { type: 'perfPart'; job: number; bytes: ArrayBuffer };
 
 /** What the Export menu writes from the worker's model (the SVG/PNG come from the DOM). */
 export type ExportKind = 'pprof' | 'folded';
@@ -186,4 +189,5 @@ export type WorkerResponse =
   | { type: 'exported'; job: number; result: ExportResult }
   | { type: 'mapHotspots'; job: number; result: MapHotspots | null }
   | { type: 'evidence'; job: number; result: SourceEvidence | null }
+  | { type: 'perfPart'; job: number; part: PerfPart }
   | { type: 'error'; job: number; message: string };
