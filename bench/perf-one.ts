@@ -37,7 +37,12 @@ function partThread(): { run: PerfPartRunner; started: () => boolean; close: () 
   const run: PerfPartRunner = (bytes) => {
     started = true;
     return new Promise<PerfPart>((resolve, reject) => {
-      w.once('message', resolve);
+      // Ended once it has answered, as the app's nested worker is: its heap is not kept
+      // for the rest of the load.
+      w.once('message', (part: PerfPart) => {
+        resolve(part);
+        void w.terminate();
+      });
       w.once('error', reject);
       if (bytes.buffer instanceof SharedArrayBuffer) w.postMessage(bytes);
       else {
