@@ -28,8 +28,20 @@ export interface SampleStacks {
 }
 
 /**
+ * The group of a sample whose locations are location[from .. to) (leaf first): a hash of
+ * its root-most GROUP_DEPTH locations. A decoder may compute it as samples arrive.
+ */
+export function sampleGroup(location: Int32Array, from: number, to: number): number {
+  const stop = to - from > GROUP_DEPTH ? to - GROUP_DEPTH : from;
+  let h = 0x811c9dc5;
+  for (let i = to - 1; i >= stop; i--) h = Math.imul(h ^ location[i], 0x01000193);
+  return (h ^ (h >>> 15)) & (GROUPS - 1);
+}
+
+/**
  * Samples' stacks: sample s has locations location[locationStart[s] .. locationStart[s + 1])
  * leaf first; location l has frames frameFunc[frameStart[l] .. frameStart[l + 1]) leaf first.
+ * `groups`, when given, holds sampleGroup of every sample.
  */
 export function buildSampleStacks(
   locationStart: Int32Array,
@@ -37,11 +49,12 @@ export function buildSampleStacks(
   frameStart: Int32Array,
   frameFunc: Int32Array,
   funcCount: number,
+  groups: Int32Array | null = null,
 ): SampleStacks {
   const nSamples = locationStart.length - 1;
   const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const sampleStack = new Int32Array(nSamples);
-  const g = groupSamples(locationStart, location);
+  const g = groupSamples(locationStart, location, groups);
   // Each loop is its own small function so the JIT optimizes it early in a fresh process.
   if (g.kept * 2 > nSamples) {
     // Already mostly in group order, as heap profiles often are: walk in place.
@@ -65,20 +78,16 @@ interface Groups {
   kept: number;
 }
 
-function groupSamples(locationStart: Int32Array, location: Int32Array): Groups {
+function groupSamples(locationStart: Int32Array, location: Int32Array, groups: Int32Array | null): Groups {
   const nSamples = locationStart.length - 1;
-  const key = new Int32Array(nSamples);
+  const key = groups ?? new Int32Array(nSamples);
   const sampleAt = new Int32Array(GROUPS + 1);
   const locAt = new Int32Array(GROUPS + 1);
   let kept = 0;
   for (let s = 0, last = -1; s < nSamples; s++) {
     const from = locationStart[s];
     const to = locationStart[s + 1];
-    const stop = to - from > GROUP_DEPTH ? to - GROUP_DEPTH : from;
-    let h = 0x811c9dc5;
-    for (let i = to - 1; i >= stop; i--) h = Math.imul(h ^ location[i], 0x01000193);
-    h = (h ^ (h >>> 15)) & (GROUPS - 1);
-    key[s] = h;
+    const h = groups ? groups[s] : (key[s] = sampleGroup(location, from, to));
     sampleAt[h + 1]++;
     locAt[h + 1] += to - from;
     if (h === last) kept++;

@@ -17,7 +17,7 @@
 
 import pb from 'protobufjs/minimal.js';
 import { float64s, int32s } from '../../model/builder';
-import { buildSampleStacks } from '../../model/stackBuild';
+import { buildSampleStacks, sampleGroup } from '../../model/stackBuild';
 import {
   FuncKind,
   MAPPING_HAS_FILENAMES,
@@ -607,8 +607,8 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
     ? leading.finish(ids, locPrune)
     : decodeSamples(r, data, ids, extents, nTypes, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
   if (!decoded) return null;
-  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation } = decoded;
-  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length);
+  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation, groups } = decoded;
+  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length, groups);
   // Label strings were read before we knew the table size; check them now.
   const nLabels = labels.length;
   const lk = labels.key.slice(0, nLabels);
@@ -733,6 +733,8 @@ export class LeadingSamples {
   private columns: Float64Array[] = [];
   private labelStart = new Int32Array(0);
   private locStart = new Int32Array(0);
+  /** sampleGroup of each sample, over the stored id - 1 (valid where those are the rows). */
+  private group = new Int32Array(0);
   private locs = new Int32Array(0);
   private labels = new SampleLabels();
   /** Largest id - 1 stored. */
@@ -796,6 +798,7 @@ export class LeadingSamples {
       };
       this.locStart = grow32(this.locStart);
       this.labelStart = grow32(this.labelStart);
+      this.group = grow32(this.group);
       this.columns = this.sampleTypes.map((_, c) => {
         const b = new Float64Array(cap);
         if (c < this.columns.length) b.set(this.columns[c].subarray(0, n));
@@ -885,6 +888,7 @@ export class LeadingSamples {
     }
     if (nVals !== nTypes) throw new Error('fewer values than sample types');
     this.maxLoc = maxLoc;
+    this.group[s] = sampleGroup(locs, this.locStart[s], n);
     this.locStart[s + 1] = n;
     this.labelStart[s + 1] = this.labels.length;
     this.n = s + 1;
@@ -900,7 +904,8 @@ export class LeadingSamples {
     const used = locStart[nSamples];
     const locs = this.locs;
     const { locDense, locMap, sequentialIds } = ids;
-    if (!(sequentialIds > 0 && this.maxLoc < sequentialIds)) {
+    const idsAreRows = sequentialIds > 0 && this.maxLoc < sequentialIds;
+    if (!idsAreRows) {
       const nDense = locDense ? locDense.length : 0;
       for (let i = 0; i < used; i++) {
         const id = locs[i] + 1;
@@ -931,6 +936,7 @@ export class LeadingSamples {
       locStart,
       // A view, not a copy: the slack beyond was never touched, so it costs no memory.
       locs: locs.subarray(0, kept),
+      groups: idsAreRows && !locPrune && nSamples > 0 ? this.group.subarray(0, nSamples) : null,
     };
   }
 }
@@ -980,6 +986,8 @@ interface DecodedSamples {
   labels: SampleLabels;
   locStart: Int32Array;
   locs: Int32Array;
+  /** The samples' groups (model/stackBuild sampleGroup) when already known. */
+  groups: Int32Array | null;
 }
 
 /** How location ids become rows. */
@@ -1046,7 +1054,7 @@ function decodeSamples(
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(ends[s]);
   }
   // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
-  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base) };
+  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base), groups: null };
 }
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
