@@ -900,7 +900,8 @@ export class LeadingSamples {
    */
   finish(ids: LocationIds, locPrune: Uint8Array | null): DecodedSamples | null {
     const nSamples = this.n;
-    const locStart = nSamples > 0 ? this.locStart.slice(0, nSamples + 1) : new Int32Array(1);
+    // Views, not copies, here and below: the slack beyond was never touched, so it costs no memory.
+    const locStart = nSamples > 0 ? this.locStart.subarray(0, nSamples + 1) : new Int32Array(1);
     const used = locStart[nSamples];
     const locs = this.locs;
     const { locDense, locMap, sequentialIds } = ids;
@@ -930,11 +931,10 @@ export class LeadingSamples {
     }
     return {
       n: nSamples,
-      columns: this.sampleTypes.map((_, c) => (nSamples > 0 ? this.columns[c].slice(0, nSamples) : new Float64Array(0))),
-      labelStart: nSamples > 0 ? this.labelStart.slice(0, nSamples + 1) : new Int32Array(1),
+      columns: this.sampleTypes.map((_, c) => (nSamples > 0 ? this.columns[c].subarray(0, nSamples) : new Float64Array(0))),
+      labelStart: nSamples > 0 ? this.labelStart.subarray(0, nSamples + 1) : new Int32Array(1),
       labels: this.labels,
       locStart,
-      // A view, not a copy: the slack beyond was never touched, so it costs no memory.
       locs: locs.subarray(0, kept),
       groups: idsAreRows && !locPrune && nSamples > 0 ? this.group.subarray(0, nSamples) : null,
     };
