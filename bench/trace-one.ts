@@ -71,7 +71,7 @@ if (mode === 'read') {
   collectEvidence({ ...decoded, traceEvidence: r.evidence }, file);
   warning = decoded.trace.warning?.message ?? null;
   goroutines = r.view.gIds.length;
-  spans = r.view.spanStart.length;
+  spans = r.view.spanState.length;
 } else {
   console.error('mode: read | analysis | worker');
   process.exit(2);

@@ -10,7 +10,8 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, type TraceViewData } from '../analysis/trace/view';
+import { indexedSpanRow, spanDur, spanRow } from '../analysis/trace/spans';
 import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
 import type { AnalysisResult } from '../worker/protocol';
@@ -97,6 +98,9 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
   const [hover, setHover] = useState<Hover | null>(null);
   const groups = useMemo(() => displayGroups(trace), [trace]);
   const rows = useMemo(() => timelineRows(groups, collapsed), [groups, collapsed]);
+  // Span times are compact (analysis/trace/spans.ts): goroutine rows and P rows read them through these.
+  const gRow = useMemo(() => spanRow(trace.spanTimes), [trace]);
+  const pRow = useMemo(() => indexedSpanRow(trace.spanTimes, trace.pSpan), [trace]);
   const gIndexOf = useMemo(() => new Map(trace.gIds.map((id, i) => [id, i])), [trace]);
   const procs = useMemo(() => gomaxprocsChanges(trace.gomaxprocsT, trace.gomaxprocsV), [trace]);
   const selected = settings.goroutine !== null ? (gIndexOf.get(settings.goroutine) ?? -1) : -1;
@@ -202,7 +206,10 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       ctx.fillRect(LABEL_W, y, width - LABEL_W, P_H);
       ctx.fillStyle = '#333';
       ctx.fillText(`Proc ${trace.pIds[i]}`, 6, y + P_H / 2);
-      drawSpans(ctx, trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[i], trace.pOffsets[i + 1], v0, v1, y + 1, P_H - 2, (k) => (selected >= 0 && trace.pSpanG[k] !== selected ? '#c8cdd3' : goColor(trace.pSpanG[k])), LABEL_W, width);
+      drawSpans(ctx, pRow, trace.pOffsets[i], trace.pOffsets[i + 1], v0, v1, y + 1, P_H - 2, (k) => {
+        const g = spanGoroutine(trace, trace.pSpan[k]);
+        return selected >= 0 && g !== selected ? '#c8cdd3' : goColor(g);
+      }, LABEL_W, width);
       y += P_H;
     }
     // Ps beyond GOMAXPROCS are not in use: shaded while the limit is below their id.
@@ -325,7 +332,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       ctx.fillRect(0, y, width, ROW_H);
       ctx.fillStyle = match ? '#8a6d00' : '#333';
       label(ctx, `${match ? '● ' : '  '}G${trace.gIds[i]}`, 4, y + ROW_H / 2, LABEL_W - 8);
-      drawSpans(ctx, trace.spanStart, trace.spanEnd, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, y + spanY, spanH, (k) => STATE_COLORS[trace.spanState[k]], LABEL_W, width);
+      drawSpans(ctx, gRow, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, y + spanY, spanH, (k) => STATE_COLORS[trace.spanState[k]], LABEL_W, width);
       // GC mark assists: a band over the top of the spans.
       const a0 = trace.assistOffsets[i];
       const a1 = trace.assistOffsets[i + 1];
@@ -454,22 +461,22 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     if (!row) return null;
     if (row.kind === 'p') {
       for (let j = 1; j < procs.length; j++) if (Math.abs(procs[j].t - t) <= tol) return `GOMAXPROCS ${procs[j - 1].v} → ${procs[j].v} at ${fmtNs(procs[j].t)}`;
-      const k = spanAt(trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[row.index], trace.pOffsets[row.index + 1], t, tol);
+      const k = spanAt(pRow, trace.pOffsets[row.index], trace.pOffsets[row.index + 1], t, tol);
       if (k < 0) {
         const limit = gomaxprocsAt(procs, t);
         return Number(trace.pIds[row.index]) >= limit ? `Proc ${trace.pIds[row.index]}: not in use at ${fmtNs(t)} (GOMAXPROCS ${limit})` : `Proc ${trace.pIds[row.index]}: idle at ${fmtNs(t)}`;
       }
-      const gi = trace.pSpanG[k];
-      return `Proc ${trace.pIds[row.index]} ran G${trace.gIds[gi]} ${trace.gNames[gi]}\n${fmtNs(trace.pSpanEnd[k] - trace.pSpanStart[k])} from ${fmtNs(trace.pSpanStart[k])}`;
+      const gi = spanGoroutine(trace, trace.pSpan[k]);
+      return `Proc ${trace.pIds[row.index]} ran G${trace.gIds[gi]} ${trace.gNames[gi]}\n${fmtNs(spanDur(trace.spanTimes, trace.pSpan[k]))} from ${fmtNs(pRow.start(k))}`;
     }
     if (row.kind !== 'g') return null;
     const i = row.index;
     const lo = trace.gOffsets[i];
-    const k = spanAt(trace.spanStart, trace.spanEnd, lo, trace.gOffsets[i + 1], t, tol);
+    const k = spanAt(gRow, lo, trace.gOffsets[i + 1], t, tol);
     if (k < 0) return `G${trace.gIds[i]}: not in the trace at ${fmtNs(t)}`;
     const st = trace.spanState[k];
     const reason = st === ST_WAITING && trace.spanReason[k] > 0 ? ` (${trace.reasons[trace.spanReason[k]]})` : '';
-    const lines = [`G${trace.gIds[i]} ${trace.gNames[i]}`, `${STATE_NAMES[st]}${reason}`, `${fmtNs(trace.spanEnd[k] - trace.spanStart[k])} from ${fmtNs(trace.spanStart[k])}`];
+    const lines = [`G${trace.gIds[i]} ${trace.gNames[i]}`, `${STATE_NAMES[st]}${reason}`, `${fmtNs(spanDur(trace.spanTimes, k))} from ${fmtNs(gRow.start(k))}`];
     const assists = intervalsAt(trace.assistStart, trace.assistEnd, trace.assistOffsets[i], trace.assistOffsets[i + 1], t, tol);
     for (const a of assists) lines.push(`GC mark assist ${fmtNs(trace.assistEnd[a] - trace.assistStart[a])} from ${fmtNs(trace.assistStart[a])}`);
     const regions = intervalsAt(trace.regionStart, trace.regionEnd, trace.regionOffsets[i], trace.regionOffsets[i + 1], t);
@@ -562,8 +569,8 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     }
     if (row.kind === 'p' && x >= LABEL_W) {
       const tol = (3 * (v1 - v0)) / (width - LABEL_W);
-      const k = spanAt(trace.pSpanStart, trace.pSpanEnd, trace.pOffsets[row.index], trace.pOffsets[row.index + 1], tOf(x), tol);
-      if (k >= 0) actions.selectGoroutine(trace.gIds[trace.pSpanG[k]]);
+      const k = spanAt(pRow, trace.pOffsets[row.index], trace.pOffsets[row.index + 1], tOf(x), tol);
+      if (k >= 0) actions.selectGoroutine(trace.gIds[spanGoroutine(trace, trace.pSpan[k])]);
     }
   };
 
@@ -616,7 +623,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
         data-testid="goroutine-timeline"
         data-rows={trace.gIds.length}
         data-visible-rows={rows.length}
-        data-spans={trace.spanStart.length}
+        data-spans={trace.spanState.length}
         data-regions={trace.regionStart.length}
         data-assists={trace.assistStart.length}
         className="goroutine-timeline"

@@ -3,6 +3,7 @@
 
 import { scaleLinear } from 'd3';
 import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
+import { forEachSpan, type SpanRow } from '../analysis/trace/spans';
 
 /** A duration or time in ns, e.g. "850 ns", "12.3 µs", "4.56 ms", "1.23 s". */
 export function fmtNs(ns: number): string {
@@ -74,16 +75,16 @@ export function firstEndingAfter(end: Float64Array, lo: number, hi: number, t: n
 }
 
 /** The span of [lo, hi) containing t, else the nearest within `tol` ns, else -1. */
-export function spanAt(start: Float64Array, end: Float64Array, lo: number, hi: number, t: number, tol: number): number {
-  const k = firstEndingAfter(end, lo, hi, t);
-  if (k < hi && start[k] <= t) return k;
+export function spanAt(row: SpanRow, lo: number, hi: number, t: number, tol: number): number {
+  const k = row.firstEndingAfter(lo, hi, t);
+  if (k < hi && row.start(k) <= t) return k;
   let best = -1;
   let bestD = tol;
-  if (k < hi && start[k] - t <= bestD) {
+  if (k < hi && row.start(k) - t <= bestD) {
     best = k;
-    bestD = start[k] - t;
+    bestD = row.start(k) - t;
   }
-  if (k - 1 >= lo && t - end[k - 1] <= bestD) best = k - 1;
+  if (k - 1 >= lo && t - row.end(k - 1) <= bestD) best = k - 1;
   return best;
 }
 
@@ -161,8 +162,7 @@ export function keyedView(key: string, v0: number, v1: number, end: number): [nu
  * O(wide spans + pixel columns × (log n + probes)), however many spans a pixel hides.
  */
 export function forEachSpanLod(
-  start: Float64Array,
-  end: Float64Array,
+  row: SpanRow,
   lo: number,
   hi: number,
   v0: number,
@@ -175,10 +175,11 @@ export function forEachSpanLod(
   if (v1 <= v0 || xmax <= xmin) return;
   const scale = (xmax - xmin) / (v1 - v0);
   const xOf = (t: number) => xmin + (t - v0) * scale;
-  let k = firstEndingAfter(end, lo, hi, v0);
-  while (k < hi && start[k] < v1) {
-    const xa = Math.max(xmin, xOf(start[k]));
-    const xb = Math.min(xmax, xOf(end[k]));
+  let k = row.firstEndingAfter(lo, hi, v0);
+  while (k < hi && row.start(k) < v1) {
+    const sk = row.start(k);
+    const xa = Math.max(xmin, xOf(sk));
+    const xb = Math.min(xmax, xOf(row.end(k)));
     if (xb - xa >= 1) {
       visit(k, xa, xb);
       k++;
@@ -187,8 +188,8 @@ export function forEachSpanLod(
     const px = Math.floor(xa);
     const pa = v0 + (px - xmin) / scale;
     const pb = v0 + (px + 1 - xmin) / scale;
-    const kEnd = firstEndingAfter(end, k, hi, pb);
-    const last = kEnd < hi && start[kEnd] < pb ? kEnd : kEnd - 1;
+    const kEnd = row.firstEndingAfter(k, hi, pb);
+    const last = kEnd < hi && row.start(kEnd) < pb ? kEnd : kEnd - 1;
     let best = k;
     if (last > k) {
       let bestW = -1;
@@ -196,14 +197,14 @@ export function forEachSpanLod(
       const step = n <= probes ? 1 : n / probes;
       for (let q = 0; q < Math.min(n, probes); q++) {
         const j = k + Math.floor(q * step);
-        const w = Math.min(end[j], pb) - Math.max(start[j], pa);
+        const w = Math.min(row.end(j), pb) - Math.max(row.start(j), pa);
         if (w > bestW) {
           bestW = w;
           best = j;
         }
       }
       if (last !== k + Math.floor((Math.min(n, probes) - 1) * step)) {
-        const w = Math.min(end[last], pb) - Math.max(start[last], pa);
+        const w = Math.min(row.end(last), pb) - Math.max(row.start(last), pa);
         if (w > bestW) best = last;
       }
     }
@@ -333,7 +334,7 @@ export function spanBeginning(state: Uint8Array, lo: number, k: number): string 
  * window are left out. Instant for any range, where re-summarizing the trace took seconds.
  */
 export function spanWindowTable(
-  d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanStart' | 'spanEnd' | 'spanState' | 'spanReason' | 'reasons'>,
+  d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanTimes' | 'spanState' | 'spanReason' | 'reasons'>,
   t0: number,
   t1: number,
 ): GoroutineRow[] {
@@ -348,17 +349,17 @@ export function spanWindowTable(
     let block = 0;
     let sys = 0;
     let total = 0;
-    for (let k = firstEndingAfter(d.spanEnd, lo, hi, t0); k < hi && d.spanStart[k] < t1; k++) {
+    forEachSpan(d.spanTimes, lo, hi, t0, t1, (k, start, end) => {
       const st = d.spanState[k];
-      if (st === ST_WAITING && d.spanReason[k] === forever) break;
-      const w = Math.min(d.spanEnd[k], t1) - Math.max(d.spanStart[k], t0);
-      if (w <= 0) continue;
+      if (st === ST_WAITING && d.spanReason[k] === forever) return false;
+      const w = Math.min(end, t1) - Math.max(start, t0);
+      if (w <= 0) return;
       total += w;
       if (st === ST_RUNNING) exec += w;
       else if (st === ST_RUNNABLE) sched += w;
       else if (st === ST_WAITING) block += w;
       else if (st === ST_SYSCALL) sys += w;
-    }
+    });
     if (total > 0) rows.push({ id: d.gIds[i], name: d.gNames[i], execNs: exec, schedWaitNs: sched, blockNs: block, syscallNs: sys, totalNs: total });
   }
   return rows;

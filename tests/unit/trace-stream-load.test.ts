@@ -62,7 +62,7 @@ describe('streamed trace load = whole-list analysis', () => {
 
   it('the stream keeps spans, stacks and evidence non-trivial (cpu.trace)', async () => {
     const { r } = await both(new Uint8Array(readFileSync(path.join(dir, 'cpu.trace'))));
-    expect(r.view!.spanStart.length).toBeGreaterThan(1000);
+    expect(r.view!.spanState.length).toBeGreaterThan(1000);
     expect(r.view!.sampleT.length).toBeGreaterThan(0);
     expect(r.evidence!.gcCycles).toBeGreaterThan(0);
   });

@@ -11,6 +11,7 @@ import { foldedStacks } from '../../src/analysis/collapse.ts';
 import { stackOf, traceEvents, type TraceEvent } from '../../src/analysis/trace/states.ts';
 import { traceTimeline } from '../../src/analysis/trace/timeline.ts';
 import { OPEN_START, ST_RUNNABLE, ST_WAITING, traceViewData, type TraceViewData } from '../../src/analysis/trace/view.ts';
+import { spanStart } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceSummary } from '../../src/cli/trace.ts';
 import { decodeAny } from '../../src/formats/index.ts';
 import { pprofDisplayName } from '../../src/model/names.ts';
@@ -70,7 +71,7 @@ describe('user annotations (user.trace)', () => {
         expect(d.regionEnd[k]).toBeGreaterThanOrEqual(d.regionStart[k]);
         if (k > d.regionOffsets[i]) expect(d.regionStart[k]).toBeGreaterThanOrEqual(d.regionStart[k - 1]);
         expect(name(d.regionTask[k])).toBe('request');
-        if (!(d.regionFlags[k] & OPEN_START)) expect(d.regionStart[k]).toBeGreaterThanOrEqual(d.spanStart[d.gOffsets[i]]);
+        if (!(d.regionFlags[k] & OPEN_START)) expect(d.regionStart[k]).toBeGreaterThanOrEqual(spanStart(d.spanTimes, d.gOffsets[i]));
       }
     }
     // fetch and render directly in the task, layout inside render.
@@ -118,7 +119,7 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
       let blocked = 0;
       for (let i = 0; i < d.gIds.length; i++) {
         for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
-          const w = want.get(`${d.gIds[i]}@${d.spanStart[k]}`);
+          const w = want.get(`${d.gIds[i]}@${spanStart(d.spanTimes, k)}`);
           if (w === undefined) continue; // a span from the start of the trace / a generation
           expect(frames(d, d.spanStack[k])).toEqual(w);
           checked++;

@@ -4,6 +4,7 @@ import { decodeHash, encodeHash } from '../../src/state/url.ts';
 import { DEFAULT_SETTINGS } from '../../src/state/settings.ts';
 import { tableWindow } from '../../src/views/trace/GoroutineTable.tsx';
 import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, keyedView, spanAt, timelineRows } from '../../src/views/traceModel.ts';
+import { f64SpanRow } from '../../src/analysis/trace/spans.ts';
 
 describe('trace view model', () => {
   it('formats ns in real units', () => {
@@ -39,10 +40,10 @@ describe('trace view model', () => {
   it('span lookup with tolerance', () => {
     const s = new Float64Array([0, 10, 30]);
     const e = new Float64Array([5, 20, 40]);
-    expect(spanAt(s, e, 0, 3, 12, 0)).toBe(1);
-    expect(spanAt(s, e, 0, 3, 25, 0)).toBe(-1);
-    expect(spanAt(s, e, 0, 3, 28, 3)).toBe(2);
-    expect(spanAt(s, e, 0, 3, 22, 3)).toBe(1);
+    expect(spanAt(f64SpanRow(s, e), 0, 3, 12, 0)).toBe(1);
+    expect(spanAt(f64SpanRow(s, e), 0, 3, 25, 0)).toBe(-1);
+    expect(spanAt(f64SpanRow(s, e), 0, 3, 28, 3)).toBe(2);
+    expect(spanAt(f64SpanRow(s, e), 0, 3, 22, 3)).toBe(1);
   });
 
   it('group stats use nearest rank', () => {
@@ -83,7 +84,7 @@ describe('trace view model', () => {
     start[n - 1] = 1e7;
     end[n - 1] = 2e7;
     const visits: [number, number, number][] = [];
-    forEachSpanLod(start, end, 0, n, 0, 2e7, 100, 1100, (k, xa, xb) => visits.push([k, xa, xb]));
+    forEachSpanLod(f64SpanRow(start, end), 0, n, 0, 2e7, 100, 1100, (k, xa, xb) => visits.push([k, xa, xb]));
     // 1000 px: the first 500 hold the 1M thin spans, the wide span covers the rest.
     expect(visits.length).toBeLessThanOrEqual(502);
     const wide = visits.filter(([k]) => k === n - 1);
@@ -96,7 +97,7 @@ describe('trace view model', () => {
     expect(thin.every(([k, xa, xb]) => state[k] === 1 && xb - xa === 1)).toBe(true);
     // Zoomed in, every span is visited exactly.
     const close: number[] = [];
-    forEachSpanLod(start, end, 0, n, 1000, 1100, 0, 1000, (k) => close.push(k));
+    forEachSpanLod(f64SpanRow(start, end), 0, n, 1000, 1100, 0, 1000, (k) => close.push(k));
     expect(close).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
   });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, traceMask } from '../../src/analysis/query.ts';
 import { ST_RUNNING, traceViewData, windowTable } from '../../src/analysis/trace/view.ts';
+import { spanTimesF64 } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceGoroutines } from '../../src/cli/trace.ts';
 import { decodeAny } from '../../src/formats/index.ts';
 
@@ -23,12 +24,13 @@ describe('trace view data', () => {
   });
 
   it('spans are ordered and running time matches exec time', () => {
+    const { start: spanStart, end: spanEnd } = spanTimesF64(d.spanTimes, d.spanState.length);
     for (let i = 0; i < d.gIds.length; i++) {
       let run = 0;
       for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
-        expect(d.spanEnd[k]).toBeGreaterThan(d.spanStart[k]);
-        if (k > d.gOffsets[i]) expect(d.spanStart[k]).toBeGreaterThanOrEqual(d.spanEnd[k - 1]);
-        if (d.spanState[k] === ST_RUNNING) run += d.spanEnd[k] - d.spanStart[k];
+        expect(spanEnd[k]).toBeGreaterThan(spanStart[k]);
+        if (k > d.gOffsets[i]) expect(spanStart[k]).toBeGreaterThanOrEqual(spanEnd[k - 1]);
+        if (d.spanState[k] === ST_RUNNING) run += spanEnd[k] - spanStart[k];
       }
       const row = d.table.find((r) => r.id === d.gIds[i]);
       if (row && row.execNs > 0) expect(Math.abs(run - row.execNs) / row.execNs).toBeLessThan(0.01);

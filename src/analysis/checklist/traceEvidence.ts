@@ -158,27 +158,34 @@ interface G {
   runningSince: number;
 }
 
-/** Growable columns of (goroutine index, time, duration, extra) samples. */
+/**
+ * Growable columns of (goroutine index, time, duration, extra) samples. A big trace has a
+ * scheduler wait per running span (12M in a 110 MB trace): the columns grow by half, and
+ * the extra column exists only where it is used (lock waits).
+ */
 class Samples {
   g = new Int32Array(1024);
   t = new Float64Array(1024);
   d = new Float64Array(1024);
-  x = new Int32Array(1024);
+  x: Int32Array;
   length = 0;
+  constructor(withExtra = false) {
+    this.x = new Int32Array(withExtra ? 1024 : 0);
+  }
   push(g: number, t: number, d: number, x = 0): void {
     if (this.length === this.g.length) {
-      const n = this.length * 2;
+      const n = Math.ceil(this.length * 1.5);
       const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
       this.g = grow(this.g, new Int32Array(n));
       this.t = grow(this.t, new Float64Array(n));
       this.d = grow(this.d, new Float64Array(n));
-      this.x = grow(this.x, new Int32Array(n));
+      if (this.x.length > 0) this.x = grow(this.x, new Int32Array(n));
     }
     const i = this.length++;
     this.g[i] = g;
     this.t[i] = t;
     this.d[i] = d;
-    this.x[i] = x;
+    if (this.x.length > 0) this.x[i] = x;
   }
 }
 
@@ -217,7 +224,7 @@ class Collector {
   private readonly gs = new Map<U64, G>();
   private readonly gList: G[] = [];
   private readonly waits = new Samples();
-  private readonly locks = new Samples();
+  private readonly locks = new Samples(true);
   private readonly tasks = new Map<string, { t: number; name: string }>();
   private readonly taskDone = new Map<string, { t: number[]; d: number[] }>();
   private readonly openStw = new Map<string, { t: number; kind: string; gc: boolean }>();
@@ -637,8 +644,8 @@ class Collector {
 
     // Latency: the most common completed task, else scheduler waits of application goroutines.
     let taskName: string | null = null;
-    let lt: number[] = [];
-    let ld: number[] = [];
+    let lt: ArrayLike<number> = [];
+    let ld: ArrayLike<number> = [];
     for (const [n, d] of this.taskDone) {
       if (d.d.length > ld.length) {
         taskName = n;
@@ -661,8 +668,8 @@ class Collector {
       }
       latencyStats = st;
     } else {
-      lt = Array.from(appWaits, (i) => this.waits.t[i]);
-      ld = Array.from(appWaits, (i) => this.waits.d[i]);
+      lt = Float64Array.from(appWaits, (i) => this.waits.t[i]);
+      ld = Float64Array.from(appWaits, (i) => this.waits.d[i]);
       latencyStats = latencyFromWaits = waitStats(this.waits, appWaits);
     }
     // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
@@ -670,13 +677,22 @@ class Collector {
     const windows: LatencyWindows[] = lengths.map((ms) => {
       const w = ms * 1e6;
       const n = Math.max(1, Math.ceil(end / w));
-      const per: number[][] = Array.from({ length: n }, () => []);
-      for (let i = 0; i < lt.length; i++) per[Math.min(n - 1, Math.max(0, Math.floor(lt[i] / w)))].push(ld[i]);
-      return {
-        windowNs: w,
-        p99Ns: per.map((a) => (a.length === 0 ? null : quantileSorted(sortedCopy(a), 0.99))),
-        counts: per.map((a) => a.length),
-      };
+      // The samples of each window, bucketed with a counting sort into one typed array.
+      const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(lt[i] / w)));
+      const at = new Int32Array(n + 1);
+      for (let i = 0; i < lt.length; i++) at[bin(i) + 1]++;
+      for (let b = 0; b < n; b++) at[b + 1] += at[b];
+      const fill = at.slice(0, n);
+      const byBin = new Float64Array(lt.length);
+      for (let i = 0; i < lt.length; i++) byBin[fill[bin(i)]++] = ld[i];
+      const p99Ns: (number | null)[] = [];
+      const counts: number[] = [];
+      for (let b = 0; b < n; b++) {
+        const a = byBin.subarray(at[b], at[b + 1]);
+        p99Ns.push(a.length === 0 ? null : quantileSorted(a.sort(), 0.99));
+        counts.push(a.length);
+      }
+      return { windowNs: w, p99Ns, counts };
     });
 
     // Mark assists: time goroutines ran inside an assist (waiting for mark work inside the

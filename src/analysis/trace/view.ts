@@ -15,6 +15,7 @@ import { pprofDisplayName } from '../../model/names.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
 import { traceEvents, type GoState, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
+import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';
 
 /** Span states (index into STATE_NAMES). */
 export const ST_RUNNING = 0;
@@ -52,18 +53,18 @@ export interface TraceViewData {
   gNames: string[];
   /** Spans of goroutine i are [gOffsets[i], gOffsets[i+1]), in time order. */
   gOffsets: Uint32Array;
-  spanStart: Float64Array;
-  spanEnd: Float64Array;
+  /** Start and end of every span (spans.ts: spanStart, spanEnd, forEachSpan; compact, exact). */
+  spanTimes: SpanTimes;
   spanState: Uint8Array;
-  /** Index into `reasons` (waiting spans; 0 = ''). */
-  spanReason: Uint16Array;
+  /** Index into `reasons` (waiting spans; 0 = ''); 16 bits when there are more than 255 reasons. */
+  spanReason: Uint8Array | Uint16Array;
   reasons: string[];
   /**
    * Stack of the event that began the span (index into the stack table, 0 = none): the
    * blocking / preempting / syscall stack, the unblocking goroutine's stack for a
    * runnable span after a wait, the creator's stack for the first span of a goroutine.
    */
-  spanStack: Uint32Array;
+  spanStack: Uint16Array | Uint32Array;
   /** Stack s is stackFrames[stackOffsets[s] .. stackOffsets[s+1]), leaf first; stack 0 is empty. */
   stackOffsets: Uint32Array;
   stackFrames: Uint32Array;
@@ -71,11 +72,12 @@ export interface TraceViewData {
   frameFunc: string[];
   frameLoc: string[];
   pIds: string[];
-  /** Running spans of P i are [pOffsets[i], pOffsets[i+1]); pSpanG = goroutine index. */
+  /**
+   * Running spans of P i are pSpan[pOffsets[i] .. pOffsets[i+1]): indices of goroutine spans
+   * (times via spanTimes, goroutine via spanGoroutine), in time order.
+   */
   pOffsets: Uint32Array;
-  pSpanStart: Float64Array;
-  pSpanEnd: Float64Array;
-  pSpanG: Uint32Array;
+  pSpan: Uint32Array;
   /** [start, end] pairs. */
   gc: Float64Array;
   stw: Float64Array;
@@ -146,6 +148,20 @@ function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; 
   return { id: key(g.id), name: g.name, execNs: g.execNs, schedWaitNs: g.schedWaitNs, blockNs: block, syscallNs: g.syscallNs, totalNs: g.totalNs };
 }
 
+/** The goroutine (display index) a span belongs to. */
+export function spanGoroutine(d: Pick<TraceViewData, 'gOffsets'>, k: number): number {
+  const o = d.gOffsets;
+  let lo = 0;
+  let hi = o.length - 1;
+  // Last i with o[i] <= k and a non-empty row.
+  while (lo < hi) {
+    const m = (lo + hi + 1) >>> 1;
+    if (o[m] <= k) lo = m;
+    else hi = m - 1;
+  }
+  return lo;
+}
+
 /** Goroutine table for [t0, t1) (relative ns). */
 export function windowTable(gens: Iterable<Generation>, originNs: number, t0: number, t1: number): GoroutineRow[] {
   const s = new GoroutineSummarizer({ window: { t0: t0 + originNs, t1: t1 + originNs } });
@@ -169,14 +185,6 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
     public data: T,
     private readonly make: (n: number) => T,
   ) {}
-  /** Room for `more` values beyond the current length. */
-  reserve(more: number): void {
-    const need = this.length + more;
-    if (need <= this.data.length) return;
-    const d = this.make(Math.max(need, Math.ceil(this.data.length * 1.25)));
-    d.set(this.data.subarray(0, this.length));
-    this.data = d;
-  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const d = this.make(Math.ceil(this.data.length * 1.5) + 16);
@@ -187,10 +195,51 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
   }
 }
 
+/**
+ * An append-only column in fixed-size chunks (no copy when it grows: a big trace's span
+ * columns are hundreds of MB), read back by index. Unsigned integers; the chunks widen
+ * (8 → 16 → 32 bits) when a value needs it, so small tables cost small columns.
+ */
+class ChunkedColumn {
+  static readonly SHIFT = 20;
+  chunks: (Uint8Array | Uint16Array | Uint32Array)[] = [];
+  length = 0;
+  constructor(private bits: 8 | 16 | 32) {}
+  private make(n: number): Uint8Array | Uint16Array | Uint32Array {
+    return this.bits === 8 ? new Uint8Array(n) : this.bits === 16 ? new Uint16Array(n) : new Uint32Array(n);
+  }
+  push(v: number): void {
+    if (v >= 2 ** this.bits) this.widen(v);
+    const c = this.length >>> ChunkedColumn.SHIFT;
+    if (c === this.chunks.length) this.chunks.push(this.make(1 << ChunkedColumn.SHIFT));
+    this.chunks[c][this.length & ((1 << ChunkedColumn.SHIFT) - 1)] = v;
+    this.length++;
+  }
+  get(k: number): number {
+    return this.chunks[k >>> ChunkedColumn.SHIFT][k & ((1 << ChunkedColumn.SHIFT) - 1)];
+  }
+  set(k: number, v: number): void {
+    this.chunks[k >>> ChunkedColumn.SHIFT][k & ((1 << ChunkedColumn.SHIFT) - 1)] = v;
+  }
+  private widen(v: number): void {
+    this.bits = v < 65536 ? 16 : 32;
+    this.chunks = this.chunks.map((c) => {
+      const w = this.make(c.length);
+      w.set(c);
+      return w;
+    });
+  }
+  /** The values moved to positions dest(k), in one flat array of the column's width; the chunks are dropped. */
+  scatter(dest: ChunkedColumn): Uint8Array | Uint16Array | Uint32Array {
+    const out = this.make(this.length);
+    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
+    this.chunks = [];
+    return out;
+  }
+}
+
 const f64 = (n = 1024) => new Column(new Float64Array(n), (k) => new Float64Array(k));
 const u32 = (n = 1024) => new Column(new Uint32Array(n), (k) => new Uint32Array(k));
-const u16 = (n = 1024) => new Column(new Uint16Array(n), (k) => new Uint16Array(k));
-const u8 = (n = 1024) => new Column(new Uint8Array(n), (k) => new Uint8Array(k));
 
 /**
  * Frames and stacks of all generations, deduplicated by content (the same stack gets new
@@ -201,7 +250,9 @@ class StackTable {
   readonly frameLoc: string[] = [];
   private readonly frameIndex = new Map<string, number>();
   private readonly stackIndex = new Map<string, number>();
-  private readonly byGen = new Map<Generation, Map<U64, number>>();
+  /** Stack ids of the generation being read (ids are per generation; older ones are dropped with it). */
+  private gen: Generation | null = null;
+  private byId = new Map<U64, number>();
   readonly offsets = u32();
   readonly frames = u32(4096);
 
@@ -225,8 +276,11 @@ class StackTable {
   /** Stack index of a generation's stack id (0 for none / unknown). */
   of(g: Generation, id: U64): number {
     if (id === 0) return 0;
-    let m = this.byGen.get(g);
-    if (m === undefined) this.byGen.set(g, (m = new Map()));
+    if (g !== this.gen) {
+      this.gen = g;
+      this.byId = new Map();
+    }
+    const m = this.byId;
     const hit = m.get(id);
     if (hit !== undefined) return hit;
     const pcs = g.stacks.get(id);
@@ -313,6 +367,8 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   const gSeen = new Map<U64, number>();
   const gSeenIds: U64[] = [];
   let curSince = new Float64Array(1024);
+  /** End of the goroutine's last span (NaN before its first). */
+  let lastEnd = new Float64Array(1024).fill(NaN);
   let curState = new Int8Array(1024);
   let curReason = new Uint16Array(1024);
   let curStack = new Uint32Array(1024);
@@ -330,6 +386,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
           return b;
         };
         curSince = grow(curSince, new Float64Array(n));
+        lastEnd = grow(lastEnd, new Float64Array(n).fill(NaN));
         curState = grow(curState, new Int8Array(n));
         curReason = grow(curReason, new Uint16Array(n));
         curStack = grow(curStack, new Uint32Array(n));
@@ -347,22 +404,23 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       i = pSeenIds.length;
       pSeen.set(id, i);
       pSeenIds.push(id);
+      pSpans.push(new ChunkedColumn(32));
     }
     return i;
   };
 
-  // Spans in closing order; grouped by goroutine at the end.
-  const spanCap = 1 << 12;
-  const sG = u32(spanCap);
-  const sStart = f64(spanCap);
-  const sEnd = f64(spanCap);
-  const sState = u8(spanCap);
-  const sReason = u16(spanCap);
-  const sStack = u32(spanCap);
-  const psP = u32(spanCap >> 2);
-  const psStart = f64(spanCap >> 2);
-  const psEnd = f64(spanCap >> 2);
-  const psG = u32(spanCap >> 2);
+  // Spans in closing order (grouped by goroutine at the end): goroutine (seen index), duration
+  // (ns; LONG with the duration in `longs`), state, reason, stack. A span that does not start
+  // where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
+  const sG = new ChunkedColumn(32);
+  const sDur = new ChunkedColumn(32);
+  const sState = new ChunkedColumn(8);
+  const sReason = new ChunkedColumn(8);
+  const sStack = new ChunkedColumn(16);
+  const jumps = { idx: [] as number[], start: [] as number[] };
+  const longs = { idx: [] as number[], ns: [] as number[] };
+  // Per P (seen index): its running spans, as closing indices of goroutine spans.
+  const pSpans: ChunkedColumn[] = [];
   const reasons: string[] = [''];
   const reasonIdx = new Map<string, number>([['', 0]]);
   // CPU samples (the stream's order is time order).
@@ -382,28 +440,30 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   const close = (i: number, t: number): void => {
     const st = curState[i];
     if (st < 0) return;
-    if (t > curSince[i]) {
+    const since = curSince[i];
+    if (t > since) {
+      const k = sG.length;
+      if (since !== lastEnd[i]) {
+        jumps.idx.push(k);
+        jumps.start.push(since);
+      }
+      lastEnd[i] = t;
+      const d = t - since;
+      if (d >= LONG) {
+        longs.idx.push(k);
+        longs.ns.push(d);
+      }
       sG.push(i);
-      sStart.push(curSince[i]);
-      sEnd.push(t);
+      sDur.push(Math.min(d, LONG));
       sState.push(st);
       sReason.push(curReason[i]);
       sStack.push(curStack[i]);
-      if (st === ST_RUNNING && curP[i] >= 0) {
-        psP.push(curP[i]);
-        psStart.push(curSince[i]);
-        psEnd.push(t);
-        psG.push(i);
-      }
+      if (st === ST_RUNNING && curP[i] >= 0) pSpans[curP[i]].push(k);
     }
     curState[i] = -1;
   };
   const generation = (g: Generation): void => {
     if (Number.isNaN(origin)) origin = g.syncTimeNs;
-    // Real traces have ~1.5 spans per raw event (Go's API events outnumber raw ones):
-    // room for this generation at once, so columns grow once per generation, not in steps.
-    const more = Math.ceil(g.events.count * 1.5);
-    for (const c of [sG, sStart, sEnd, sState, sReason, sStack]) c.reserve(more);
   };
   const event = (e: TraceEvent): void => {
     summarizer.event(e);
@@ -514,35 +574,42 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
     seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
     const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
 
-    // Goroutine spans grouped by display index (stable: each goroutine's spans close in time order).
+    // Goroutine spans grouped by display index (stable: each goroutine's spans close in time
+    // order). The goroutine column becomes each span's destination in place (a counting
+    // sort), and every column is scattered into its flat final array and dropped in turn.
     const n = sG.length;
-    const spanKeys = new Uint32Array(n);
-    for (let k = 0; k < n; k++) spanKeys[k] = disp[sG.data[k]];
-    const { offsets: gOffsets, order } = groupBy(spanKeys, n, ids.length);
-    const spanStart = permuteF64(sStart.data, order);
-    const spanEnd = permuteF64(sEnd.data, order);
-    const spanState = new Uint8Array(n);
-    const spanReason = new Uint16Array(n);
-    const spanStack = new Uint32Array(n);
+    const gOffsets = new Uint32Array(ids.length + 1);
     for (let k = 0; k < n; k++) {
-      const j = order[k];
-      spanState[k] = sState.data[j];
-      spanReason[k] = sReason.data[j];
-      spanStack[k] = sStack.data[j];
+      const key = disp[sG.get(k)];
+      sG.set(k, key);
+      gOffsets[key + 1]++;
     }
+    for (let i = 0; i < ids.length; i++) gOffsets[i + 1] += gOffsets[i];
+    const fill = gOffsets.slice(0, ids.length);
+    for (let k = 0; k < n; k++) sG.set(k, fill[sG.get(k)]++);
+    const dest = sG;
+    const spanDur = sDur.scatter(dest) as Uint32Array;
+    const spanState = sState.scatter(dest) as Uint8Array;
+    const spanReason = sReason.scatter(dest) as Uint8Array | Uint16Array;
+    const spanStack = sStack.scatter(dest) as Uint16Array | Uint32Array;
+    const jumpIdx = Uint32Array.from(jumps.idx, (k) => dest.get(k));
+    const longIdx = Uint32Array.from(longs.idx, (k) => dest.get(k));
+    const spanTimes = finishSpanTimes(spanDur, jumpIdx, Float64Array.from(jumps.start), longIdx, Float64Array.from(longs.ns));
 
-    // P spans grouped by P (display order of P ids: numeric).
+    // P spans grouped by P (display order of P ids: numeric), as goroutine span indices.
     const pIds = pSeenIds.map(key).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     const pRank = new Map(pIds.map((p, i) => [p, i]));
-    const pDisp = pSeenIds.map((id) => pRank.get(key(id))!);
-    const pn = psP.length;
-    const pKeys = new Uint32Array(pn);
-    for (let k = 0; k < pn; k++) pKeys[k] = pDisp[psP.data[k]];
-    const pg = groupBy(pKeys, pn, pIds.length);
-    const pSpanStart = permuteF64(psStart.data, pg.order);
-    const pSpanEnd = permuteF64(psEnd.data, pg.order);
-    const pSpanG = new Uint32Array(pn);
-    for (let k = 0; k < pn; k++) pSpanG[k] = disp[psG.data[pg.order[k]]];
+    const pOffsets = new Uint32Array(pIds.length + 1);
+    pSeenIds.forEach((id, i) => (pOffsets[pRank.get(key(id))! + 1] = pSpans[i].length));
+    for (let i = 0; i < pIds.length; i++) pOffsets[i + 1] += pOffsets[i];
+    const pSpan = new Uint32Array(pOffsets[pIds.length]);
+    pSeenIds.forEach((id, i) => {
+      const c = pSpans[i];
+      const at = pOffsets[pRank.get(key(id))!];
+      for (let j = 0; j < c.length; j++) pSpan[at + j] = dest.get(c.get(j));
+      c.chunks = [];
+    });
+    dest.chunks = [];
 
     // Mark assists per goroutine.
     const rel = (t: number | null, dflt: number): number => (t === null ? dflt : t - origin);
@@ -664,8 +731,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       gIds: ids,
       gNames: ids.map((id) => nameOf.get(id) ?? ''),
       gOffsets,
-      spanStart,
-      spanEnd,
+      spanTimes,
       spanState,
       spanReason,
       reasons,
@@ -675,10 +741,8 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       frameFunc: stacks.frameFunc,
       frameLoc: stacks.frameLoc,
       pIds,
-      pOffsets: pg.offsets,
-      pSpanStart,
-      pSpanEnd,
-      pSpanG,
+      pOffsets,
+      pSpan,
       gc: pairs(tl.gc, origin, endNs),
       stw: pairs(tl.stw, origin, endNs),
       stwKinds: tl.stw.map((s) => s.kind),
@@ -739,17 +803,13 @@ export function traceViewData(gens: Generation[]): TraceViewData {
 export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
   const a = [
     d.gOffsets,
-    d.spanStart,
-    d.spanEnd,
     d.spanState,
     d.spanReason,
     d.spanStack,
     d.stackOffsets,
     d.stackFrames,
     d.pOffsets,
-    d.pSpanStart,
-    d.pSpanEnd,
-    d.pSpanG,
+    d.pSpan,
     d.gc,
     d.stw,
     d.assistOffsets,
@@ -783,5 +843,5 @@ export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
     d.sampleG,
     d.sampleStack,
   ];
-  return [...new Set(a.map((x) => x.buffer as ArrayBuffer))];
+  return [...new Set([...a.map((x) => x.buffer as ArrayBuffer), ...spanTimesTransferables(d.spanTimes)])];
 }

@@ -1,6 +1,7 @@
 // Canvas helpers of the trace Timeline view. Text drawn here is canvas text (never HTML):
 // names come from the trace and are hostile.
 
+import type { SpanRow } from '../../analysis/trace/spans';
 import { forEachSpanLod } from '../traceModel';
 
 export function setupCanvas(c: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D | null {
@@ -52,8 +53,7 @@ export function labelHead(ctx: CanvasRenderingContext2D, text: string, x: number
  */
 export function drawSpans(
   ctx: CanvasRenderingContext2D,
-  start: Float64Array,
-  end: Float64Array,
+  row: SpanRow,
   lo: number,
   hi: number,
   v0: number,
@@ -65,7 +65,7 @@ export function drawSpans(
   xmax: number,
 ): void {
   let last = '';
-  forEachSpanLod(start, end, lo, hi, v0, v1, xmin, xmax, (k, xa, xb) => {
+  forEachSpanLod(row, lo, hi, v0, v1, xmin, xmax, (k, xa, xb) => {
     const c = color(k);
     if (c !== last) {
       ctx.fillStyle = c;
