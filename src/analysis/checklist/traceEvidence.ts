@@ -158,34 +158,56 @@ interface G {
   runningSince: number;
 }
 
+const SAMPLE_CHUNK = 1 << 16;
+
 /**
- * Growable columns of (goroutine index, time, duration, extra) samples. A big trace has a
- * scheduler wait per running span (12M in a 110 MB trace): the columns grow by half, and
- * the extra column exists only where it is used (lock waits).
+ * Columns of (goroutine index, time, duration, extra) samples. A big trace has a scheduler
+ * wait per running span (12M in a 110 MB trace): they are appended in fixed-size chunks
+ * (no growth copies, no slack) and made flat once, column by column, by `flat()`; the
+ * extra column exists only where it is used (lock waits).
  */
 class Samples {
-  g = new Int32Array(1024);
-  t = new Float64Array(1024);
-  d = new Float64Array(1024);
-  x: Int32Array;
+  private gc: Int32Array[] = [];
+  private tc: Float64Array[] = [];
+  private dc: Float64Array[] = [];
+  private xc: Int32Array[] = [];
+  g: Int32Array = new Int32Array(0);
+  t: Float64Array = new Float64Array(0);
+  d: Float64Array = new Float64Array(0);
+  x: Int32Array = new Int32Array(0);
   length = 0;
-  constructor(withExtra = false) {
-    this.x = new Int32Array(withExtra ? 1024 : 0);
-  }
+  private flatLength = 0;
+  constructor(private readonly withExtra = false) {}
   push(g: number, t: number, d: number, x = 0): void {
-    if (this.length === this.g.length) {
-      const n = Math.ceil(this.length * 1.5);
-      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
-      this.g = grow(this.g, new Int32Array(n));
-      this.t = grow(this.t, new Float64Array(n));
-      this.d = grow(this.d, new Float64Array(n));
-      if (this.x.length > 0) this.x = grow(this.x, new Int32Array(n));
+    const c = (this.length / SAMPLE_CHUNK) | 0;
+    const j = this.length % SAMPLE_CHUNK;
+    if (c === this.gc.length) {
+      this.gc.push(new Int32Array(SAMPLE_CHUNK));
+      this.tc.push(new Float64Array(SAMPLE_CHUNK));
+      this.dc.push(new Float64Array(SAMPLE_CHUNK));
+      if (this.withExtra) this.xc.push(new Int32Array(SAMPLE_CHUNK));
     }
-    const i = this.length++;
-    this.g[i] = g;
-    this.t[i] = t;
-    this.d[i] = d;
-    if (this.x.length > 0) this.x[i] = x;
+    this.gc[c][j] = g;
+    this.tc[c][j] = t;
+    this.dc[c][j] = d;
+    if (this.withExtra) this.xc[c][j] = x;
+    this.length++;
+  }
+  /** Fills g, t, d, x from the chunks (drops them); call before reading those. */
+  flat(): this {
+    if (this.flatLength === this.length && this.gc.length === 0) return this;
+    const n = this.length;
+    const join = <T extends Int32Array | Float64Array>(chunks: T[], out: T): T => {
+      chunks.forEach((c, i) => out.set(c.subarray(0, Math.min(SAMPLE_CHUNK, n - i * SAMPLE_CHUNK)), i * SAMPLE_CHUNK));
+      chunks.length = 0;
+      return out;
+    };
+    this.g = join(this.gc, new Int32Array(n));
+    this.t = join(this.tc, new Float64Array(n));
+    this.d = join(this.dc, new Float64Array(n));
+    if (this.withExtra) this.x = join(this.xc, new Int32Array(n));
+    this.flatLength = n;
+    return this;
   }
 }
 
@@ -571,6 +593,7 @@ class Collector {
 
     // Waits (runnable → running) per goroutine group.
     const waitStats = (s: Samples, idx: ArrayLike<number>, stackOfG?: (i: number) => string[]): WaitStats => {
+      s.flat();
       if (idx.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
       const d = new Float64Array(idx.length);
       for (let j = 0; j < idx.length; j++) d[j] = s.d[idx[j]];
@@ -610,7 +633,8 @@ class Collector {
       groupGoroutines[k]++;
       gGroup[i] = k;
     });
-    const W = this.waits;
+    const W = this.waits.flat();
+    this.locks.flat();
     const perGroup = new Int32Array(groupNames.length + 1);
     let nApp = 0;
     for (let i = 0; i < W.length; i++) {

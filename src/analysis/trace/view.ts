@@ -195,43 +195,85 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
   }
 }
 
+const CHUNK_SHIFT = 20;
+const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+
 /**
- * An append-only column in fixed-size chunks (no copy when it grows: a big trace's span
- * columns are hundreds of MB), read back by index. Unsigned integers; the chunks widen
- * (8 → 16 → 32 bits) when a value needs it, so small tables cost small columns.
+ * Append-only columns in fixed-size chunks (no copy when they grow: a big trace's span
+ * columns are hundreds of MB), read back by index. One class per element type so each
+ * push and get site sees one array kind (a shared generic class made them megamorphic and
+ * pushes cost ~200 ns); `widened` moves the values into the next wider column.
  */
-class ChunkedColumn {
-  static readonly SHIFT = 20;
-  chunks: (Uint8Array | Uint16Array | Uint32Array)[] = [];
+class U8Chunks {
+  chunks: Uint8Array[] = [];
   length = 0;
-  constructor(private bits: 8 | 16 | 32) {}
-  private make(n: number): Uint8Array | Uint16Array | Uint32Array {
-    return this.bits === 8 ? new Uint8Array(n) : this.bits === 16 ? new Uint16Array(n) : new Uint32Array(n);
-  }
+  readonly max = 0xff;
   push(v: number): void {
-    if (v >= 2 ** this.bits) this.widen(v);
-    const c = this.length >>> ChunkedColumn.SHIFT;
-    if (c === this.chunks.length) this.chunks.push(this.make(1 << ChunkedColumn.SHIFT));
-    this.chunks[c][this.length & ((1 << ChunkedColumn.SHIFT) - 1)] = v;
-    this.length++;
+    const c = this.length >>> CHUNK_SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Uint8Array(1 << CHUNK_SHIFT));
+    this.chunks[c][this.length++ & CHUNK_MASK] = v;
   }
   get(k: number): number {
-    return this.chunks[k >>> ChunkedColumn.SHIFT][k & ((1 << ChunkedColumn.SHIFT) - 1)];
+    return this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
+  }
+  widened(): U16Chunks {
+    const w = new U16Chunks();
+    w.chunks = this.chunks.map((c) => Uint16Array.from(c));
+    w.length = this.length;
+    return w;
+  }
+  /** The values at positions dest(k), one flat array; the chunks are dropped. */
+  scatter(dest: U32Chunks): Uint8Array {
+    const out = new Uint8Array(this.length);
+    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
+    this.chunks = [];
+    return out;
+  }
+}
+
+class U16Chunks {
+  chunks: Uint16Array[] = [];
+  length = 0;
+  readonly max = 0xffff;
+  push(v: number): void {
+    const c = this.length >>> CHUNK_SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Uint16Array(1 << CHUNK_SHIFT));
+    this.chunks[c][this.length++ & CHUNK_MASK] = v;
+  }
+  get(k: number): number {
+    return this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
+  }
+  widened(): U32Chunks {
+    const w = new U32Chunks();
+    w.chunks = this.chunks.map((c) => Uint32Array.from(c));
+    w.length = this.length;
+    return w;
+  }
+  scatter(dest: U32Chunks): Uint16Array {
+    const out = new Uint16Array(this.length);
+    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
+    this.chunks = [];
+    return out;
+  }
+}
+
+class U32Chunks {
+  chunks: Uint32Array[] = [];
+  length = 0;
+  readonly max = 0xffffffff;
+  push(v: number): void {
+    const c = this.length >>> CHUNK_SHIFT;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(1 << CHUNK_SHIFT));
+    this.chunks[c][this.length++ & CHUNK_MASK] = v;
+  }
+  get(k: number): number {
+    return this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
   }
   set(k: number, v: number): void {
-    this.chunks[k >>> ChunkedColumn.SHIFT][k & ((1 << ChunkedColumn.SHIFT) - 1)] = v;
+    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
   }
-  private widen(v: number): void {
-    this.bits = v < 65536 ? 16 : 32;
-    this.chunks = this.chunks.map((c) => {
-      const w = this.make(c.length);
-      w.set(c);
-      return w;
-    });
-  }
-  /** The values moved to positions dest(k), in one flat array of the column's width; the chunks are dropped. */
-  scatter(dest: ChunkedColumn): Uint8Array | Uint16Array | Uint32Array {
-    const out = this.make(this.length);
+  scatter(dest: U32Chunks): Uint32Array {
+    const out = new Uint32Array(this.length);
     for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
     this.chunks = [];
     return out;
@@ -404,7 +446,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       i = pSeenIds.length;
       pSeen.set(id, i);
       pSeenIds.push(id);
-      pSpans.push(new ChunkedColumn(32));
+      pSpans.push(new U32Chunks());
     }
     return i;
   };
@@ -412,15 +454,15 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   // Spans in closing order (grouped by goroutine at the end): goroutine (seen index), duration
   // (ns; LONG with the duration in `longs`), state, reason, stack. A span that does not start
   // where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
-  const sG = new ChunkedColumn(32);
-  const sDur = new ChunkedColumn(32);
-  const sState = new ChunkedColumn(8);
-  const sReason = new ChunkedColumn(8);
-  const sStack = new ChunkedColumn(16);
+  const sG = new U32Chunks();
+  const sDur = new U32Chunks();
+  const sState = new U8Chunks();
+  let sReason: U8Chunks | U16Chunks = new U8Chunks();
+  let sStack: U16Chunks | U32Chunks = new U16Chunks();
   const jumps = { idx: [] as number[], start: [] as number[] };
   const longs = { idx: [] as number[], ns: [] as number[] };
   // Per P (seen index): its running spans, as closing indices of goroutine spans.
-  const pSpans: ChunkedColumn[] = [];
+  const pSpans: U32Chunks[] = [];
   const reasons: string[] = [''];
   const reasonIdx = new Map<string, number>([['', 0]]);
   // CPU samples (the stream's order is time order).
@@ -456,8 +498,12 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       sG.push(i);
       sDur.push(Math.min(d, LONG));
       sState.push(st);
-      sReason.push(curReason[i]);
-      sStack.push(curStack[i]);
+      const r = curReason[i];
+      if (r > sReason.max) sReason = (sReason as U8Chunks).widened();
+      sReason.push(r);
+      const st2 = curStack[i];
+      if (st2 > sStack.max) sStack = (sStack as U16Chunks).widened();
+      sStack.push(st2);
       if (st === ST_RUNNING && curP[i] >= 0) pSpans[curP[i]].push(k);
     }
     curState[i] = -1;
