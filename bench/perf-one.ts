@@ -3,27 +3,30 @@
 // the app is bundled (esbuild) and runs it with plain node.
 //   node perf-one.mjs <file> whole    parse + aggregate as the worker does it, the whole
 //                                     file in memory: decodeAny (sniff →
-//                                     decodePerfScriptParallel: the second half of a big
-//                                     dump scanned on a worker thread (perf-part.mjs), as
-//                                     the app's source worker has a nested worker scan it;
-//                                     one StackProfile per event) → summarize → the default
+//                                     decodePerfScriptParallel: given >= 3 cores, the second
+//                                     half of a big dump scanned on a worker thread
+//                                     (perf-part.mjs), as the app's source worker has a
+//                                     nested worker scan it; one StackProfile per event) →
+//                                     summarize → the default
 //                                     flame graph's aggregation (PerfWorkspace.analyze); then,
 //                                     timed apart, loadPerf (the perf views' data the worker
 //                                     also builds on load: timeline, lineage, exec panel)
-//   node perf-one.mjs <file> serial   the same on this thread alone
+//   node perf-one.mjs <file> serial   the same on this thread alone, whatever the cores
+//   node perf-one.mjs <file> two      the same with the worker thread, whatever the cores
 //   node perf-one.mjs <file> stream   the same parse + aggregate fed from the file in 1 MiB
 //                                     chunks (PerfDecoder: the text is never held whole)
 // cpuMs is the process's CPU time: every thread's (main, worker, JIT compiler, GC);
 // mainThreadCpuMs the main thread's alone.
 
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerfWorkspace } from '../src/analysis/perf/analyze';
 import { loadPerf } from '../src/analysis/perf/source';
 import { summarize } from '../src/analysis/query';
 import { decodeAny, defaultPerfEvent } from '../src/formats';
 import { PerfDecoder, type PerfDump } from '../src/formats/perf/model';
-import type { PerfPart, PerfPartRunner } from '../src/formats/perf/part';
+import { MIN_CORES_FOR_SPLIT, partJob, type PartMessage, type PerfPartRunner } from '../src/formats/perf/part';
 
 /**
  * A worker thread started now (it boots while the file is read), running perf-part.mjs
@@ -31,27 +34,32 @@ import type { PerfPart, PerfPartRunner } from '../src/formats/perf/part';
  * input lives in a SharedArrayBuffer, so the part crosses without a copy (the app's
  * nested worker gets a copy of its half instead).
  */
-function partThread(): { run: PerfPartRunner; started: () => boolean; close: () => Promise<number> } {
+function partThread(): { run: PerfPartRunner; started: () => boolean; partBytes: () => number; close: () => Promise<number> } {
   const w = new Worker(new URL('./perf-part.mjs', import.meta.url));
   let started = false;
-  const run: PerfPartRunner = (bytes) => {
+  let partBytes = 0;
+  const run: PerfPartRunner = (bytes, block) => {
     started = true;
-    return new Promise<PerfPart>((resolve, reject) => {
+    const { job, receive, fail } = partJob(
+      (block) => w.postMessage(block),
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
+    );
+    w.on('message', (msg: PartMessage) => {
+      if (msg.type === 'part') partBytes += msg.part.bytes;
+      receive(msg);
       // Ended once it has answered, as the app's nested worker is: its heap is not kept
       // for the rest of the load.
-      w.once('message', (part: PerfPart) => {
-        resolve(part);
-        void w.terminate();
-      });
-      w.once('error', reject);
-      if (bytes.buffer instanceof SharedArrayBuffer) w.postMessage(bytes);
-      else {
-        const copy = bytes.slice();
-        w.postMessage(copy, [copy.buffer]);
-      }
+      if (msg.type !== 'part') void w.terminate();
     });
+    w.once('error', fail);
+    if (bytes.buffer instanceof SharedArrayBuffer) w.postMessage({ bytes, block });
+    else {
+      const copy = bytes.slice();
+      w.postMessage({ bytes: copy, block }, [copy.buffer]);
+    }
+    return job;
   };
-  return { run, started: () => started, close: () => w.terminate() };
+  return { run, started: () => started, partBytes: () => partBytes, close: () => w.terminate() };
 }
 
 /** The file in a SharedArrayBuffer (read once; no other copy). */
@@ -85,6 +93,7 @@ await main();
 async function main(): Promise<void> {
   const [file, mode] = process.argv.slice(2);
   let threads = 1;
+  let workerBytes = 0;
   let closeThread = async (): Promise<unknown> => 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -109,11 +118,13 @@ async function main(): Promise<void> {
     summarize(dump.profiles[defaultPerfEvent(dump)].profile, file, bytes, performance.now() - t0);
     ws = new PerfWorkspace(dump);
   } else {
-    const second = mode === 'serial' ? null : partThread();
+    const split = mode === 'two' || (mode === 'whole' && availableParallelism() >= MIN_CORES_FOR_SPLIT);
+    const second = split ? partThread() : null;
     const input = readShared(file);
     bytes = input.length;
     const decoded = await decodeAny(input, { perfPart: second?.run });
     if (second?.started()) threads = 2;
+    workerBytes = second?.partBytes() ?? 0;
     if (second) closeThread = second.close;
     if (decoded.kind !== 'perf') throw new Error(`${file} decoded as ${decoded.kind}, not a perf script dump`);
     dump = decoded.perf;
@@ -141,6 +152,7 @@ async function main(): Promise<void> {
       bytes,
       records,
       threads,
+      workerBytes,
       events: dump.profiles.length,
       samples: profile.samples.length,
       stacks: profile.stacks.length,

@@ -1,7 +1,9 @@
 // A big perf script dump (>= 16 MiB) is decoded on two threads in the browser: the source
 // worker starts a nested worker (src/worker/perfPart.ts) that scans the second half. The
 // result on screen must be the CLI's numbers (the CLI decodes on one thread), and a
-// cancelled load must end the nested worker too.
+// cancelled load must end the nested worker too. The app does this only given >= 3 cores
+// (formats/perf/part.ts MIN_CORES_FOR_SPLIT); the tests report 4 cores to the page
+// (CDP hardware-concurrency override) so the path runs on any machine.
 //
 // The dump: testdata/perf/forkexec.perf.txt (a real recording) repeated to 20 MB (60 MB
 // for the cancel test, so the nested worker is still at work when cancel is clicked) — its
@@ -9,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { hooks, loadState, pickFile, readTopRows, repoRoot, screenshot, waitReady } from './helpers';
 
@@ -50,9 +52,16 @@ async function watchWorkers(browser: Browser): Promise<{ seen: () => { id: strin
 }
 const isPart = (t: { title: string }) => t.title.includes('stacklens-perf-part');
 
+/** The page (and its workers) see `cores` cores. */
+async function reportCores(page: Page, cores: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: cores });
+}
+
 test('a 20 MB perf dump decodes on two threads with the CLI numbers', async ({ page, browser }) => {
   const file = bigDump();
   const watch = await watchWorkers(browser);
+  await reportCores(page, 4);
   await page.goto('/');
   await pickFile(page, file);
   await waitReady(page);
@@ -65,9 +74,23 @@ test('a 20 MB perf dump decodes on two threads with the CLI numbers', async ({ p
   await screenshot(page, 'perf-split-20mb');
 });
 
+test('on 2 cores the dump is decoded on one thread, the same numbers', async ({ page, browser }) => {
+  const file = bigDump();
+  const watch = await watchWorkers(browser);
+  await reportCores(page, 2);
+  await page.goto('/');
+  await pickFile(page, file);
+  await waitReady(page);
+  await watch.stop();
+  expect(watch.seen().filter(isPart)).toEqual([]);
+  const rows = await readTopRows(page, 12);
+  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cliTop(file).rows.slice(0, 12).map((r: { name: string; flat: number; cum: number }) => [r.name, r.flat, r.cum]));
+});
+
 test('cancelling a two-thread perf decode ends the nested worker too', async ({ page, browser }) => {
   const file = bigDump(210);
   const watch = await watchWorkers(browser);
+  await reportCores(page, 4);
   await page.goto('/');
   await pickFile(page, file);
   const cancel = hooks.cancel(page);

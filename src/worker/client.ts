@@ -102,7 +102,8 @@ export class SourceWorker {
 
   /** Decodes `bytes` (transferred: the caller must not use them afterwards). */
   load(name: string, bytes: ArrayBuffer, onProgress?: (p: LoadProgress) => void): Promise<SourceSummary> {
-    return this.send<SourceSummary>({ type: 'load', name, bytes }, [bytes], onProgress);
+    const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
+    return this.send<SourceSummary>({ type: 'load', name, bytes, cores }, [bytes], onProgress);
   }
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {

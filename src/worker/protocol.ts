@@ -15,7 +15,7 @@ import type { MapSnapshot } from '../formats/mapsnap/schema';
 import type { SourceFormat, ValueType } from '../model/profile';
 import type { TraceViewData } from '../analysis/trace/view';
 import type { PerfViewData } from '../analysis/perf/viewData';
-import type { PerfPart } from '../formats/perf/part';
+import type { PartMessage } from '../formats/perf/part';
 
 /** One frame of a dump group, as text (function, file:line). */
 export interface DumpFrame {
@@ -164,7 +164,9 @@ export interface AnalysisResult {
 }
 
 export type WorkerRequest =
-  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer }
+  /** `cores`: navigator.hardwareConcurrency as the page sees it (emulated there in tests;
+   * a worker's cannot be), for whether a big perf dump gets a second thread. */
+  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer; cores?: number }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
@@ -172,8 +174,11 @@ export type WorkerRequest =
   /** The checklist's evidence of this source: computed on first request (the checklist or a
    * lesson is shown), so loading a big trace does not pay for it. */
   | { type: 'evidence'; job: number }
-  /** To a nested source worker (worker/perfPart.ts): scan this part of a perf script dump. */
-  | { type: 'perfPart'; job: number; bytes: ArrayBuffer };
+  /** To a nested source worker (worker/perfPart.ts): scan this part of a perf script dump,
+   * block by block. */
+  | { type: 'perfPart'; job: number; bytes: ArrayBuffer; block: number }
+  /** To the same: stop before this block (the source worker scans it and those after). */
+  | { type: 'perfPartLimit'; job: number; block: number };
 
 /** What the Export menu writes from the worker's model (the SVG/PNG come from the DOM). */
 export type ExportKind = 'pprof' | 'folded';
@@ -189,5 +194,5 @@ export type WorkerResponse =
   | { type: 'exported'; job: number; result: ExportResult }
   | { type: 'mapHotspots'; job: number; result: MapHotspots | null }
   | { type: 'evidence'; job: number; result: SourceEvidence | null }
-  | { type: 'perfPart'; job: number; part: PerfPart }
+  | { type: 'perfPart'; job: number; msg: PartMessage }
   | { type: 'error'; job: number; message: string };

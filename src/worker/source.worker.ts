@@ -19,7 +19,7 @@ import { tagFocusMask } from '../analysis/labels';
 import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
 import type { PerfWorkspace } from '../analysis/perf/analyze';
 import { loadPerf } from '../analysis/perf/source';
-import { answerPerfPart, nestedPerfPart } from './perfPart';
+import { answerPerfPart, perfPartRunner } from './perfPart';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -92,8 +92,8 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         traceSink: traceLoad.generation,
         // Native DecompressionStream measured faster than pako (bench/); it falls back itself.
         gunzip: gunzipNative,
-        // A big perf dump's second half is scanned by a nested worker meanwhile.
-        perfPart: nestedPerfPart,
+        // A big perf dump's second half is scanned by a nested worker meanwhile (given cores).
+        perfPart: perfPartRunner(msg.cores),
         onProgress: (phase, done, total) => {
           const now = performance.now();
           if (now - last > 50 || done === total) {
@@ -148,7 +148,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     } else if (msg.type === 'mapHotspots') {
       // On demand (the Map view asks): a pass over every stack node is too dear for every load.
       post({ type: 'mapHotspots', job: msg.job, result: profile ? mapHotspots(profile) : null });
-    } else if (msg.type === 'perfPart') {
+    } else if (msg.type === 'perfPart' || msg.type === 'perfPartLimit') {
       answerPerfPart(msg);
     } else if (msg.type === 'simulate') {
       post({ type: 'simulated', job: msg.job, result: simulateStep(msg.script, msg.step) });

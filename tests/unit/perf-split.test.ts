@@ -1,15 +1,17 @@
 // A perf script dump decoded in two parts (src/formats/perf/part.ts: the second part
-// scanned "elsewhere", then absorbed) must be exactly the serial decode — profiles, process
-// facts, unparsed lines with their line numbers — wherever the split falls, on the recorded
-// fixtures and the FlameGraph corpus. Here the other thread is simulated: the part goes
-// through structuredClone with its buffers transferred, as a postMessage would take it.
+// scanned "elsewhere" block by block, then absorbed, the rest scanned here) must be
+// exactly the serial decode — profiles, process facts, unparsed lines with their line
+// numbers — wherever the split falls and however many blocks the other thread got done,
+// on the recorded fixtures and the FlameGraph corpus. Here the other thread is simulated:
+// each block's part goes through structuredClone with its buffers transferred, as a
+// postMessage would take it.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gunzip } from '../../src/formats/gzip';
 import { decodePerfScript, decodePerfScriptParallel, type PerfDump } from '../../src/formats/perf/model';
-import { perfPartTransferables, perfSplitPoint, scanPerfPart, type PerfPartRunner } from '../../src/formats/perf/part';
+import { partJob, perfBlocks, perfPartTransferables, perfSplitPoint, scanPerfParts, type PerfPart, type PerfPartRunner } from '../../src/formats/perf/part';
 import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -33,14 +35,48 @@ if (hasCorpus('flamegraph', 'test')) {
   addDir(corpusPath('flamegraph'), (f) => f.endsWith('.txt.gz'));
 } else warnCorpusMissing(corpusPath('flamegraph', 'test'));
 
-/** Scans in this thread, then hands the part over as postMessage would (clone + transfer). */
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The other thread, simulated on this event loop through the real job plumbing (partJob):
+ * it scans a block per `slow` + 1 ticks while the decode takes blocks from the end a tick
+ * at a time, so they meet at different blocks (slow 0: it does most; large: the decode
+ * does most). Each part is handed over as postMessage would (clone + transfer).
+ */
 let partsRun = 0;
-const cloned: PerfPartRunner = async (bytes) => {
-  partsRun++;
-  const part = scanPerfPart(bytes.slice());
-  return structuredClone(part, { transfer: perfPartTransferables(part) });
+let partsMade = 0;
+function simulated(slow: number, fails = false): PerfPartRunner {
+  return (bytes, block) => {
+    partsRun++;
+    let limit = Infinity;
+    const { job, receive, fail } = partJob((b) => (limit = Math.min(limit, b)), tick);
+    const mine = bytes.slice();
+    void (async () => {
+      await tick();
+      await scanPerfParts(
+        mine,
+        (part) => {
+          partsMade++;
+          receive({ type: 'part', part: structuredClone(part, { transfer: perfPartTransferables(part) }) });
+        },
+        async () => {
+          for (let i = 0; i < slow; i++) await tick();
+          return limit;
+        },
+        block,
+      );
+      if (fails) fail(new Error('the thread crashed'));
+      else receive({ type: 'done' });
+    })();
+    return job;
+  };
+}
+const BLOCK = 2048;
+const failing = simulated(0, true);
+const throwing: PerfPartRunner = () => {
+  throw new Error('cannot start a thread');
 };
-const failing: PerfPartRunner = () => Promise.reject(new Error('no second thread here'));
+const parallel = (b: Uint8Array, runPart: PerfPartRunner, splitAt: number) => decodePerfScriptParallel(b, { runPart, splitAt, block: BLOCK });
 
 type Outcome = { ok: PerfDump } | { error: string };
 async function outcome(f: () => PerfDump | Promise<PerfDump>): Promise<Outcome> {
@@ -80,10 +116,16 @@ describe('split decode equals the serial decode', () => {
       if (middle >= 0) splits.push(middle);
       for (const at of splits) {
         const before = partsRun;
-        expect({ at, ...(await outcome(() => decodePerfScriptParallel(b, { runPart: cloned, splitAt: at }))) }).toEqual({ at, ...serial });
+        expect({ at, ...(await outcome(() => parallel(b, simulated(1), at))) }).toEqual({ at, ...serial });
         expect(partsRun).toBe(before + 1);
       }
-      if (splits.length > 0) expect(await outcome(() => decodePerfScriptParallel(b, { runPart: failing, splitAt: splits[0] }))).toEqual(serial);
+      // A fast, a slow and a failing other thread; one that cannot start.
+      const at = middle >= 0 ? middle : splits[0];
+      if (at !== undefined) {
+        for (const slow of [0, 3]) expect({ slow, ...(await outcome(() => parallel(b, simulated(slow), at))) }).toEqual({ slow, ...serial });
+        expect(await outcome(() => parallel(b, failing, at))).toEqual(serial);
+        expect(await outcome(() => parallel(b, throwing, at))).toEqual(serial);
+      }
     });
   }
 });
@@ -101,7 +143,7 @@ describe('split decode: the seams', () => {
     const b = enc(t);
     const serial = decodePerfScript(b);
     expect(serial.unparsedLines).toBe(2);
-    for (const at of blankLineSplits(b)) expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: at })).toEqual(serial);
+    for (const at of blankLineSplits(b)) expect(await parallel(b, simulated(1), at)).toEqual(serial);
   });
 
   it('a split inside the header block (no record before it) is scanned here, the same', async () => {
@@ -110,7 +152,7 @@ describe('split decode: the seams', () => {
     const serial = decodePerfScript(b);
     expect(serial.header?.hostname).toBe('box');
     const before = partsRun;
-    expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: t.indexOf('# hostname') })).toEqual(serial);
+    expect(await parallel(b, simulated(1), t.indexOf('# hostname'))).toEqual(serial);
     expect(partsRun).toBe(before + 1); // started, then not used: the first part had no record
   });
 
@@ -118,7 +160,7 @@ describe('split decode: the seams', () => {
     const t = rec(1) + '\ufeff' + rec(2, 'bom');
     const b = enc(t);
     const serial = decodePerfScript(b);
-    expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: rec(1).length })).toEqual(serial);
+    expect(await parallel(b, simulated(1), rec(1).length)).toEqual(serial);
   });
 
   it('srclines and inlined frames cross the seam', async () => {
@@ -126,7 +168,7 @@ describe('split decode: the seams', () => {
     const t = r(1) + r(2) + r(3);
     const b = enc(t);
     const serial = decodePerfScript(b);
-    for (const at of blankLineSplits(b)) expect(await decodePerfScriptParallel(b, { runPart: cloned, splitAt: at })).toEqual(serial);
+    for (const at of blankLineSplits(b)) expect(await parallel(b, simulated(1), at)).toEqual(serial);
   });
 
   it('where to split: after a blank line near the middle; not small, -G or UTF-16 input', () => {
@@ -143,6 +185,45 @@ describe('split decode: the seams', () => {
     utf16.set([0xff, 0xfe]);
     utf16.set(b, 2);
     expect(perfSplitPoint(utf16, 0)).toBe(-1);
+  });
+
+  it('the blocks are many parts, absorbed in order', async () => {
+    let t = '';
+    for (let i = 0; i < 400; i++) t += rec(i, `c${i % 7}`, `f${i % 13}`);
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    const blocks = perfBlocks(b.subarray(perfSplitPoint(b, 0)), 512).length - 1;
+    for (const slow of [0, 1, 4]) {
+      const before = partsMade;
+      expect(await decodePerfScriptParallel(b, { runPart: simulated(slow), splitAt: perfSplitPoint(b, 0), block: 512 })).toEqual(serial);
+      // A fast other thread does most blocks; a slow one leaves some to the decode.
+      const theirs = partsMade - before;
+      if (slow === 0) expect(theirs).toBeGreaterThan(blocks / 2);
+      else expect([slow, theirs > 0 && theirs < blocks]).toEqual([slow, true]);
+    }
+  });
+
+  it('partJob: parts as they come, limits passed on until it stops, parts() on done; failures reject', async () => {
+    const limits: number[] = [];
+    const a = partJob((b) => limits.push(b), tick);
+    const p = { bytes: 1 } as PerfPart;
+    a.receive({ type: 'part', part: p });
+    expect(await a.job.progress()).toEqual({ blocks: 1, stopped: false });
+    a.job.limit(5);
+    const parts = a.job.parts();
+    a.receive({ type: 'part', part: p });
+    a.receive({ type: 'done' });
+    expect(await parts).toEqual([p, p]);
+    expect(await a.job.progress()).toEqual({ blocks: 2, stopped: true });
+    a.job.limit(1); // stopped: not sent
+    expect(limits).toEqual([5]);
+    const c = partJob(() => {}, tick);
+    c.receive({ type: 'failed', message: 'boom' });
+    await expect(c.job.parts()).rejects.toThrow('boom');
+    const d = partJob(() => {}, tick);
+    const dParts = d.job.parts();
+    d.fail(new Error('worker crashed'));
+    await expect(dParts).rejects.toThrow('worker crashed');
   });
 
   it('no runner, no split', async () => {

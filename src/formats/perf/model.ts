@@ -7,7 +7,7 @@ import { ProfileBuilder, type LabelInput, type LabelSet } from '../../model/buil
 import { FuncKind, type StackProfile, type ValueType } from '../../model/profile';
 import type { ProgressFn } from '../errors';
 import { parseTracepointFields, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
-import { perfSplitPoint, type PerfPart, type PerfPartRunner } from './part';
+import { PART_BLOCK, PartScanner, perfBlocks, perfSplitPoint, type PerfPart, type PerfPartJob, type PerfPartRunner } from './part';
 import { PerfScanner, type ScannedRecord } from './scan';
 
 export interface PerfEventProfile {
@@ -298,9 +298,18 @@ export class PerfDecoder {
     return this.scanner.records;
   }
 
-  /** Takes `part` (the scan of the input's remaining `bytes`, made elsewhere) as the rest of the input. */
-  absorb(part: PerfPart, bytes: number): void {
-    this.scanner.absorb(part, bytes);
+  /**
+   * Takes parts scanned elsewhere as the next input: `scanned` is one scan's parts in the
+   * order it made them (their frame tables chain), `inOrder` the same parts in input order.
+   */
+  absorb(scanned: PerfPart[], inOrder: PerfPart[] = scanned): void {
+    if (scanned.length === 0) return;
+    const fidBase = this.scanner.frames.length;
+    for (const part of scanned) {
+      if (this.scanner.frames.length !== fidBase + part.frameBase) throw new Error('PerfDecoder.absorb: parts of one scan, in scan order');
+      this.scanner.absorbFrames(part);
+    }
+    for (const part of inOrder) this.scanner.absorbRecords(part, fidBase);
   }
 
   /** How many lines the scanner's byte shortcuts took, and how many the grammar. */
@@ -522,37 +531,68 @@ export function decodePerfScript(bytes: Uint8Array, opts: DecodePerfOptions = {}
 }
 
 export interface ParallelDecodeOptions extends DecodePerfOptions {
-  /** Scans the second part elsewhere; without it the decode is serial. */
+  /** Scans blocks of the second part elsewhere; without it the decode is serial. */
   runPart?: PerfPartRunner;
   /** Split here instead of at perfSplitPoint's choice (tests: splits of small inputs). */
   splitAt?: number;
+  /** Block size of the second part (tests: many blocks in small inputs). */
+  block?: number;
 }
 
 /**
  * decodePerfScript on two threads (see part.ts): the same dump, sooner. Serial when the
- * input is small, has no blank line near its middle, or no runner is given; the caller's
- * thread scans the second part too when the runner fails.
+ * input is small, has no blank line near its middle, or no runner is given. Once done
+ * with its own part, this thread scans blocks of the second part from the end until it
+ * meets the other thread (all of them when the runner fails).
  */
 export async function decodePerfScriptParallel(bytes: Uint8Array, opts: ParallelDecodeOptions = {}): Promise<PerfDump> {
   const at = opts.runPart === undefined ? -1 : (opts.splitAt ?? perfSplitPoint(bytes));
   if (at < 0) return decodePerfScript(bytes, opts);
-  const second = bytes.length - at;
-  let remote: Promise<PerfPart | null>;
+  const rest = bytes.subarray(at);
+  const block = opts.block ?? PART_BLOCK;
+  let job: PerfPartJob;
   try {
-    remote = opts.runPart!(bytes.subarray(at)).catch(() => null);
+    job = opts.runPart!(rest, block);
   } catch {
-    remote = Promise.resolve(null);
+    return decodePerfScript(bytes, opts);
   }
   const onProgress = opts.onProgress;
   const d = new PerfDecoder({
     ...opts,
     total: bytes.length,
     // The other part is scanned meanwhile, at about the same pace: counted as done alike.
-    onProgress: onProgress && ((done, total) => onProgress(Math.min(total, done + Math.min(done, second)), total)),
+    onProgress: onProgress && ((done, total) => onProgress(Math.min(total, done + Math.min(done, rest.length)), total)),
   });
   d.push(bytes.subarray(0, at));
-  const part = d.records > 0 ? await remote : null;
-  if (part !== null) d.absorb(part, second);
-  else d.push(bytes.subarray(at));
+  // A first part without a record may end inside the header block: then the rest is
+  // scanned here, in order.
+  if (d.records === 0) {
+    job.limit(0);
+    d.push(rest);
+    return d.finish();
+  }
+  const grid = perfBlocks(rest, block);
+  const blocks = grid.length - 1;
+  // Blocks [claimed, blocks) are this thread's, scanned from the last one back.
+  let claimed = blocks;
+  const mine: PerfPart[] = [];
+  const tail = new PartScanner();
+  for (;;) {
+    const p = await job.progress();
+    if (p.stopped || p.blocks >= claimed) break;
+    claimed--;
+    job.limit(claimed);
+    mine.push(tail.scan(rest.subarray(grid[claimed], grid[claimed + 1]), claimed === blocks - 1));
+  }
+  let theirs: PerfPart[] = [];
+  try {
+    theirs = (await job.parts()).slice(0, claimed);
+  } catch {
+    theirs = [];
+  }
+  d.absorb(theirs);
+  // Blocks neither thread has scanned (the other thread failed or stopped early).
+  if (theirs.length < claimed) d.push(rest.subarray(grid[theirs.length], grid[claimed]));
+  d.absorb(mine, [...mine].reverse());
   return d.finish();
 }

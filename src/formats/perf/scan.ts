@@ -271,16 +271,32 @@ export class PerfScanner {
     return this.lineNo;
   }
 
+  /** Unparsed lines so far, and the first examples (1-based line numbers). */
+  get unparsedLines(): number {
+    return this.unparsed;
+  }
+  get unparsedExamples(): readonly { line: number; text: string }[] {
+    return this.examples;
+  }
+
   /**
-   * Takes a part scanned elsewhere (part.ts) as the rest of the input, as if its bytes had
-   * been pushed: its frames join the table (as new ids: consumers key by content), its
-   * records go to onRecord in order, its line numbers continue these. Only at a split
-   * point (after a blank line), once this scanner has seen a record.
+   * Appends frames of a scan made elsewhere (a part's `frames`) to the table, as new ids
+   * (consumers key by content); returns the id the first got.
    */
-  absorb(part: PerfPart, bytes: number): void {
-    if (!this.started || this.open || this.carryLen > 0 || this.mode !== 'utf8') throw new Error('PerfScanner.absorb: not at a record boundary after a record');
-    const fidBase = this.frames.length;
+  absorbFrames(part: PerfPart): number {
+    const first = this.frames.length;
     for (let i = 0; i < part.frames.addr.length; i++) this.newFrame(partFrame(part, i));
+    return first;
+  }
+
+  /**
+   * Takes a part scanned elsewhere (part.ts) as the next input, as if its bytes had been
+   * pushed: its records go to onRecord in order with their frame ids + fidBase (where its
+   * scan's frames were absorbed), its line numbers continue these. Only at a record
+   * boundary (after a blank line), once this scanner has seen a record.
+   */
+  absorbRecords(part: PerfPart, fidBase: number): void {
+    if (!this.started || this.open || this.carryLen > 0 || this.mode !== 'utf8') throw new Error('PerfScanner.absorbRecords: not at a record boundary after a record');
     const lineBase = this.lineNo;
     const r = this.rec;
     let from = 0;
@@ -319,7 +335,7 @@ export class PerfScanner {
     }
     this.stats.shortcutLines += part.stats.shortcutLines;
     this.stats.grammarLines += part.stats.grammarLines;
-    this.base += bytes;
+    this.base += part.bytes;
   }
 
   /** Ends the input: flushes the last line and record and returns the totals. */
