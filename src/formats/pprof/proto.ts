@@ -790,6 +790,8 @@ export class LeadingSamples {
   private reserve(maxLocs: number, hint: number): void {
     const n = this.n;
     if (n + 2 > this.locStart.length) {
+      // Room for a sample per 32 bytes (and a label per 64): few growth copies on the usual profile.
+      if (n === 0) this.labels = new SampleLabels(Math.max(1024, hint >> 6));
       const cap = Math.max(1024, hint >> 5, this.locStart.length * 2);
       const grow32 = (a: Int32Array) => {
         const b = new Int32Array(cap);
@@ -1059,11 +1061,17 @@ function decodeSamples(
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
 class SampleLabels {
-  key = new Int32Array(1024);
-  str = new Int32Array(1024);
-  num = new Float64Array(1024);
-  unit = new Int32Array(1024);
+  key: Int32Array;
+  str: Int32Array;
+  num: Float64Array;
+  unit: Int32Array;
   length = 0;
+  constructor(capacity = 1024) {
+    this.key = new Int32Array(capacity);
+    this.str = new Int32Array(capacity);
+    this.num = new Float64Array(capacity);
+    this.unit = new Int32Array(capacity);
+  }
   push(key: number, str: number, num: number, unit: number): void {
     const i = this.length++;
     if (i === this.key.length) this.grow();
