@@ -256,12 +256,12 @@ export class PerfScanner {
       this.appendCarry(chunk, 0, upto);
       if (nl < 0) return;
       const line = this.carry.subarray(0, this.carryLen);
-      this.scan(line, 0, false);
+      this.scanAll(line, 0, false);
       this.base += line.length - upto;
       this.carryLen = 0;
       p = upto;
     }
-    const stop = this.scan(chunk, p, false);
+    const stop = this.scanAll(chunk, p, false);
     if (stop < chunk.length) this.appendCarry(chunk, stop, chunk.length);
     this.base += stop;
   }
@@ -361,7 +361,7 @@ export class PerfScanner {
       });
     } else if (this.carryLen > 0) {
       const line = this.carry.subarray(0, this.carryLen);
-      this.scan(line, 0, true);
+      this.scanAll(line, 0, true);
       this.base += line.length;
       this.carryLen = 0;
     }
@@ -400,14 +400,33 @@ export class PerfScanner {
   }
 
   /**
-   * Handles the lines of buf from p on. Returns where it stopped: buf.length, or (when not
-   * final) the start of a last line that has no "\n" yet.
+   * Handles the lines of buf from p on, reporting progress about every MiB. Returns where
+   * it stopped: buf.length, or (when not final) the start of a last line that has no "\n"
+   * yet.
    */
-  private scan(buf: Uint8Array, p: number, final: boolean): number {
+  private scanAll(buf: Uint8Array, p: number, final: boolean): number {
     const end = buf.length;
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (p < end) {
       if (p >= this.progressAt - this.base) this.progress(p);
+      const stop = Math.min(end, this.progressAt - this.base);
+      const q = this.scan(buf, p, final, stop);
+      if (q < stop) return q;
+      p = q;
+    }
+    return end;
+  }
+
+  /**
+   * Handles the lines of buf that start before `stop`, from p on. Returns where it stopped:
+   * the start of the first line at or after `stop` (or buf.length), or (when not final)
+   * the start of a last line that has no "\n" yet. (Progress is reported by scanAll, not
+   * here: a call made once per MiB has no type feedback yet when V8 first optimizes this
+   * loop, and reaching it threw the optimized loop away in the first MiB of every decode.)
+   */
+  private scan(buf: Uint8Array, p: number, final: boolean, stop: number): number {
+    const end = buf.length;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    while (p < stop) {
       const c = buf[p];
       if (c === 10) {
         this.lineNo++;
@@ -486,7 +505,9 @@ export class PerfScanner {
       }
       p = q + 1;
     }
-    return end;
+    // p may be end + 1 (a final line without "\n"): scanAll stops there all the same. (No
+    // compare here: code after the loop has no type feedback when the loop is optimized.)
+    return p;
   }
 
   /**
