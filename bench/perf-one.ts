@@ -120,7 +120,8 @@ async function main(): Promise<void> {
   } else {
     const split = mode === 'two' || (mode === 'whole' && availableParallelism() >= MIN_CORES_FOR_SPLIT);
     const second = split ? partThread() : null;
-    const input = readShared(file);
+    // One thread: the file's own buffer (readFileSync), as before the split existed.
+    const input = split ? readShared(file) : ((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength))(readFileSync(file));
     bytes = input.length;
     const decoded = await decodeAny(input, { perfPart: second?.run });
     if (second?.started()) threads = 2;
