@@ -158,34 +158,30 @@ interface G {
   runningSince: number;
 }
 
-const SAMPLE_CHUNK = 1 << 16;
+const SAMPLE_SHIFT = 16;
+const SAMPLE_MASK = (1 << SAMPLE_SHIFT) - 1;
 
 /**
  * Columns of (goroutine index, time, duration, extra) samples. A big trace has a scheduler
  * wait per running span (12M in a 110 MB trace): they are appended in fixed-size chunks
- * (no growth copies, no slack) and made flat once, column by column, by `flat()`; the
- * extra column exists only where it is used (lock waits).
+ * and read in place (no growth copies, no slack, no flat copy at the end); the extra
+ * column exists only where it is used (lock waits).
  */
 class Samples {
-  private gc: Int32Array[] = [];
-  private tc: Float64Array[] = [];
-  private dc: Float64Array[] = [];
-  private xc: Int32Array[] = [];
-  g: Int32Array = new Int32Array(0);
-  t: Float64Array = new Float64Array(0);
-  d: Float64Array = new Float64Array(0);
-  x: Int32Array = new Int32Array(0);
+  private readonly gc: Int32Array[] = [];
+  private readonly tc: Float64Array[] = [];
+  private readonly dc: Float64Array[] = [];
+  private readonly xc: Int32Array[] = [];
   length = 0;
-  private flatLength = 0;
   constructor(private readonly withExtra = false) {}
   push(g: number, t: number, d: number, x = 0): void {
-    const c = (this.length / SAMPLE_CHUNK) | 0;
-    const j = this.length % SAMPLE_CHUNK;
+    const c = this.length >>> SAMPLE_SHIFT;
+    const j = this.length & SAMPLE_MASK;
     if (c === this.gc.length) {
-      this.gc.push(new Int32Array(SAMPLE_CHUNK));
-      this.tc.push(new Float64Array(SAMPLE_CHUNK));
-      this.dc.push(new Float64Array(SAMPLE_CHUNK));
-      if (this.withExtra) this.xc.push(new Int32Array(SAMPLE_CHUNK));
+      this.gc.push(new Int32Array(1 << SAMPLE_SHIFT));
+      this.tc.push(new Float64Array(1 << SAMPLE_SHIFT));
+      this.dc.push(new Float64Array(1 << SAMPLE_SHIFT));
+      if (this.withExtra) this.xc.push(new Int32Array(1 << SAMPLE_SHIFT));
     }
     this.gc[c][j] = g;
     this.tc[c][j] = t;
@@ -193,21 +189,17 @@ class Samples {
     if (this.withExtra) this.xc[c][j] = x;
     this.length++;
   }
-  /** Fills g, t, d, x from the chunks (drops them); call before reading those. */
-  flat(): this {
-    if (this.flatLength === this.length && this.gc.length === 0) return this;
-    const n = this.length;
-    const join = <T extends Int32Array | Float64Array>(chunks: T[], out: T): T => {
-      chunks.forEach((c, i) => out.set(c.subarray(0, Math.min(SAMPLE_CHUNK, n - i * SAMPLE_CHUNK)), i * SAMPLE_CHUNK));
-      chunks.length = 0;
-      return out;
-    };
-    this.g = join(this.gc, new Int32Array(n));
-    this.t = join(this.tc, new Float64Array(n));
-    this.d = join(this.dc, new Float64Array(n));
-    if (this.withExtra) this.x = join(this.xc, new Int32Array(n));
-    this.flatLength = n;
-    return this;
+  g(i: number): number {
+    return this.gc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+  }
+  t(i: number): number {
+    return this.tc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+  }
+  d(i: number): number {
+    return this.dc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+  }
+  x(i: number): number {
+    return this.xc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
   }
 }
 
@@ -593,18 +585,17 @@ class Collector {
 
     // Waits (runnable → running) per goroutine group.
     const waitStats = (s: Samples, idx: ArrayLike<number>, stackOfG?: (i: number) => string[]): WaitStats => {
-      s.flat();
       if (idx.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
       const d = new Float64Array(idx.length);
-      for (let j = 0; j < idx.length; j++) d[j] = s.d[idx[j]];
+      for (let j = 0; j < idx.length; j++) d[j] = s.d(idx[j]);
       d.sort();
       let total = 0;
       for (const x of d) total += x;
       let w = idx[0];
-      for (let j = 0; j < idx.length; j++) if (s.d[idx[j]] > s.d[w]) w = idx[j];
-      const g = this.gList[s.g[w]];
-      const t1 = s.t[w];
-      const t0 = t1 - s.d[w];
+      for (let j = 0; j < idx.length; j++) if (s.d(idx[j]) > s.d(w)) w = idx[j];
+      const g = this.gList[s.g(w)];
+      const t1 = s.t(w);
+      const t0 = t1 - s.d(w);
       const where = window(t0, t1, end);
       where.goroutine = g.id;
       return {
@@ -633,12 +624,11 @@ class Collector {
       groupGoroutines[k]++;
       gGroup[i] = k;
     });
-    const W = this.waits.flat();
-    this.locks.flat();
+    const W = this.waits;
     const perGroup = new Int32Array(groupNames.length + 1);
     let nApp = 0;
     for (let i = 0; i < W.length; i++) {
-      const k = gGroup[W.g[i]];
+      const k = gGroup[W.g(i)];
       if (k >= 0) {
         perGroup[k + 1]++;
         nApp++;
@@ -649,7 +639,7 @@ class Collector {
     const appWaits = new Int32Array(nApp);
     const fill = perGroup.slice();
     for (let i = 0, j = 0; i < W.length; i++) {
-      const k = gGroup[W.g[i]];
+      const k = gGroup[W.g(i)];
       if (k < 0) continue;
       byGroup[fill[k]++] = i;
       appWaits[j++] = i;
@@ -663,28 +653,31 @@ class Collector {
     const lockWait = waitStats(
       this.locks,
       Int32Array.from({ length: this.locks.length }, (_, i) => i),
-      (i) => this.lockStacks[this.locks.x[i]],
+      (i) => this.lockStacks[this.locks.x(i)],
     );
 
     // Latency: the most common completed task, else scheduler waits of application goroutines.
     let taskName: string | null = null;
-    let lt: ArrayLike<number> = [];
-    let ld: ArrayLike<number> = [];
+    // The latency samples: time and duration of sample i of nLat (read in place, not copied).
+    let nLat = 0;
+    let lt = (i: number): number => i;
+    let ld = (i: number): number => i;
     for (const [n, d] of this.taskDone) {
-      if (d.d.length > ld.length) {
+      if (d.d.length > nLat) {
         taskName = n;
-        lt = d.t;
-        ld = d.d;
+        nLat = d.d.length;
+        lt = (i) => d.t[i];
+        ld = (i) => d.d[i];
       }
     }
     let latencyStats: WaitStats;
     let latencyFromWaits: WaitStats | null = null;
     if (taskName !== null) {
       const s = new Samples();
-      for (let i = 0; i < ld.length; i++) s.push(0, lt[i], ld[i]);
+      for (let i = 0; i < nLat; i++) s.push(0, lt(i), ld(i));
       const st = waitStats(
         s,
-        Int32Array.from({ length: ld.length }, (_, i) => i),
+        Int32Array.from({ length: nLat }, (_, i) => i),
       );
       if (st.worst) {
         st.worst.goroutine = '';
@@ -692,23 +685,26 @@ class Collector {
       }
       latencyStats = st;
     } else {
-      lt = Float64Array.from(appWaits, (i) => this.waits.t[i]);
-      ld = Float64Array.from(appWaits, (i) => this.waits.d[i]);
+      const waits = this.waits;
+      nLat = appWaits.length;
+      lt = (i) => waits.t(appWaits[i]);
+      ld = (i) => waits.d(appWaits[i]);
       latencyStats = latencyFromWaits = waitStats(this.waits, appWaits);
     }
     // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
     const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
+    // One bucket array for every window length (a big trace has millions of samples).
+    const byBin = new Float64Array(nLat);
     const windows: LatencyWindows[] = lengths.map((ms) => {
       const w = ms * 1e6;
       const n = Math.max(1, Math.ceil(end / w));
       // The samples of each window, bucketed with a counting sort into one typed array.
-      const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(lt[i] / w)));
+      const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(lt(i) / w)));
       const at = new Int32Array(n + 1);
-      for (let i = 0; i < lt.length; i++) at[bin(i) + 1]++;
+      for (let i = 0; i < nLat; i++) at[bin(i) + 1]++;
       for (let b = 0; b < n; b++) at[b + 1] += at[b];
       const fill = at.slice(0, n);
-      const byBin = new Float64Array(lt.length);
-      for (let i = 0; i < lt.length; i++) byBin[fill[bin(i)]++] = ld[i];
+      for (let i = 0; i < nLat; i++) byBin[fill[bin(i)]++] = ld(i);
       const p99Ns: (number | null)[] = [];
       const counts: number[] = [];
       for (let b = 0; b < n; b++) {
