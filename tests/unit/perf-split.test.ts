@@ -59,9 +59,12 @@ function simulated(slow: number, fails = false): PerfPartRunner {
           partsMade++;
           receive({ type: 'part', part: structuredClone(part, { transfer: perfPartTransferables(part) }) });
         },
+        // The limit as it was before the wait: a limit posted meanwhile comes too late for
+        // this block, as a message to a busy thread does (both threads scan the block then).
         async () => {
+          const seen = limit;
           for (let i = 0; i < slow; i++) await tick();
-          return limit;
+          return seen;
         },
         block,
       );
