@@ -29,9 +29,9 @@ export interface SampleStacks {
 
 /**
  * The group of a sample whose locations are location[from .. to) (leaf first): a hash of
- * its root-most GROUP_DEPTH locations. A decoder may compute it as samples arrive.
+ * its root-most GROUP_DEPTH locations.
  */
-export function sampleGroup(location: Int32Array, from: number, to: number): number {
+function sampleGroup(location: Int32Array, from: number, to: number): number {
   const stop = to - from > GROUP_DEPTH ? to - GROUP_DEPTH : from;
   let h = 0x811c9dc5;
   for (let i = to - 1; i >= stop; i--) h = Math.imul(h ^ location[i], 0x01000193);
@@ -39,9 +39,39 @@ export function sampleGroup(location: Int32Array, from: number, to: number): num
 }
 
 /**
+ * The samples' groups, computed while a decoder produces the samples (e.g. as the file
+ * inflates, before the frames are known): the same Groups groupSamples makes afterwards.
+ */
+export class SampleGrouping {
+  private key: Int32Array = new Int32Array(1024);
+  private n = 0;
+  private readonly sampleAt = new Int32Array(GROUPS + 1);
+  private readonly locAt = new Int32Array(GROUPS + 1);
+  private kept = 0;
+  private last = -1;
+
+  /** The next sample: its locations (location rows) are location[from .. to). */
+  add(location: Int32Array, from: number, to: number): void {
+    const s = this.n++;
+    if (s === this.key.length) this.key = grown(this.key, s + 1);
+    const h = sampleGroup(location, from, to);
+    this.key[s] = h;
+    this.sampleAt[h + 1]++;
+    this.locAt[h + 1] += to - from;
+    if (h === this.last) this.kept++;
+    this.last = h;
+  }
+
+  /** The groups of all samples added (once, after the last). */
+  groups(): Groups {
+    return prefixSums({ key: this.key.subarray(0, this.n), sampleAt: this.sampleAt, locAt: this.locAt, kept: this.kept });
+  }
+}
+
+/**
  * Samples' stacks: sample s has locations location[locationStart[s] .. locationStart[s + 1])
  * leaf first; location l has frames frameFunc[frameStart[l] .. frameStart[l + 1]) leaf first.
- * `groups`, when given, holds sampleGroup of every sample.
+ * `grouping`, when given, was fed every sample in order by the decoder.
  */
 export function buildSampleStacks(
   locationStart: Int32Array,
@@ -49,12 +79,12 @@ export function buildSampleStacks(
   frameStart: Int32Array,
   frameFunc: Int32Array,
   funcCount: number,
-  groups: Int32Array | null = null,
+  grouping: SampleGrouping | null = null,
 ): SampleStacks {
   const nSamples = locationStart.length - 1;
   const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const sampleStack = new Int32Array(nSamples);
-  const g = groupSamples(locationStart, location, groups);
+  const g = grouping ? grouping.groups() : groupSamples(locationStart, location);
   // Each loop is its own small function so the JIT optimizes it early in a fresh process.
   if (g.kept * 2 > nSamples) {
     // Already mostly in group order, as heap profiles often are: walk in place.
@@ -78,26 +108,32 @@ interface Groups {
   kept: number;
 }
 
-function groupSamples(locationStart: Int32Array, location: Int32Array, groups: Int32Array | null): Groups {
+function groupSamples(locationStart: Int32Array, location: Int32Array): Groups {
   const nSamples = locationStart.length - 1;
-  const key = groups ?? new Int32Array(nSamples);
+  const key = new Int32Array(nSamples);
   const sampleAt = new Int32Array(GROUPS + 1);
   const locAt = new Int32Array(GROUPS + 1);
   let kept = 0;
   for (let s = 0, last = -1; s < nSamples; s++) {
     const from = locationStart[s];
     const to = locationStart[s + 1];
-    const h = groups ? groups[s] : (key[s] = sampleGroup(location, from, to));
+    const h = (key[s] = sampleGroup(location, from, to));
     sampleAt[h + 1]++;
     locAt[h + 1] += to - from;
     if (h === last) kept++;
     last = h;
   }
+  return prefixSums({ key, sampleAt, locAt, kept });
+}
+
+/** Groups whose sampleAt and locAt hold the groups' sizes, made to hold where they start. */
+function prefixSums(g: Groups): Groups {
+  const { sampleAt, locAt } = g;
   for (let i = 0; i < GROUPS; i++) {
     sampleAt[i + 1] += sampleAt[i];
     locAt[i + 1] += locAt[i];
   }
-  return { key, sampleAt, locAt, kept };
+  return g;
 }
 
 /** Samples in group order (a stable counting sort: a group keeps input order). */

@@ -17,7 +17,7 @@
 
 import pb from 'protobufjs/minimal.js';
 import { float64s, int32s } from '../../model/builder';
-import { buildSampleStacks, sampleGroup } from '../../model/stackBuild';
+import { buildSampleStacks, SampleGrouping } from '../../model/stackBuild';
 import {
   FuncKind,
   MAPPING_HAS_FILENAMES,
@@ -249,6 +249,8 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
   const comments: number[] = [];
   const strings: string[] = [];
   const extents = new SampleExtents(end);
+  /** The next of leading's sample runs pass A meets. */
+  let run = 0;
 
   const mapIds: number[] = [];
   const mapStart: bigint[] = [];
@@ -277,8 +279,12 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
     const at = r.pos;
     if (data[at] === 0x12) {
       // Profile.sample, most of the file: only extents here (pass B decodes them).
-      if (leading) skipSamples(r, end);
-      else extents.scan(r, end);
+      if (leading) {
+        // Decoded already: step over the run (or read over samples it did not take, which fails).
+        const runEnd = leading.runEnd(run++, at);
+        if (runEnd >= 0) r.pos = runEnd;
+        else skipSamples(r, end);
+      } else extents.scan(r, end);
       continue;
     }
     const t = tag(r, end);
@@ -607,8 +613,8 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
     ? leading.finish(ids, locPrune)
     : decodeSamples(r, data, ids, extents, nTypes, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
   if (!decoded) return null;
-  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation, groups } = decoded;
-  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length, groups);
+  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation, grouping } = decoded;
+  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length, grouping);
   // Label strings were read before we knew the table size; check them now.
   const nLabels = labels.length;
   const lk = labels.key.slice(0, nLabels);
@@ -733,8 +739,11 @@ export class LeadingSamples {
   private columns: Float64Array[] = [];
   private labelStart = new Int32Array(0);
   private locStart = new Int32Array(0);
-  /** sampleGroup of each sample, over the stored id - 1 (valid where those are the rows). */
-  private group = new Int32Array(0);
+  /** The samples' groups for the stack build, over the stored id - 1 (valid where those are the rows). */
+  private readonly grouping = new SampleGrouping();
+  /** Runs of consecutive samples in the message: [start, end) pairs, for pass A to step over. */
+  private runs = new Int32Array(64);
+  private nRuns = 0;
   private locs = new Int32Array(0);
   private labels = new SampleLabels();
   /** Largest id - 1 stored. */
@@ -781,9 +790,30 @@ export class LeadingSamples {
       } else {
         if (this.sampleTypes.length === 0) throw new Error('sample before sample_type');
         this.sample(buf, varintEnd.at, stop);
+        this.extendRun(pos, stop);
       }
       pos = this.pos = stop;
     }
+  }
+
+  private extendRun(start: number, end: number): void {
+    const k = this.nRuns;
+    if (k > 0 && this.runs[2 * k - 1] === start) this.runs[2 * k - 1] = end;
+    else {
+      if (2 * k + 2 > this.runs.length) {
+        const b = new Int32Array(this.runs.length * 2);
+        b.set(this.runs);
+        this.runs = b;
+      }
+      this.runs[2 * k] = start;
+      this.runs[2 * k + 1] = end;
+      this.nRuns = k + 1;
+    }
+  }
+
+  /** Where run `i` of samples ends if it starts at `at`, else -1. */
+  runEnd(i: number, at: number): number {
+    return i < this.nRuns && this.runs[2 * i] === at ? this.runs[2 * i + 1] : -1;
   }
 
   /** Makes room for one more sample with at most `maxLocs` locations. */
@@ -800,7 +830,6 @@ export class LeadingSamples {
       };
       this.locStart = grow32(this.locStart);
       this.labelStart = grow32(this.labelStart);
-      this.group = grow32(this.group);
       this.columns = this.sampleTypes.map((_, c) => {
         const b = new Float64Array(cap);
         if (c < this.columns.length) b.set(this.columns[c].subarray(0, n));
@@ -890,7 +919,7 @@ export class LeadingSamples {
     }
     if (nVals !== nTypes) throw new Error('fewer values than sample types');
     this.maxLoc = maxLoc;
-    this.group[s] = sampleGroup(locs, this.locStart[s], n);
+    this.grouping.add(locs, this.locStart[s], n);
     this.locStart[s + 1] = n;
     this.labelStart[s + 1] = this.labels.length;
     this.n = s + 1;
@@ -938,7 +967,7 @@ export class LeadingSamples {
       labels: this.labels,
       locStart,
       locs: locs.subarray(0, kept),
-      groups: idsAreRows && !locPrune && nSamples > 0 ? this.group.subarray(0, nSamples) : null,
+      grouping: idsAreRows && !locPrune ? this.grouping : null,
     };
   }
 }
@@ -988,8 +1017,8 @@ interface DecodedSamples {
   labels: SampleLabels;
   locStart: Int32Array;
   locs: Int32Array;
-  /** The samples' groups (model/stackBuild sampleGroup) when already known. */
-  groups: Int32Array | null;
+  /** The samples' groups for the stack build, when already made. */
+  grouping: SampleGrouping | null;
 }
 
 /** How location ids become rows. */
@@ -1056,7 +1085,7 @@ function decodeSamples(
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(ends[s]);
   }
   // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
-  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base), groups: null };
+  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base), grouping: null };
 }
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
