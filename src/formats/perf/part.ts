@@ -47,7 +47,6 @@ export interface PerfPart {
   frameBase: number;
   /** Lines in the part (line numbers below count from 1 in the part). */
   lines: number;
-  records: number;
   unparsedLines: number;
   unparsedExamples: { line: number; text: string }[];
   stats: { shortcutLines: number; grammarLines: number };
@@ -201,7 +200,6 @@ class PartCollector {
       bytes,
       frameBase,
       lines: sc.lines - before.lines,
-      records: this.line.length,
       unparsedLines: sc.unparsedLines - before.unparsed,
       unparsedExamples: sc.unparsedExamples.slice(before.examples).map((e) => ({ line: e.line - before.lines, text: e.text })),
       stats: { shortcutLines: sc.stats.shortcutLines - before.stats.shortcutLines, grammarLines: sc.stats.grammarLines - before.stats.grammarLines },
