@@ -1,7 +1,7 @@
 // A `perf script` dump decoded on two threads at once: the part after a record boundary
 // near the middle is scanned elsewhere (a nested worker, a Node worker thread) while the
 // caller's thread scans the first part, and the caller then takes the second part's
-// records as if it had scanned them itself (PerfScanner.absorb), so the decoded dump is
+// records as if it had scanned them itself (PerfDecoder.absorb), so the decoded dump is
 // exactly the serial one (tests/unit/perf-split.test.ts).
 //
 // The second part is cut into blocks (perfBlocks: ~PART_BLOCK bytes, each ending after a
@@ -11,10 +11,11 @@
 // there is work: a second thread that starts late or gets little CPU (the other core is
 // busy elsewhere) leaves more blocks to the caller, a fast one does more itself.
 //
-// Only the scan crosses threads: it is the per-byte work (most of the decode). Records
-// then go through the one decoder in input order, which numbers functions, locations and
-// everything else by first appearance exactly as a serial decode does. What crosses is
-// typed arrays (transferred) plus the few distinct strings (frame fields, comms, events).
+// Only the scan crosses threads: it is the per-byte work. Records then go through the one
+// decoder in input order, which numbers functions, locations and everything else by first
+// appearance exactly as a serial decode does (so the profile building, a good part of the
+// decode, stays on the caller's thread). What crosses is typed arrays (transferred) plus
+// the few distinct strings (frame fields, comms, events).
 //
 // Where to split: after a blank line ("\n\n"), where the scanner's state is reset (no
 // open record, nothing pending); the second part then starts as a `continued` scan (no
