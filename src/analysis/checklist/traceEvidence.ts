@@ -782,8 +782,9 @@ class Collector {
     const survivors = [...survivorCount.values()].sort((a, b) => b.count - a.count).slice(0, 5);
 
     // MMU per window, with the worst window's position.
+    const integral = utilIntegral(this.util);
     const mmuList = MMU_WINDOWS_MS.map((ms) => {
-      const r = minUtilSeries(this.util, ms * 1e6);
+      const r = minUtilSeries(this.util, ms * 1e6, integral);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
     });
 
@@ -850,7 +851,17 @@ function thin<T>(a: T[], max: number): T[] {
  * sequences (t_i and t_i − w) are increasing, so one merged sweep with two monotone cursors
  * visits them all in O(n).
  */
-export function minUtilSeries(s: UtilSeries, windowNs: number): { mmu: number; t0: number | null } {
+/** F[i] = ∫ utilization from the first point to point i (shared by every window of minUtilSeries). */
+export function utilIntegral(s: UtilSeries): Float64Array {
+  const n = s.length;
+  const T = s.t;
+  const U = s.util;
+  const F = new Float64Array(n);
+  for (let i = 1; i < n; i++) F[i] = F[i - 1] + U[i - 1] * (T[i] - T[i - 1]);
+  return F;
+}
+
+export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
   const n = s.length;
   if (n < 2) return { mmu: 1, t0: null };
   const T = s.t;
@@ -859,8 +870,8 @@ export function minUtilSeries(s: UtilSeries, windowNs: number): { mmu: number; t
   const end = T[n - 1];
   const w = Math.min(windowNs, end - start);
   if (w <= 0) return { mmu: 1, t0: null };
-  const F = new Float64Array(n);
-  for (let i = 1; i < n; i++) F[i] = F[i - 1] + U[i - 1] * (T[i] - T[i - 1]);
+  // A big trace's series has millions of points: the integral is computed once for all windows.
+  const F = integral ?? utilIntegral(s);
   const last = end - w;
   let a = 0; // last step at or before x
   let b = 0; // last step at or before x + w
