@@ -149,6 +149,27 @@ describe('split decode: the seams', () => {
     for (const at of blankLineSplits(b)) expect(await parallel(b, simulated(1), at)).toEqual(serial);
   });
 
+  it('more than 10 unparsed lines across blocks scanned out of order: the first 10 in input order are kept', async () => {
+    let t = header;
+    for (let i = 0; i < 300; i++) t += rec(i, 'busy', `f${i % 5}`) + (i > 100 && i % 9 === 0 ? `junk line ${i}\n\n` : '');
+    const b = enc(t);
+    const serial = decodePerfScript(b);
+    expect(serial.unparsedLines).toBeGreaterThan(20);
+    const at = perfSplitPoint(b, 0);
+    for (const slow of [0, 2, 6]) expect({ slow, ...(await decodePerfScriptParallel(b, { runPart: simulated(slow), splitAt: at, block: 600 })) }).toEqual({ slow, ...serial });
+  });
+
+  it('progress runs from 0 to the total, never backwards', async () => {
+    let t = '';
+    for (let i = 0; i < 400; i++) t += rec(i);
+    const b = enc(t);
+    const seen: number[] = [];
+    await decodePerfScriptParallel(b, { runPart: simulated(3), splitAt: perfSplitPoint(b, 0), block: 512, onProgress: (done, total) => seen.push(done / total) });
+    expect(seen[0]).toBe(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+  });
+
   it('a split inside the header block (no record before it) is scanned here, the same', async () => {
     const t = '# cmdline : /usr/bin/perf record\n\n# hostname : box\n\n' + rec(1) + rec(2);
     const b = enc(t);

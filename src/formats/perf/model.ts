@@ -557,11 +557,17 @@ export async function decodePerfScriptParallel(bytes: Uint8Array, opts: Parallel
     return decodePerfScript(bytes, opts);
   }
   const onProgress = opts.onProgress;
+  // Never backwards: what is reported while the first part is scanned is an estimate.
+  let shown = 0;
+  const report = (done: number) => {
+    shown = Math.max(shown, Math.min(done, bytes.length));
+    onProgress?.(shown, bytes.length);
+  };
   const d = new PerfDecoder({
     ...opts,
     total: bytes.length,
     // The other part is scanned meanwhile, at about the same pace: counted as done alike.
-    onProgress: onProgress && ((done, total) => onProgress(Math.min(total, done + Math.min(done, rest.length)), total)),
+    onProgress: onProgress && ((done) => report(done + Math.min(done, rest.length))),
   });
   d.push(bytes.subarray(0, at));
   // A first part without a record may end inside the header block: then the rest is
@@ -579,6 +585,7 @@ export async function decodePerfScriptParallel(bytes: Uint8Array, opts: Parallel
   const tail = new PartScanner();
   for (;;) {
     const p = await job.progress();
+    if (onProgress) report(at + grid[Math.min(p.blocks, claimed)] + (rest.length - grid[claimed]));
     if (p.stopped || p.blocks >= claimed) break;
     claimed--;
     job.limit(claimed);

@@ -186,7 +186,7 @@ class PartCollector {
   }
 
   /** The block's part, from the scanner's state after it; starts the next block. */
-  take(sc: PerfScanner, bytes: number, frameBase: number, before: { lines: number; unparsed: number; examples: number; stats: PerfPart['stats'] }): PerfPart {
+  take(sc: PerfScanner, bytes: number, frameBase: number, before: { lines: number; unparsed: number; stats: PerfPart['stats'] }): PerfPart {
     const n = sc.frames.length - frameBase;
     const frames: PerfPart['frames'] = { addr: new Array(n), symbol: new Array(n), offset: new Array(n), dso: new Array(n), inlined: new Uint8Array(n) };
     for (let i = 0; i < n; i++) {
@@ -202,7 +202,9 @@ class PartCollector {
       frameBase,
       lines: sc.lines - before.lines,
       unparsedLines: sc.unparsedLines - before.unparsed,
-      unparsedExamples: sc.unparsedExamples.slice(before.examples).map((e) => ({ line: e.line - before.lines, text: e.text })),
+      // Each block's own first examples: blocks may be scanned out of order, and the
+      // decode keeps the first ones in input order.
+      unparsedExamples: sc.takeUnparsedExamples().map((e) => ({ line: e.line - before.lines, text: e.text })),
       stats: { shortcutLines: sc.stats.shortcutLines - before.stats.shortcutLines, grammarLines: sc.stats.grammarLines - before.stats.grammarLines },
       frames,
       strings: this.strings,
@@ -260,7 +262,7 @@ export class PartScanner {
   /** `last`: the block ends the input (it may end without a newline). */
   scan(block: Uint8Array, last: boolean): PerfPart {
     const sc = this.sc;
-    const before = { lines: sc.lines, unparsed: sc.unparsedLines, examples: sc.unparsedExamples.length, stats: { ...sc.stats } };
+    const before = { lines: sc.lines, unparsed: sc.unparsedLines, stats: { ...sc.stats } };
     const frameBase = sc.frames.length;
     this.collector.lineBase = before.lines;
     sc.push(block);

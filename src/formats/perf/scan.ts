@@ -275,8 +275,10 @@ export class PerfScanner {
   get unparsedLines(): number {
     return this.unparsed;
   }
-  get unparsedExamples(): readonly { line: number; text: string }[] {
-    return this.examples;
+  /** The examples kept so far, handed over: the next ones are kept afresh (up to the
+   * same cap), for a caller that gathers them per block (part.ts). */
+  takeUnparsedExamples(): { line: number; text: string }[] {
+    return this.examples.splice(0);
   }
 
   /**
