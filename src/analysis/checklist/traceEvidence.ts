@@ -210,8 +210,10 @@ export class UtilSeries {
   length = 0;
   push(t: number, u: number): void {
     if (this.length === this.t.length) {
-      const t2 = new Float64Array(this.length * 2);
-      const u2 = new Float64Array(this.length * 2);
+      // By half: a big trace's series has millions of points (doubling left up to 2x slack).
+      const n = Math.ceil(this.length * 1.5);
+      const t2 = new Float64Array(n);
+      const u2 = new Float64Array(n);
       t2.set(this.t);
       u2.set(this.util);
       this.t = t2;
