@@ -35,6 +35,8 @@ interface One {
   totalMs: number;
   /** CPU of both threads (Node inflates on its threadpool while the decode runs). */
   cpuMs: number;
+  /** CPU of the main thread alone (Linux), the part a browser worker pays. */
+  mainThreadCpuMs: number | null;
   rawMBps: number;
   maxRssMiB: number;
   /** Fastest and slowest total of the runs (the machine is shared: ranges say how noisy). */
@@ -59,7 +61,7 @@ function ours(file: string, inflater: string): One {
   }
   const pick = (k: keyof One) => median(all.map((a) => a[k] as number));
   const totals = all.map((a) => a.totalMs);
-  return { ...all[0], totalMin: Math.min(...totals), totalMax: Math.max(...totals), inflateMs: pick('inflateMs'), decodeMs: pick('decodeMs'), aggregateMs: pick('aggregateMs'), totalMs: pick('totalMs'), cpuMs: pick('cpuMs'), rawMBps: pick('rawMBps'), maxRssMiB: pick('maxRssMiB') };
+  return { ...all[0], totalMin: Math.min(...totals), totalMax: Math.max(...totals), inflateMs: pick('inflateMs'), decodeMs: pick('decodeMs'), aggregateMs: pick('aggregateMs'), totalMs: pick('totalMs'), cpuMs: pick('cpuMs'), mainThreadCpuMs: all[0].mainThreadCpuMs === null ? null : pick('mainThreadCpuMs'), rawMBps: pick('rawMBps'), maxRssMiB: pick('maxRssMiB') };
 }
 
 function goPprof(file: string): { seconds: number; maxRssMiB: number } | null {
@@ -79,7 +81,7 @@ for (const inp of inputs) {
   console.log(`  file: ${path.relative(repo, inp.file)}  ${fmt(pako.rawBytes / 1e6, 1)} MB uncompressed, ${pako.samples} samples, ${pako.stacks} frame stacks`);
   console.log(`  stacklens: inflate ${fmt(pako.inflateMs)} ms (pako) / ${fmt(native.inflateMs)} ms (native DecompressionStream), decode ${fmt(pako.decodeMs)} ms, aggregate ${fmt(pako.aggregateMs)} ms`);
   // The browser worker inflates natively; the CLI (and any engine without DecompressionStream) uses pako.
-  console.log(`  stacklens total: ${fmt(native.totalMs)} ms (runs ${fmt(native.totalMin ?? native.totalMs)}–${fmt(native.totalMax ?? native.totalMs)}) with native inflate (the browser path; CPU ${fmt(native.cpuMs)} ms), ${fmt(pako.totalMs)} ms with pako = ${fmt(native.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(native.maxRssMiB)} MiB (whole Node process)`);
+  console.log(`  stacklens total: ${fmt(native.totalMs)} ms (runs ${fmt(native.totalMin ?? native.totalMs)}–${fmt(native.totalMax ?? native.totalMs)}) with native inflate (the browser path; CPU ${fmt(native.cpuMs)} ms${native.mainThreadCpuMs === null ? '' : `, ${fmt(native.mainThreadCpuMs)} ms of it on the main thread`}), ${fmt(pako.totalMs)} ms with pako = ${fmt(native.rawMBps, 1)} MB/s of uncompressed profile; peak RSS ${fmt(native.maxRssMiB)} MiB (whole Node process)`);
   if (go) console.log(`  go tool pprof -top: ${fmt(go.seconds * 1000)} ms, peak RSS ${fmt(go.maxRssMiB)} MiB  → stacklens is ${fmt((go.seconds * 1000) / native.totalMs, 1)}× faster`);
   if (inp.targetMs) {
     const ok = native.totalMs <= inp.targetMs && (inp.targetMiB === null || native.maxRssMiB <= inp.targetMiB);
