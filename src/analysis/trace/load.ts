@@ -48,11 +48,26 @@ export class TraceLoader {
     }
   };
 
+  private result: TraceLoadResult | null = null;
+
+  /** The results (computed once: the builders are dropped as soon as they are done). */
   finish(): TraceLoadResult {
+    this.result ??= this.compute();
+    return this.result;
+  }
+
+  private compute(): TraceLoadResult {
     if (this.error === null && this.orderer !== null) {
       try {
         this.orderer.finish();
-        return { view: this.view!.finish(), evidence: this.evidence!.finish(), error: null };
+        this.orderer = null; // its per-goroutine state is done with
+        // The evidence first, and dropped: its wait samples (one per running span) can be
+        // reclaimed before the span columns are laid out in their final arrays.
+        const evidence = this.evidence!.finish();
+        this.evidence = null;
+        const view = this.view!.finish();
+        this.view = null;
+        return { view, evidence, error: null };
       } catch (e) {
         this.error = e instanceof Error ? e.message : String(e);
       }
