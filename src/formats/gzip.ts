@@ -97,7 +97,13 @@ export async function gunzipNative(input: Uint8Array, onProgress?: ProgressFn, m
     },
   });
   const reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
-  let out = new Uint8Array(inflatedSizeHint(input, maxBytes));
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(inflatedSizeHint(input, maxBytes));
+  } catch {
+    // A trailer claiming more than this engine will allocate at once: grow as data comes.
+    out = new Uint8Array(Math.min(maxBytes, Math.max(1 << 16, input.length)));
+  }
   let total = 0;
   try {
     for (;;) {

@@ -126,6 +126,21 @@ describe('samples decoded while inflating', () => {
     }
   });
 
+  it('sized from the trailer: a last member smaller than the whole grows the buffer; a lying trailer is the gzip error', async () => {
+    const gz = fixture('pprof/bigservice-small.pb.gz');
+    const raw = new Uint8Array(gunzipSync(gz));
+    const want = await decodeAny(gz, { gunzip: (b) => gunzip(b) });
+    // Two gzip members: the trailer read first names only the last member's size.
+    const cut = Math.floor(raw.length * 0.9);
+    const twoMembers = new Uint8Array(Buffer.concat([gzipSync(raw.subarray(0, cut)), gzipSync(raw.subarray(cut))]));
+    expect(differs(await decodeAny(twoMembers, { gunzip: gunzipNative }), want)).toBeNull();
+    const lying = gz.slice();
+    new DataView(lying.buffer).setUint32(lying.length - 4, Math.min(gz.length * 1000, 2 ** 31 - 1), true);
+    const e = await asyncErrorOf(() => decodeAny(lying, { gunzip: gunzipNative }));
+    expect(e.message).toMatch(/incorrect length check/);
+    expect(e).toEqual(await asyncErrorOf(() => decodeAny(lying)));
+  });
+
   it('sample types after the samples: two passes, same profile', () => {
     const raw = new Uint8Array(gunzipSync(fixture('pprof/bigservice-small.pb.gz')));
     const fields = topFields(raw);
