@@ -4,41 +4,20 @@
 // rule for record headers (parseHeaderBytes) answers exactly as parseHeaderLine or not at
 // all — on the corpora, on the recorded fixtures, and on mutated input.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gunzip } from '../../src/formats/gzip';
 import { AsciiStrings, parseHeaderBytes, parseHeaderLine } from '../../src/formats/perf/grammar';
 import { forEachLine } from '../../src/formats/perf/lines';
 import { decodePerfScript, PerfDecoder, type PerfDump } from '../../src/formats/perf/model';
 import { parsePerfScript, type PerfRecord } from '../../src/formats/perf/parse';
 import { PerfScanner } from '../../src/formats/perf/scan';
-import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
+import { repoRoot } from '../helpers/corpus';
+import { perfDumpFiles } from '../helpers/perfDumps';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-const DUMPS: { name: string; bytes: () => Uint8Array }[] = [];
-function addDir(dir: string, keep: (f: string) => boolean): void {
-  for (const f of readdirSync(dir).filter(keep).sort()) {
-    const file = path.join(dir, f);
-    DUMPS.push({
-      name: path.relative(path.resolve(repoRoot, '..'), file),
-      bytes: () => {
-        const b = new Uint8Array(readFileSync(file));
-        return f.endsWith('.gz') ? gunzip(b) : b;
-      },
-    });
-  }
-}
-addDir(path.join(repoRoot, 'testdata/perf'), (f) => f.endsWith('.perf.txt'));
-if (hasCorpus('flamegraph', 'test')) {
-  addDir(corpusPath('flamegraph', 'test'), (f) => f.endsWith('.txt'));
-  addDir(corpusPath('flamegraph'), (f) => f.endsWith('.txt.gz'));
-} else warnCorpusMissing(corpusPath('flamegraph', 'test'));
-if (hasCorpus('speedscope', 'linux-perf')) addDir(corpusPath('speedscope', 'linux-perf'), () => true);
-else warnCorpusMissing(corpusPath('speedscope', 'linux-perf'));
-if (hasCorpus('firefox-profiler')) addDir(corpusPath('firefox-profiler'), (f) => f.endsWith('.gz'));
-else warnCorpusMissing(corpusPath('firefox-profiler'));
+const DUMPS = perfDumpFiles({ otherTools: true });
 
 type Outcome<T> = { ok: T } | { error: string };
 function outcome<T>(f: () => T): Outcome<T> {

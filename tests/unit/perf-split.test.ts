@@ -6,34 +6,14 @@
 // each block's part goes through structuredClone with its buffers transferred, as a
 // postMessage would take it.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gunzip } from '../../src/formats/gzip';
 import { decodePerfScript, decodePerfScriptParallel, type PerfDump } from '../../src/formats/perf/model';
 import { partJob, perfBlocks, perfPartTransferables, perfSplitPoint, scanPerfParts, type PerfPart, type PerfPartRunner } from '../../src/formats/perf/part';
-import { corpusPath, hasCorpus, repoRoot, warnCorpusMissing } from '../helpers/corpus';
+import { perfDumpFiles } from '../helpers/perfDumps';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-const DUMPS: { name: string; bytes: () => Uint8Array }[] = [];
-function addDir(dir: string, keep: (f: string) => boolean): void {
-  for (const f of readdirSync(dir).filter(keep).sort()) {
-    const file = path.join(dir, f);
-    DUMPS.push({
-      name: path.relative(path.resolve(repoRoot, '..'), file),
-      bytes: () => {
-        const b = new Uint8Array(readFileSync(file));
-        return f.endsWith('.gz') ? gunzip(b) : b;
-      },
-    });
-  }
-}
-addDir(path.join(repoRoot, 'testdata/perf'), (f) => f.endsWith('.perf.txt'));
-if (hasCorpus('flamegraph', 'test')) {
-  addDir(corpusPath('flamegraph', 'test'), (f) => f.endsWith('.txt'));
-  addDir(corpusPath('flamegraph'), (f) => f.endsWith('.txt.gz'));
-} else warnCorpusMissing(corpusPath('flamegraph', 'test'));
+const DUMPS = perfDumpFiles();
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

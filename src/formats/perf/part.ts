@@ -25,6 +25,7 @@
 
 import type { PerfFrame } from './grammar';
 import { PerfScanner, type ScannedRecord } from './scan';
+import { float64s, int32s, uint8s } from '../../model/builder';
 
 /** Inputs smaller than this are decoded on one thread (a second costs more to start). */
 export const MIN_SPLIT_BYTES = 16 << 20;
@@ -105,46 +106,25 @@ export function perfSplitPoint(bytes: Uint8Array, minBytes = MIN_SPLIT_BYTES): n
   return -1;
 }
 
-class Column<T extends Int32Array | Float64Array | Uint8Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
-const ints = (n: number) => new Column(new Int32Array(n), (k) => new Int32Array(k));
-const doubles = (n: number) => new Column(new Float64Array(n), (k) => new Float64Array(k));
-const bytesCol = (n: number) => new Column(new Uint8Array(n), (k) => new Uint8Array(k));
 
 /** Collects the records the scanner hands over, block by block. */
 class PartCollector {
   private strings = [''];
   private stringIds = new Map<string, number>([['', 0]]);
-  private line = ints(4096);
-  private comm = ints(4096);
-  private event = ints(4096);
-  private payload = ints(4096);
-  private restStart = ints(4096);
-  private strong = bytesCol(4096);
-  private pid = doubles(4096);
-  private tid = doubles(4096);
-  private cpu = doubles(4096);
-  private period = doubles(4096);
-  private sec = doubles(4096);
-  private nsec = doubles(4096);
-  private frameEnd = ints(4096);
-  private fids = ints(1 << 16);
+  private line = int32s(4096);
+  private comm = int32s(4096);
+  private event = int32s(4096);
+  private payload = int32s(4096);
+  private restStart = int32s(4096);
+  private strong = uint8s(4096);
+  private pid = float64s(4096);
+  private tid = float64s(4096);
+  private cpu = float64s(4096);
+  private period = float64s(4096);
+  private sec = float64s(4096);
+  private nsec = float64s(4096);
+  private frameEnd = int32s(4096);
+  private fids = int32s(1 << 16);
   private srclines: PerfPart['srclines'] = [];
   private lastComm = '';
   private lastCommId = 0;
@@ -208,20 +188,20 @@ class PartCollector {
       stats: { shortcutLines: sc.stats.shortcutLines - before.stats.shortcutLines, grammarLines: sc.stats.grammarLines - before.stats.grammarLines },
       frames,
       strings: this.strings,
-      line: this.line.done(),
-      comm: this.comm.done(),
-      event: this.event.done(),
-      payload: this.payload.done(),
-      restStart: this.restStart.done(),
-      strong: this.strong.done(),
-      pid: this.pid.done(),
-      tid: this.tid.done(),
-      cpu: this.cpu.done(),
-      period: this.period.done(),
-      sec: this.sec.done(),
-      nsec: this.nsec.done(),
-      frameEnd: this.frameEnd.done(),
-      fids: this.fids.done(),
+      line: this.line.finish(),
+      comm: this.comm.finish(),
+      event: this.event.finish(),
+      payload: this.payload.finish(),
+      restStart: this.restStart.finish(),
+      strong: this.strong.finish(),
+      pid: this.pid.finish(),
+      tid: this.tid.finish(),
+      cpu: this.cpu.finish(),
+      period: this.period.finish(),
+      sec: this.sec.finish(),
+      nsec: this.nsec.finish(),
+      frameEnd: this.frameEnd.finish(),
+      fids: this.fids.finish(),
       srclines: this.srclines,
     };
     for (const c of [this.line, this.comm, this.event, this.payload, this.restStart, this.strong, this.pid, this.tid, this.cpu, this.period, this.sec, this.nsec, this.frameEnd, this.fids]) c.length = 0;
