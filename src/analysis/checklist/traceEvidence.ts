@@ -846,13 +846,6 @@ function thin<T>(a: T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => a[Math.round((i * (a.length - 1)) / (max - 1))]);
 }
 
-/**
- * Minimum mean utilization over windows of windowNs, and where the worst window starts
- * (absolute ns). The mean over a window is piecewise linear in its start, so the minimum is
- * at a start where the window's start or end meets a step of the function: both candidate
- * sequences (t_i and t_i − w) are increasing, so one merged sweep with two monotone cursors
- * visits them all in O(n).
- */
 /** F[i] = ∫ utilization from the first point to point i (shared by every window of minUtilSeries). */
 export function utilIntegral(s: UtilSeries): Float64Array {
   const n = s.length;
@@ -863,6 +856,42 @@ export function utilIntegral(s: UtilSeries): Float64Array {
   return F;
 }
 
+/**
+ * The first index j ≥ from with T[j] − off > y (n if none), T increasing: galloping from
+ * `from`, since the answer is usually there or close.
+ */
+function firstAbove(T: Float64Array, n: number, from: number, y: number, off: number): number {
+  if (from >= n || T[from] - off > y) return from;
+  let lo = from; // T[lo] − off ≤ y
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < n && T[hi] - off <= y) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > n) hi = n;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (T[mid] - off <= y) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * Minimum mean utilization over windows of windowNs, and where the worst window starts
+ * (absolute ns; the earliest such start). The mean over a window is piecewise linear in its
+ * start, so the minimum is at a start where the window's start or end meets a step of the
+ * function (t_i or t_i − w); each candidate sequence gets its own sweep (the minimum does not
+ * depend on the order they are visited in).
+ *
+ * Millions of points × ten windows: candidates that cannot beat the best so far are skipped.
+ * Utilization is in [0, 1], so the mean m(x) changes by at most |x − x0| / w between window
+ * starts x0 and x: after m(x0) = v, every start before x0 + (v − best)·w is worse than best
+ * (less a margin covering the rounding of the computed means, so a skipped start could not
+ * have won by rounding either). The result is the one every candidate would give.
+ */
 export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
   const n = s.length;
   if (n < 2) return { mmu: 1, t0: null };
@@ -875,36 +904,56 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
   // A big trace's series has millions of points: the integral is computed once for all windows.
   const F = integral ?? utilIntegral(s);
   const last = end - w;
-  let a = 0; // last step at or before x
-  let b = 0; // last step at or before x + w
+  // Bound on the rounding error of a computed mean, doubled: the prefix sum's (n additions
+  // up to F[n − 1]) and that of the times (absolute ns), over w.
+  const eps = Number.EPSILON;
+  const margin = (4 * (n * eps * (F[n - 1] + 1) + 8 * eps * (Math.abs(start) + Math.abs(end) + w))) / w + 1e-12;
   let best = Infinity;
-  let at: number | null = null;
-  let i = 0; // next t_i candidate
-  let k = 0; // next t_k − w candidate
-  for (;;) {
-    let x: number;
-    if (i < n && (k >= n || T[i] <= T[k] - w)) x = T[i++];
-    else if (k < n) x = T[k++] - w;
-    else break;
-    if (x < start) continue;
+  let at = NaN;
+  // Windows starting at a step: x = t_i; b = last step at or before x + w.
+  let b = 0;
+  for (let i = 0; i < n; ) {
+    const x = T[i];
     if (x > last) break;
-    while (a + 1 < n && T[a + 1] <= x) a++;
-    while (b + 1 < n && T[b + 1] <= x + w) b++;
-    // ∫ from the start to y is F[c] + U[c]·(y − T[c]) for the step c at or before y.
-    const m = (F[b] + U[b] * (x + w - T[b]) - F[a] - U[a] * (x - T[a])) / w;
-    if (m < best) {
+    b = firstAbove(T, n, b + 1, x + w, 0) - 1;
+    // ∫ from the start to y is F[c] + U[c]·(y − T[c]) for the step c at or before y (c = i at x).
+    const m = (F[b] + U[b] * (x + w - T[b]) - F[i]) / w;
+    if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
     }
+    const skip = (m - best - margin) * w;
+    i = skip > 0 ? firstAbove(T, n, i + 1, x + skip, 0) : i + 1;
+  }
+  // Windows ending at a step: x = t_k − w; a = last step at or before x, c at or before x + w
+  // (x + w may round to either side of t_k).
+  let a = 0;
+  let c = 0;
+  for (let k = 0; k < n; ) {
+    const x = T[k] - w;
+    if (x < start) {
+      k++;
+      continue;
+    }
+    if (x > last) break;
+    a = firstAbove(T, n, a + 1, x, 0) - 1;
+    c = firstAbove(T, n, c + 1, x + w, 0) - 1;
+    const m = (F[c] + U[c] * (x + w - T[c]) - F[a] - U[a] * (x - T[a])) / w;
+    if (m < best || (m === best && x < at)) {
+      best = m;
+      at = x;
+    }
+    const skip = (m - best - margin) * w;
+    k = skip > 0 ? firstAbove(T, n, k + 1, x + skip, w) : k + 1;
   }
   // The last window position (ending at the end) is a candidate too.
-  while (a + 1 < n && T[a + 1] <= last) a++;
-  const m = (F[n - 1] - F[a] - U[a] * (last - T[a])) / w;
+  const e = firstAbove(T, n, 0, last, 0) - 1;
+  const m = (F[n - 1] - F[e] - U[e] * (last - T[e])) / w;
   if (m < best) {
     best = m;
     at = last;
   }
-  return { mmu: Math.max(0, Math.min(1, best)), t0: at };
+  return { mmu: Math.max(0, Math.min(1, best)), t0: Number.isNaN(at) ? null : at };
 }
 
 /** minUtilSeries over a list of points (e.g. mmu.ts's MutatorUtil series). */

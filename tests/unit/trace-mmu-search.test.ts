@@ -1,0 +1,107 @@
+// The checklist's MMU window search (minUtilSeries in src/analysis/checklist/traceEvidence.ts)
+// skips window starts that cannot beat the best so far; it must give exactly what evaluating
+// every candidate start gives: the same minimum (bit for bit) and the same earliest start.
+import { describe, expect, it } from 'vitest';
+import { minUtilSeries, UtilSeries, utilIntegral } from '../../src/analysis/checklist/traceEvidence.ts';
+
+/** A deterministic generator (xorshift) so failures reproduce. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Every candidate start (t_i and t_i − w), in increasing order, with the same formula and
+ * cursors as the search: the earliest start of the minimum mean.
+ */
+function everyCandidate(s: UtilSeries, windowNs: number): { mmu: number; t0: number | null } {
+  const n = s.length;
+  const T = s.t;
+  const U = s.util;
+  const w = Math.min(windowNs, T[n - 1] - T[0]);
+  if (n < 2 || w <= 0) return { mmu: 1, t0: null };
+  const F = utilIntegral(s);
+  const last = T[n - 1] - w;
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(T[i], T[i] - w);
+  xs.push(last);
+  xs.sort((a, b) => a - b);
+  const lastStepAtOrBefore = (y: number): number => {
+    let j = 0;
+    while (j + 1 < n && T[j + 1] <= y) j++;
+    return j;
+  };
+  let best = Infinity;
+  let at: number | null = null;
+  for (const x of xs) {
+    if (x < T[0] || x > last) continue;
+    const a = lastStepAtOrBefore(x);
+    const b = lastStepAtOrBefore(x + w);
+    const m = x === last ? (F[n - 1] - F[a] - U[a] * (last - T[a])) / w : (F[b] + U[b] * (x + w - T[b]) - F[a] - U[a] * (x - T[a])) / w;
+    if (m < best) {
+      best = m;
+      at = x;
+    }
+  }
+  return { mmu: Math.max(0, Math.min(1, best)), t0: at };
+}
+
+/** A utilization step function like a trace's: long stretches at 1, GC phases toggling between levels. */
+function series(seed: number, n: number, procs: number): UtilSeries {
+  const r = rng(seed);
+  const s = new UtilSeries();
+  let t = 22_178_892_710_464 + Math.floor(r() * 1e9); // absolute ns, as in real traces
+  let gc = false;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    if (r() < 0.02) gc = !gc;
+    let u = 1;
+    if (gc) u = r() < 0.05 ? 0 : 1 - Math.floor(r() * (procs + 1)) / procs;
+    if (u === last) u = u === 1 ? 1 - 1 / procs : 1;
+    s.push(t, u);
+    last = u;
+    t += gc ? 1 + Math.floor(r() * 20_000) : 1 + Math.floor(r() * 2_000_000);
+  }
+  s.push(t, 1);
+  return s;
+}
+
+describe('minUtilSeries', () => {
+  it('gives the minimum and the earliest worst start of a search over every candidate', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const s = series(seed, 300 + seed * 40, [1, 2, 4, 8][seed % 4]);
+      const span = s.t[s.length - 1] - s.t[0];
+      for (const w of [1, 1e3, 50e3, 1e6, 5e6, 20e6, span / 3, span, 2 * span]) {
+        const got = minUtilSeries(s, w);
+        const want = everyCandidate(s, w);
+        expect(got.mmu, `seed ${seed}, window ${w}`).toBe(want.mmu);
+        expect(got.t0, `seed ${seed}, window ${w}`).toBe(want.t0);
+      }
+    }
+  });
+
+  it('finds a single dip anywhere (no start skipped past it)', () => {
+    for (const dipAt of [0, 1, 17, 98, 99]) {
+      const s = new UtilSeries();
+      for (let i = 0; i < 100; i++) s.push(1e12 + i * 1000, i === dipAt ? 0.5 : 1);
+      s.push(1e12 + 100 * 1000, 1);
+      for (const w of [10, 999, 1000, 1001, 5000, 100_000]) {
+        const got = minUtilSeries(s, w);
+        const want = everyCandidate(s, w);
+        expect(got.mmu, `dip ${dipAt}, window ${w}`).toBe(want.mmu);
+        expect(got.t0, `dip ${dipAt}, window ${w}`).toBe(want.t0);
+      }
+    }
+  });
+
+  it('is 1 without a window to place', () => {
+    const s = new UtilSeries();
+    s.push(5, 0.5);
+    expect(minUtilSeries(s, 10)).toEqual({ mmu: 1, t0: null });
+  });
+});
