@@ -861,19 +861,9 @@ export class LeadingSamples {
         const pstop = fieldEnd(this.r!, pos + 1, stop, 'Sample.location_id');
         pos = this.r!.pos;
         while (pos < pstop) {
-          let id = buf[pos];
-          if (id < 0x80) pos++;
-          else {
-            const b1 = buf[pos + 1];
-            if (b1 < 0x80 && pos + 2 <= pstop) {
-              id = (id & 0x7f) | (b1 << 7);
-              pos += 2;
-            } else {
-              id = varint28(buf, pos, pstop);
-              if (id < 0) throw new Error('location id beyond 2^28');
-              pos = varintEnd.at;
-            }
-          }
+          const id = packedId(buf, pos, pstop);
+          if (id < 0) throw new Error('location id beyond 2^28');
+          pos = varintEnd.at;
           if (id === 0) throw new Error('location id 0');
           const row = id - 1;
           if (row > maxLoc) maxLoc = row;
@@ -1169,6 +1159,25 @@ function varint28(buf: Uint8Array, pos: number, stop: number): number {
   return v;
 }
 
+/**
+ * One id of a packed Sample.location_id field at `pos` (< stop), its end in varintEnd.at:
+ * ids below 2^14 (one or two bytes: nearly all of them) are read here, longer ones by
+ * varint28, which returns -1 for what only the general path reads.
+ */
+function packedId(buf: Uint8Array, pos: number, stop: number): number {
+  const b0 = buf[pos];
+  if (b0 < 0x80) {
+    varintEnd.at = pos + 1;
+    return b0;
+  }
+  const b1 = buf[pos + 1];
+  if (b1 < 0x80 && pos + 2 <= stop) {
+    varintEnd.at = pos + 2;
+    return (b0 & 0x7f) | (b1 << 7);
+  }
+  return varint28(buf, pos, stop);
+}
+
 /** End of the length-delimited field whose length varint starts at `pos`; leaves r.pos
  * after the length. */
 function fieldEnd(r: Reader, pos: number, stop: number, what: string): number {
@@ -1215,19 +1224,9 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
       const pstop = fieldEnd(r, pos + 1, stop, 'Sample.location_id');
       pos = r.pos;
       while (pos < pstop) {
-        // Ids below 2^14 (one or two bytes) inline; the rest through varint28 or the general path.
-        let id = buf[pos];
-        if (id < 0x80) pos++;
-        else {
-          const b1 = buf[pos + 1];
-          if (b1 < 0x80 && pos + 2 <= pstop) {
-            id = (id & 0x7f) | (b1 << 7);
-            pos += 2;
-          } else {
-            id = varint28(buf, pos, pstop);
-            if (id >= 0) pos = varintEnd.at;
-          }
-        }
+        // Ids over 2^28 and unknown ids take the general path.
+        const id = packedId(buf, pos, pstop);
+        if (id >= 0) pos = varintEnd.at;
         if (id > 0 && id <= sequential) locs[n++] = id - 1;
         else if (id >= 0 && id < nDense) {
           const row = dense![id];
