@@ -156,16 +156,19 @@ interface G {
   idleBusy: boolean;
   execNs: number;
   runningSince: number;
+  /** The goroutine's longest scheduler wait (first of equals): duration (-1 none), end (relative ns), sample number. */
+  waitMaxNs: number;
+  waitMaxT: number;
+  waitMaxSeq: number;
 }
 
 const SAMPLE_SHIFT = 16;
 const SAMPLE_MASK = (1 << SAMPLE_SHIFT) - 1;
 
 /**
- * Columns of (goroutine index, time, duration, extra) samples. A big trace has a scheduler
- * wait per running span (12M in a 110 MB trace): they are appended in fixed-size chunks
- * and read in place (no growth copies, no slack, no flat copy at the end); the extra
- * column exists only where it is used (lock waits).
+ * Columns of (goroutine index, time, duration, extra) samples: lock waits, with the blocked
+ * stack as the extra column. Appended in fixed-size chunks and read in place (no growth
+ * copies, no slack).
  */
 class Samples {
   private readonly gc: Int32Array[] = [];
@@ -173,20 +176,19 @@ class Samples {
   private readonly dc: Float64Array[] = [];
   private readonly xc: Int32Array[] = [];
   length = 0;
-  constructor(private readonly withExtra = false) {}
-  push(g: number, t: number, d: number, x = 0): void {
+  push(g: number, t: number, d: number, x: number): void {
     const c = this.length >>> SAMPLE_SHIFT;
     const j = this.length & SAMPLE_MASK;
     if (c === this.gc.length) {
       this.gc.push(new Int32Array(1 << SAMPLE_SHIFT));
       this.tc.push(new Float64Array(1 << SAMPLE_SHIFT));
       this.dc.push(new Float64Array(1 << SAMPLE_SHIFT));
-      if (this.withExtra) this.xc.push(new Int32Array(1 << SAMPLE_SHIFT));
+      this.xc.push(new Int32Array(1 << SAMPLE_SHIFT));
     }
     this.gc[c][j] = g;
     this.tc[c][j] = t;
     this.dc[c][j] = d;
-    if (this.withExtra) this.xc[c][j] = x;
+    this.xc[c][j] = x;
     this.length++;
   }
   g(i: number): number {
@@ -200,6 +202,60 @@ class Samples {
   }
   x(i: number): number {
     return this.xc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+  }
+}
+
+/** A wait of 2^32 − 1 ns or more: its duration is in WaitSamples.longs. */
+const LONG_WAIT = 0xffffffff;
+
+/**
+ * Scheduler waits (runnable → running), one per running span: 12M in a 110 MB trace, so
+ * only what the evidence reads is kept, 8 bytes each: the goroutine (for its group) and the
+ * duration. Times are not kept: the samples arrive in time order (the ordered stream's
+ * times strictly increase), so each latency window is a range of sample numbers, recorded
+ * as they arrive; and each goroutine keeps its own longest wait (G.waitMax*), which is all
+ * the "worst wait" of a group needs.
+ */
+class WaitSamples {
+  private readonly gc: Int32Array[] = [];
+  private readonly dc: Uint32Array[] = [];
+  /** Durations of LONG_WAIT samples by sample number. */
+  private readonly longs = new Map<number, number>();
+  length = 0;
+  /** Per LATENCY_WINDOWS_MS length: starts[b] = the first sample at or after window b's start. */
+  readonly starts: number[][] = LATENCY_WINDOWS_MS.map(() => []);
+  private lastT = -Infinity;
+
+  /** A wait of goroutine g ending at t (relative ns) that lasted d ns. */
+  push(g: number, t: number, d: number): void {
+    if (t < this.lastT) throw new Error(`scheduler waits out of time order (${t} after ${this.lastT})`);
+    this.lastT = t;
+    const c = this.length >>> SAMPLE_SHIFT;
+    const j = this.length & SAMPLE_MASK;
+    if (c === this.gc.length) {
+      this.gc.push(new Int32Array(1 << SAMPLE_SHIFT));
+      this.dc.push(new Uint32Array(1 << SAMPLE_SHIFT));
+    }
+    this.gc[c][j] = g;
+    if (d >>> 0 === d && d !== LONG_WAIT) this.dc[c][j] = d;
+    else {
+      this.dc[c][j] = LONG_WAIT;
+      this.longs.set(this.length, d);
+    }
+    for (let k = 0; k < LATENCY_WINDOWS_MS.length; k++) {
+      // The window of the sample as the latency windows bin it (clamped at 0 like them).
+      const b = Math.max(0, Math.floor(t / (LATENCY_WINDOWS_MS[k] * 1e6)));
+      const st = this.starts[k];
+      while (st.length <= b) st.push(this.length);
+    }
+    this.length++;
+  }
+  g(i: number): number {
+    return this.gc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+  }
+  d(i: number): number {
+    const d = this.dc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
+    return d === LONG_WAIT ? this.longs.get(i)! : d;
   }
 }
 
@@ -239,8 +295,8 @@ class Collector {
   // Keyed by the raw id (ids keep one representation through a trace, as in goroutines.ts).
   private readonly gs = new Map<U64, G>();
   private readonly gList: G[] = [];
-  private readonly waits = new Samples();
-  private readonly locks = new Samples(true);
+  private readonly waits = new WaitSamples();
+  private readonly locks = new Samples();
   private readonly tasks = new Map<string, { t: number; name: string }>();
   private readonly taskDone = new Map<string, { t: number[]; d: number[] }>();
   private readonly openStw = new Map<string, { t: number; kind: string; gc: boolean }>();
@@ -325,6 +381,9 @@ class Collector {
         idleBusy: false,
         execNs: 0,
         runningSince: NaN,
+        waitMaxNs: -1,
+        waitMaxT: NaN,
+        waitMaxSeq: -1,
       };
       this.gs.set(id, g);
       this.gList.push(g);
@@ -510,7 +569,15 @@ class Collector {
         }
         if (from === 'Runnable') {
           this.runnable--;
-          if (to === 'Running' && !Number.isNaN(g.runnableSince)) this.waits.push(g.index, t - this.origin, t - g.runnableSince);
+          if (to === 'Running' && !Number.isNaN(g.runnableSince)) {
+            const d = t - g.runnableSince;
+            if (d > g.waitMaxNs) {
+              g.waitMaxNs = d;
+              g.waitMaxT = t - this.origin;
+              g.waitMaxSeq = this.waits.length;
+            }
+            this.waits.push(g.index, t - this.origin, d);
+          }
         }
         if (from === 'Waiting' && !Number.isNaN(g.blockSince) && g.blockIsLock) {
           const k = g.blockStack.join('\n');
@@ -585,31 +652,23 @@ class Collector {
       };
     };
 
-    // Waits (runnable → running) per goroutine group.
-    const waitStats = (s: Samples, idx: ArrayLike<number>, stackOfG?: (i: number) => string[]): WaitStats => {
-      if (idx.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
-      const d = new Float64Array(idx.length);
-      for (let j = 0; j < idx.length; j++) d[j] = s.d(idx[j]);
+    // Statistics of durations (sorted here, in place) and the worst of them.
+    const statsOf = (d: Float64Array, worst: WaitStats['worst']): WaitStats => {
+      if (d.length === 0) return { samples: 0, totalNs: 0, p50Ns: null, p99Ns: null, maxNs: null, worst: null };
       d.sort();
       let total = 0;
       for (const x of d) total += x;
-      let w = idx[0];
-      for (let j = 0; j < idx.length; j++) if (s.d(idx[j]) > s.d(w)) w = idx[j];
-      const g = this.gList[s.g(w)];
-      const t1 = s.t(w);
-      const t0 = t1 - s.d(w);
-      const where = window(t0, t1, end);
-      where.goroutine = g.id;
-      return {
-        samples: idx.length,
-        totalNs: total,
-        p50Ns: quantileSorted(d, 0.5),
-        p99Ns: quantileSorted(d, 0.99),
-        maxNs: d[d.length - 1],
-        worst: { goroutine: g.id, t0, t1, stack: stackOfG ? stackOfG(w) : [], where },
-      };
+      return { samples: d.length, totalNs: total, p50Ns: quantileSorted(d, 0.5), p99Ns: quantileSorted(d, 0.99), maxNs: d[d.length - 1], worst };
     };
-    // Waits of application goroutines, bucketed by group (start function) with a counting sort.
+    /** A wait of `d` ns ending at t1 (relative); goroutine null for a task. */
+    const worstWait = (goroutine: string | null, t1: number, d: number, stack: string[]): NonNullable<WaitStats['worst']> => {
+      const t0 = t1 - d;
+      const where = window(t0, t1, end);
+      if (goroutine !== null) where.goroutine = goroutine;
+      return { goroutine: goroutine ?? '', t0, t1, stack, where };
+    };
+
+    // Waits of application goroutines by group (start function).
     const groupOf = new Map<string, number>();
     const groupNames: string[] = [];
     const groupGoroutines: number[] = [];
@@ -626,87 +685,106 @@ class Collector {
       groupGoroutines[k]++;
       gGroup[i] = k;
     });
+    // Their durations, bucketed by group with a counting sort into one scratch array (a big
+    // trace has millions: the scratch array is the only copy, reused below for the windows).
     const W = this.waits;
-    const perGroup = new Int32Array(groupNames.length + 1);
-    let nApp = 0;
+    const nGroups = groupNames.length;
+    const perGroup = new Int32Array(nGroups + 1);
     for (let i = 0; i < W.length; i++) {
       const k = gGroup[W.g(i)];
-      if (k >= 0) {
-        perGroup[k + 1]++;
-        nApp++;
+      if (k >= 0) perGroup[k + 1]++;
+    }
+    for (let k = 0; k < nGroups; k++) perGroup[k + 1] += perGroup[k];
+    const nApp = perGroup[nGroups];
+    const scratch = new Float64Array(nApp);
+    {
+      const fill = perGroup.slice(0, nGroups);
+      for (let i = 0; i < W.length; i++) {
+        const k = gGroup[W.g(i)];
+        if (k >= 0) scratch[fill[k]++] = W.d(i);
       }
     }
-    for (let k = 1; k < perGroup.length; k++) perGroup[k] += perGroup[k - 1];
-    const byGroup = new Int32Array(nApp);
-    const appWaits = new Int32Array(nApp);
-    const fill = perGroup.slice();
-    for (let i = 0, j = 0; i < W.length; i++) {
-      const k = gGroup[W.g(i)];
-      if (k < 0) continue;
-      byGroup[fill[k]++] = i;
-      appWaits[j++] = i;
-    }
+    // The worst wait of a set of goroutines: the longest, the earliest of equals (the first
+    // in sample order, as a scan of the samples finds it), from each goroutine's own longest.
+    const worstOfGroup = new Int32Array(nGroups).fill(-1);
+    let worstOfAll = -1;
+    const longer = (g: G, than: number): boolean => {
+      if (than < 0) return true;
+      const o = this.gList[than];
+      return g.waitMaxNs > o.waitMaxNs || (g.waitMaxNs === o.waitMaxNs && g.waitMaxSeq < o.waitMaxSeq);
+    };
+    this.gList.forEach((g, i) => {
+      const k = gGroup[i];
+      if (k < 0 || g.waitMaxSeq < 0) return;
+      if (longer(g, worstOfGroup[k])) worstOfGroup[k] = i;
+      if (longer(g, worstOfAll)) worstOfAll = i;
+    });
+    const worstOfG = (i: number): WaitStats['worst'] => {
+      if (i < 0) return null;
+      const g = this.gList[i];
+      return worstWait(g.id, g.waitMaxT, g.waitMaxNs, []);
+    };
     const groups: SchedWaitGroup[] = groupNames
-      .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...waitStats(W, byGroup.subarray(perGroup[k], perGroup[k + 1])) }))
+      .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...statsOf(scratch.subarray(perGroup[k], perGroup[k + 1]), worstOfG(worstOfGroup[k])) }))
       .filter((g) => g.samples > 0);
     groups.sort((a, b) => (b.p99Ns ?? 0) - (a.p99Ns ?? 0) || b.samples - a.samples);
+    const allWaits = statsOf(scratch, worstOfG(worstOfAll));
 
     // Lock waits (sync.Mutex / RWMutex), with the blocked stack.
-    const lockWait = waitStats(
-      this.locks,
-      Int32Array.from({ length: this.locks.length }, (_, i) => i),
-      (i) => this.lockStacks[this.locks.x(i)],
-    );
+    let lockWait: WaitStats;
+    {
+      const L = this.locks;
+      const d = new Float64Array(L.length);
+      let w = 0;
+      for (let i = 0; i < L.length; i++) {
+        d[i] = L.d(i);
+        if (d[i] > d[w]) w = i;
+      }
+      lockWait = statsOf(d, L.length === 0 ? null : worstWait(this.gList[L.g(w)].id, L.t(w), L.d(w), this.lockStacks[L.x(w)]));
+    }
 
     // Latency: the most common completed task, else scheduler waits of application goroutines.
     let taskName: string | null = null;
-    // The latency samples: time and duration of sample i of nLat (read in place, not copied).
-    let nLat = 0;
-    let lt = (i: number): number => i;
-    let ld = (i: number): number => i;
+    let task: { t: number[]; d: number[] } = { t: [], d: [] };
     for (const [n, d] of this.taskDone) {
-      if (d.d.length > nLat) {
+      if (d.d.length > task.d.length) {
         taskName = n;
-        nLat = d.d.length;
-        lt = (i) => d.t[i];
-        ld = (i) => d.d[i];
+        task = d;
       }
     }
-    let latencyStats: WaitStats;
-    let latencyFromWaits: WaitStats | null = null;
+    let latencyStats = allWaits;
     if (taskName !== null) {
-      const s = new Samples();
-      for (let i = 0; i < nLat; i++) s.push(0, lt(i), ld(i));
-      const st = waitStats(
-        s,
-        Int32Array.from({ length: nLat }, (_, i) => i),
-      );
-      if (st.worst) {
-        st.worst.goroutine = '';
-        delete st.worst.where.goroutine;
-      }
-      latencyStats = st;
-    } else {
-      const waits = this.waits;
-      nLat = appWaits.length;
-      lt = (i) => waits.t(appWaits[i]);
-      ld = (i) => waits.d(appWaits[i]);
-      latencyStats = latencyFromWaits = waitStats(this.waits, appWaits);
+      let w = 0;
+      for (let i = 0; i < task.d.length; i++) if (task.d[i] > task.d[w]) w = i;
+      latencyStats = statsOf(Float64Array.from(task.d), worstWait(null, task.t[w], task.d[w], []));
     }
     // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
     const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
-    // One bucket array for every window length (a big trace has millions of samples).
-    const byBin = new Float64Array(nLat);
+    const byBin = taskName !== null ? new Float64Array(task.d.length) : scratch;
     const windows: LatencyWindows[] = lengths.map((ms) => {
       const w = ms * 1e6;
       const n = Math.max(1, Math.ceil(end / w));
-      // The samples of each window, bucketed with a counting sort into one typed array.
-      const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(lt(i) / w)));
+      // The samples of each window, one typed array: at[b] .. at[b + 1] is window b.
       const at = new Int32Array(n + 1);
-      for (let i = 0; i < nLat; i++) at[bin(i) + 1]++;
-      for (let b = 0; b < n; b++) at[b + 1] += at[b];
-      const fill = at.slice(0, n);
-      for (let i = 0; i < nLat; i++) byBin[fill[bin(i)]++] = ld(i);
+      if (taskName !== null) {
+        // Task durations by end time, with a counting sort.
+        const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(task.t[i] / w)));
+        for (let i = 0; i < task.d.length; i++) at[bin(i) + 1]++;
+        for (let b = 0; b < n; b++) at[b + 1] += at[b];
+        const fill = at.slice(0, n);
+        for (let i = 0; i < task.d.length; i++) byBin[fill[bin(i)]++] = task.d[i];
+      } else {
+        // Waits arrive in time order, so each window's are consecutive samples (the last
+        // window takes any beyond the end, like the clamped bin of a task).
+        const starts = W.starts[LATENCY_WINDOWS_MS.indexOf(ms)];
+        let pos = 0;
+        let b = 0;
+        for (let i = 0; i < W.length; i++) {
+          while (b + 1 < n && b + 1 < starts.length && starts[b + 1] <= i) at[++b] = pos;
+          if (gGroup[W.g(i)] >= 0) byBin[pos++] = W.d(i);
+        }
+        while (b < n) at[++b] = pos;
+      }
       const p99Ns: (number | null)[] = [];
       const counts: number[] = [];
       for (let b = 0; b < n; b++) {
@@ -826,7 +904,7 @@ class Collector {
       mmu: mmuList,
       heapAfterGc: thin(this.heap, MAX_HEAP_CYCLES),
       latency: { source: taskName !== null ? 'tasks' : 'sched-wait', taskName, stats: latencyStats, windows },
-      schedWait: { groups: groups.slice(0, MAX_GROUPS), all: latencyFromWaits ?? waitStats(this.waits, appWaits) },
+      schedWait: { groups: groups.slice(0, MAX_GROUPS), all: allWaits },
       lockWait,
       procs: {
         busyShare: share(this.runningNs),
