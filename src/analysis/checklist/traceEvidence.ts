@@ -295,6 +295,8 @@ class Collector {
   // Keyed by the raw id (ids keep one representation through a trace, as in goroutines.ts).
   private readonly gs = new Map<U64, G>();
   private readonly gList: G[] = [];
+  /** gs by the transitions' goroutine slot (what gs.get(id) gives, without the lookup). */
+  private readonly bySlot: (G | undefined)[] = [];
   private readonly waits = new WaitSamples();
   private readonly locks = new Samples();
   private readonly tasks = new Map<string, { t: number; name: string }>();
@@ -557,7 +559,8 @@ class Collector {
         break;
       }
       case 'go': {
-        const g = this.g(e.id, t, e.from);
+        let g = this.bySlot[e.slot];
+        if (g === undefined) g = this.bySlot[e.slot] = this.g(e.id, t, e.from);
         if (g.name === '' && e.stack !== null) g.name = stackRootFunc(e.stack);
         const from = g.state;
         const to = e.to;

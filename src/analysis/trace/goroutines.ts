@@ -240,9 +240,11 @@ export interface TraceSummary {
 
 const NONE = U64_MAX;
 
-/** Go's Summarizer: feed API events in order with `event`, then call `finish`. */
+/** Go's Summarizer: feed API events of one stream in order with `event`, then call `finish`. */
 export class GoroutineSummarizer {
   private readonly gs = new Map<U64, G>();
+  /** gs by the transitions' goroutine slot (what gs.get(id) gives, without the lookup). */
+  private readonly bySlot: (G | undefined)[] = [];
   private readonly tasks = new Map<U64, UserTaskSummary>();
   private readonly syscallingP = new Map<U64, U64>();
   private readonly syscallingG = new Map<U64, U64>();
@@ -395,10 +397,11 @@ export class GoroutineSummarizer {
     const { from, to, id } = e;
     if (from === to) return;
     const t = e.t;
-    let g = this.gs.get(id);
+    let g = this.bySlot[e.slot];
+    if (g === undefined && (g = this.gs.get(id)) !== undefined) this.bySlot[e.slot] = g;
     switch (from) {
       case 'Undetermined': {
-        g = this.newG(id, this.syncTs);
+        g = this.bySlot[e.slot] = this.newG(id, this.syncTs);
         const dt = t - this.syncTs;
         if (to === 'Running') g.execNs += dt;
         else if (to === 'Waiting') add(g.blockNs, e.reason, dt);
@@ -415,7 +418,7 @@ export class GoroutineSummarizer {
         break;
       }
       case 'NotExist': {
-        g = this.newG(id, t);
+        g = this.bySlot[e.slot] = this.newG(id, t);
         const creator = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
         const act = creator?.p?.active;
         if (act !== undefined && act.length > 0) {

@@ -35,6 +35,12 @@ export interface SyncEvent extends Base {
 export interface GoTransition extends Base {
   kind: 'go';
   id: U64;
+  /**
+   * The goroutine's number in this stream: 0, 1, 2… in order of its first transition. An
+   * array index for consumers keeping per-goroutine state (one id lookup per event for all
+   * of them, not one each: a big trace has hundreds of thousands of goroutines).
+   */
+  slot: number;
   from: GoState;
   to: GoState;
   /** Reason string of GoStop/GoBlock ('' otherwise). */
@@ -152,8 +158,10 @@ function stkOf(o: OrderedEvent, k: number, into: StackRef | null = null): StackR
   return into;
 }
 
-/** Reused event objects of the converter's reuse mode (hot kinds only). */
+/** The converter's state: goroutine slots, and reused event objects of its reuse mode (hot kinds only). */
 interface Scratch {
+  reuse: boolean;
+  slots: Map<U64, number>;
   go: GoTransition;
   proc: ProcTransition;
   range: RangeEvent;
@@ -161,12 +169,19 @@ interface Scratch {
   eventStack: StackRef;
 }
 
-function goEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: GoState, to: GoState, reason: string, stack: StackRef | null, eventStack: StackRef | null): GoTransition {
-  if (x === null) return { kind: 'go', t: o.timeNs, ctx: o.ctx, id: id ?? U64_MAX, from, to, reason, stack, eventStack, code: o.type };
+function goEv(x: Scratch, o: OrderedEvent, id: U64 | null, from: GoState, to: GoState, reason: string, stack: StackRef | null, eventStack: StackRef | null): GoTransition {
+  const gid = id ?? U64_MAX;
+  let slot = x.slots.get(gid);
+  if (slot === undefined) {
+    slot = x.slots.size;
+    x.slots.set(gid, slot);
+  }
+  if (!x.reuse) return { kind: 'go', t: o.timeNs, ctx: o.ctx, id: gid, slot, from, to, reason, stack, eventStack, code: o.type };
   const e = x.go;
   e.t = o.timeNs;
   e.ctx = o.ctx;
-  e.id = id ?? U64_MAX;
+  e.id = gid;
+  e.slot = slot;
   e.from = from;
   e.to = to;
   e.reason = reason;
@@ -176,8 +191,8 @@ function goEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: GoState,
   return e;
 }
 
-function procEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: ProcState, to: ProcState): ProcTransition {
-  if (x === null) return { kind: 'proc', t: o.timeNs, ctx: o.ctx, id: id ?? U64_MAX, from, to, code: o.type };
+function procEv(x: Scratch, o: OrderedEvent, id: U64 | null, from: ProcState, to: ProcState): ProcTransition {
+  if (!x.reuse) return { kind: 'proc', t: o.timeNs, ctx: o.ctx, id: id ?? U64_MAX, from, to, code: o.type };
   const e = x.proc;
   e.t = o.timeNs;
   e.ctx = o.ctx;
@@ -188,8 +203,8 @@ function procEv(x: Scratch | null, o: OrderedEvent, id: U64 | null, from: ProcSt
   return e;
 }
 
-function rangeEv(x: Scratch | null, o: OrderedEvent, kind: RangeEvent['kind'], name: string, scope: RangeScope): RangeEvent {
-  if (x === null) return { kind, t: o.timeNs, ctx: o.ctx, name, scope, code: o.type };
+function rangeEv(x: Scratch, o: OrderedEvent, kind: RangeEvent['kind'], name: string, scope: RangeScope): RangeEvent {
+  if (!x.reuse) return { kind, t: o.timeNs, ctx: o.ctx, name, scope, code: o.type };
   const e = x.range;
   e.kind = kind;
   e.t = o.timeNs;
@@ -208,17 +223,17 @@ function rangeEv(x: Scratch | null, o: OrderedEvent, kind: RangeEvent['kind'], n
 export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): (o: OrderedEvent) => void {
   let switchTarget: U64 = 0; // arg of the last GoSwitch/GoSwitchDestroy (for the synthetic GoStart)
   const ctx0: SchedCtx = { m: null, p: null, g: null };
-  const x: Scratch | null = opts.reuse
-    ? {
-        go: { kind: 'go', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', reason: '', stack: null, eventStack: null, code: 0 },
-        proc: { kind: 'proc', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', code: 0 },
-        range: { kind: 'rangeBegin', t: 0, ctx: ctx0, name: '', scope: { kind: 'none' }, code: 0 },
-        stack: { gen: null as unknown as Generation, id: 0 },
-        eventStack: { gen: null as unknown as Generation, id: 0 },
-      }
-    : null;
-  const st1 = x === null ? null : x.stack;
-  const st2 = x === null ? null : x.eventStack;
+  const x: Scratch = {
+    reuse: opts.reuse === true,
+    slots: new Map(),
+    go: { kind: 'go', t: 0, ctx: ctx0, id: 0, slot: 0, from: 'Undetermined', to: 'Undetermined', reason: '', stack: null, eventStack: null, code: 0 },
+    proc: { kind: 'proc', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', code: 0 },
+    range: { kind: 'rangeBegin', t: 0, ctx: ctx0, name: '', scope: { kind: 'none' }, code: 0 },
+    stack: { gen: null as unknown as Generation, id: 0 },
+    eventStack: { gen: null as unknown as Generation, id: 0 },
+  };
+  const st1 = x.reuse ? x.stack : null;
+  const st2 = x.reuse ? x.eventStack : null;
   return (o: OrderedEvent): void => {
     const t = o.timeNs;
     const ctx = o.ctx;

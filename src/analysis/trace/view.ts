@@ -13,7 +13,7 @@ import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
-import { traceEvents, type GoState, type StackRef, type TraceEvent } from './states.ts';
+import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';
 
@@ -438,6 +438,18 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
     }
     return i;
   };
+  // seen() of the transitions' goroutine slots (-1: not looked up yet): one id lookup per
+  // goroutine rather than per event.
+  let slotSeen = new Int32Array(1024).fill(-1);
+  const seenGo = (e: GoTransition): number => {
+    const s = e.slot;
+    if (s >= slotSeen.length) {
+      const a = new Int32Array(Math.max(2 * slotSeen.length, s + 1)).fill(-1);
+      a.set(slotSeen);
+      slotSeen = a;
+    } else if (slotSeen[s] >= 0) return slotSeen[s];
+    return (slotSeen[s] = seen(e.id));
+  };
   const pSeen = new Map<U64, number>();
   const pSeenIds: U64[] = [];
   const pOf = (id: U64): number => {
@@ -548,7 +560,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       return;
     }
     if (e.kind !== 'go' || e.from === e.to) return;
-    const i = seen(e.id);
+    const i = seenGo(e);
     // A goroutine first seen mid-trace (Undetermined) has been in its state since the sync
     // (in a syscall without a P: syscall-blocked, as Go counts it).
     if (curState[i] < 0 && e.from !== 'NotExist') {
