@@ -124,7 +124,7 @@ export interface TraceEvidence {
 /** MMU windows the evidence keeps (ms); a threshold window between them uses the next smaller one. */
 export const MMU_WINDOWS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 /** Latency window lengths the evidence keeps (ms; the shorter ones only while a trace has at
- * most MAX_BINS windows of them). */
+ * most MAX_BINS windows of them). Each is a multiple of the first (WaitSamples.push relies on it). */
 export const LATENCY_WINDOWS_MS = [50, 100, 200, 500, 1000] as const;
 
 const MAX_BINS = 2000;
@@ -225,6 +225,7 @@ class WaitSamples {
   /** Per LATENCY_WINDOWS_MS length: starts[b] = the first sample at or after window b's start. */
   readonly starts: number[][] = LATENCY_WINDOWS_MS.map(() => []);
   private lastT = -Infinity;
+  private lastB0 = -1;
 
   /** A wait of goroutine g ending at t (relative ns) that lasted d ns. */
   push(g: number, t: number, d: number): void {
@@ -242,11 +243,17 @@ class WaitSamples {
       this.dc[c][j] = LONG_WAIT;
       this.longs.set(this.length, d);
     }
-    for (let k = 0; k < LATENCY_WINDOWS_MS.length; k++) {
-      // The window of the sample as the latency windows bin it (clamped at 0 like them).
-      const b = Math.max(0, Math.floor(t / (LATENCY_WINDOWS_MS[k] * 1e6)));
-      const st = this.starts[k];
-      while (st.length <= b) st.push(this.length);
+    // The window of the sample for each length, as the latency windows bin it (clamped at 0
+    // like them). The longer lengths are multiples of the first, so for an integer time (trace
+    // times are whole ns) their windows can only change where the first one's does.
+    const b0 = Math.max(0, Math.floor(t / (LATENCY_WINDOWS_MS[0] * 1e6)));
+    if (b0 !== this.lastB0 || t !== Math.floor(t)) {
+      this.lastB0 = b0;
+      for (let k = 0; k < LATENCY_WINDOWS_MS.length; k++) {
+        const b = k === 0 ? b0 : Math.max(0, Math.floor(t / (LATENCY_WINDOWS_MS[k] * 1e6)));
+        const st = this.starts[k];
+        while (st.length <= b) st.push(this.length);
+      }
     }
     this.length++;
   }
