@@ -566,8 +566,11 @@ class Collector {
         break;
       }
       case 'go': {
-        let g = this.bySlot[e.slot];
-        if (g === undefined) g = this.bySlot[e.slot] = this.g(e.id, t, e.from);
+        let g = e.slot < 0 ? undefined : this.bySlot[e.slot];
+        if (g === undefined) {
+          g = this.g(e.id, t, e.from);
+          if (e.slot >= 0) this.bySlot[e.slot] = g;
+        }
         if (g.name === '' && e.stack !== null) g.name = stackRootFunc(e.stack);
         const from = g.state;
         const to = e.to;

@@ -397,11 +397,19 @@ export class GoroutineSummarizer {
     const { from, to, id } = e;
     if (from === to) return;
     const t = e.t;
-    let g = this.bySlot[e.slot];
-    if (g === undefined && (g = this.gs.get(id)) !== undefined) this.bySlot[e.slot] = g;
+    let g: G | undefined;
+    if (e.slot < 0) g = this.gs.get(id);
+    else {
+      const slots = this.bySlot;
+      // Kept dense (a write far past the end would turn the array into a slow dictionary).
+      while (slots.length <= e.slot) slots.push(undefined);
+      g = slots[e.slot];
+      if (g === undefined && (g = this.gs.get(id)) !== undefined) slots[e.slot] = g;
+    }
     switch (from) {
       case 'Undetermined': {
-        g = this.bySlot[e.slot] = this.newG(id, this.syncTs);
+        g = this.newG(id, this.syncTs);
+        if (e.slot >= 0) this.bySlot[e.slot] = g;
         const dt = t - this.syncTs;
         if (to === 'Running') g.execNs += dt;
         else if (to === 'Waiting') add(g.blockNs, e.reason, dt);
@@ -418,7 +426,8 @@ export class GoroutineSummarizer {
         break;
       }
       case 'NotExist': {
-        g = this.bySlot[e.slot] = this.newG(id, t);
+        g = this.newG(id, t);
+        if (e.slot >= 0) this.bySlot[e.slot] = g;
         const creator = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
         const act = creator?.p?.active;
         if (act !== undefined && act.length > 0) {

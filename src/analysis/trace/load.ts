@@ -38,7 +38,7 @@ export class TraceLoader {
             view.event(e);
             evidence.event(e);
           },
-          { reuse: true },
+          { reuse: true, slots: true },
         );
       }
       this.view!.generation(g);

@@ -36,9 +36,10 @@ export interface GoTransition extends Base {
   kind: 'go';
   id: U64;
   /**
-   * The goroutine's number in this stream: 0, 1, 2… in order of its first transition. An
-   * array index for consumers keeping per-goroutine state (one id lookup per event for all
-   * of them, not one each: a big trace has hundreds of thousands of goroutines).
+   * With OrderOptions.slots, the goroutine's number in this stream: 0, 1, 2… in order of
+   * its first transition; else -1. An array index for consumers keeping per-goroutine state
+   * (one id lookup per event for all of them, not one each: a big trace has hundreds of
+   * thousands of goroutines).
    */
   slot: number;
   from: GoState;
@@ -161,7 +162,7 @@ function stkOf(o: OrderedEvent, k: number, into: StackRef | null = null): StackR
 /** The converter's state: goroutine slots, and reused event objects of its reuse mode (hot kinds only). */
 interface Scratch {
   reuse: boolean;
-  slots: Map<U64, number>;
+  slots: Map<U64, number> | null;
   go: GoTransition;
   proc: ProcTransition;
   range: RangeEvent;
@@ -171,10 +172,11 @@ interface Scratch {
 
 function goEv(x: Scratch, o: OrderedEvent, id: U64 | null, from: GoState, to: GoState, reason: string, stack: StackRef | null, eventStack: StackRef | null): GoTransition {
   const gid = id ?? U64_MAX;
-  let slot = x.slots.get(gid);
-  if (slot === undefined) {
-    slot = x.slots.size;
-    x.slots.set(gid, slot);
+  let slot = -1;
+  if (x.slots !== null) {
+    const s = x.slots.get(gid);
+    if (s !== undefined) slot = s;
+    else x.slots.set(gid, (slot = x.slots.size));
   }
   if (!x.reuse) return { kind: 'go', t: o.timeNs, ctx: o.ctx, id: gid, slot, from, to, reason, stack, eventStack, code: o.type };
   const e = x.go;
@@ -225,7 +227,7 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderO
   const ctx0: SchedCtx = { m: null, p: null, g: null };
   const x: Scratch = {
     reuse: opts.reuse === true,
-    slots: new Map(),
+    slots: opts.slots === true ? new Map() : null,
     go: { kind: 'go', t: 0, ctx: ctx0, id: 0, slot: 0, from: 'Undetermined', to: 'Undetermined', reason: '', stack: null, eventStack: null, code: 0 },
     proc: { kind: 'proc', t: 0, ctx: ctx0, id: 0, from: 'Undetermined', to: 'Undetermined', code: 0 },
     range: { kind: 'rangeBegin', t: 0, ctx: ctx0, name: '', scope: { kind: 'none' }, code: 0 },

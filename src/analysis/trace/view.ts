@@ -443,6 +443,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   let slotSeen = new Int32Array(1024).fill(-1);
   const seenGo = (e: GoTransition): number => {
     const s = e.slot;
+    if (s < 0) return seen(e.id);
     if (s >= slotSeen.length) {
       const a = new Int32Array(Math.max(2 * slotSeen.length, s + 1)).fill(-1);
       a.set(slotSeen);

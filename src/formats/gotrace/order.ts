@@ -159,6 +159,12 @@ export interface OrderOptions {
    * and these allocations were most of its garbage.
    */
   reuse?: boolean;
+  /**
+   * Number goroutines in API go transitions (analysis/trace/states.ts GoTransition.slot):
+   * worth its id lookup when several consumers keep per-goroutine state (the worker's load);
+   * without it slot is -1.
+   */
+  slots?: boolean;
 }
 
 /** An ordered event with every field present (one object shape for all events). */
