@@ -2,18 +2,8 @@
 // skips window starts that cannot beat the best so far; it must give exactly what evaluating
 // every candidate start gives: the same minimum (bit for bit) and the same earliest start.
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng';
 import { minUtilSeries, UtilSeries, utilIntegral } from '../../src/analysis/checklist/traceEvidence.ts';
-
-/** A deterministic generator (xorshift) so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * Every candidate start (t_i and t_i − w), in increasing order, with the same formula and

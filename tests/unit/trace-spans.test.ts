@@ -2,18 +2,8 @@
 // exactly the Float64 start/end of every span — rows that tile, rows with gaps, durations of
 // 2^32 ns and more, times beyond 2^32 — and the searches agree with a plain binary search.
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng';
 import { finishSpanTimes, firstSpanEndingAfter, forEachSpan, indexedSpanRow, LONG, MARK, spanDur, spanEnd, spanRow, spanStart, spanTimesF64 } from '../../src/analysis/trace/spans.ts';
-
-/** A deterministic generator (xorshift) so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 /** Rows of spans as Float64 columns plus their compact form. */
 function rows(seed: number, nRows: number) {
