@@ -874,13 +874,8 @@ export class LeadingSamples {
         const pstop = fieldEnd(r, pos + 1, stop, 'Sample.value');
         pos = r.pos;
         while (pos < pstop) {
-          let v = varint28(buf, pos, pstop);
-          if (v >= 0) pos = varintEnd.at;
-          else {
-            r.pos = pos;
-            v = i64(r, pstop);
-            pos = r.pos;
-          }
+          const v = packedValue(r, buf, pos, pstop);
+          pos = varintEnd.at;
           if (nVals === nTypes) throw new Error('more values than sample types');
           columns[nVals++][s] = v;
         }
@@ -1178,6 +1173,17 @@ function packedId(buf: Uint8Array, pos: number, stop: number): number {
   return varint28(buf, pos, stop);
 }
 
+/** One value of a packed Sample.value field at `pos` (< stop), its end in varintEnd.at:
+ * under 2^28 straight from the bytes, anything else (negative, large) through the Reader. */
+function packedValue(r: Reader, buf: Uint8Array, pos: number, stop: number): number {
+  const v = varint28(buf, pos, stop);
+  if (v >= 0) return v;
+  r.pos = pos;
+  const big = i64(r, stop);
+  varintEnd.at = r.pos;
+  return big;
+}
+
 /** End of the length-delimited field whose length varint starts at `pos`; leaves r.pos
  * after the length. */
 function fieldEnd(r: Reader, pos: number, stop: number, what: string): number {
@@ -1243,13 +1249,8 @@ function decodeSample(rd: SampleReader, pos: number, stop: number, s: number): n
       const pstop = fieldEnd(r, pos + 1, stop, 'Sample.value');
       pos = r.pos;
       while (pos < pstop) {
-        let v = varint28(buf, pos, pstop);
-        if (v >= 0) pos = varintEnd.at;
-        else {
-          r.pos = pos;
-          v = i64(r, pstop);
-          pos = r.pos;
-        }
+        const v = packedValue(r, buf, pos, pstop);
+        pos = varintEnd.at;
         if (nVals < nTypes) columns[nVals][s] = v;
         nVals++;
       }
