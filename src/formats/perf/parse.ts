@@ -3,47 +3,24 @@
 // views' lifecycle scan, tests). decodePerfScript (model.ts) skips the objects and reads
 // the scanner's records directly. The line grammar is in grammar.ts, the scanning in scan.ts.
 
-import type { ProgressFn } from '../errors';
-import type { PerfFrame, PerfHeaderInfo, PerfTime } from './grammar';
-import { PerfScanner, type ScannedRecord } from './scan';
+import type { HeaderParse, PerfFrame } from './grammar';
+import { PerfScanner, type ScannedRecord, type ScanOptions, type ScanResult } from './scan';
 
 export { parseFrameLine, parseHeaderLine, parseTracepointFields, splitTrailingFrame } from './grammar';
 export type { HeaderParse, PerfFrame, PerfHeaderInfo, PerfTime } from './grammar';
 
-export interface PerfRecord {
+/** A record's header fields (event: as printed, without the trailing colon; '' when the
+ * record shows none), its line and payload, and its frames. */
+export interface PerfRecord extends Pick<HeaderParse, 'comm' | 'pid' | 'tid' | 'cpu' | 'time' | 'period' | 'event'> {
   /** 1-based line of the header. */
   line: number;
-  comm: string;
-  pid?: number;
-  tid: number;
-  cpu?: number;
-  time?: PerfTime;
-  period?: number;
-  /** Event name as printed, without the trailing colon ('' when the record shows none). */
-  event: string;
   /** Text after the event token (tracepoint fields), '' when none or when it was a frame. */
   payload: string;
   /** Frames leaf first. */
   frames: PerfFrame[];
 }
 
-export interface PerfParseResult {
-  header: PerfHeaderInfo | null;
-  records: number;
-  unparsedLines: number;
-  unparsedExamples: { line: number; text: string }[];
-}
-
-export interface PerfParseOptions {
-  onProgress?: ProgressFn;
-  /** Called once, before the first record, with the `--header` block (null when absent). */
-  onHeader?: (h: PerfHeaderInfo | null) => void;
-  /** Lines before the first record after which input is declared "not perf script". */
-  sniffLines?: number;
-  /** false: the grammar on every line, no remembered lines (tests compare both ways). */
-  lineCache?: boolean;
-}
-
+export type PerfParseOptions = Pick<ScanOptions, 'onProgress' | 'onHeader' | 'sniffLines' | 'lineCache'>;
 
 /** The scanner's record as a self-contained object (frames copied, srclines attached). */
 function toRecord(sc: PerfScanner, r: ScannedRecord): PerfRecord {
@@ -61,7 +38,7 @@ function toRecord(sc: PerfScanner, r: ScannedRecord): PerfRecord {
  * Streams records to `onRecord` (frames leaf first). Throws DecodeError only when the
  * input holds no perf script record at all.
  */
-export function parsePerfScript(bytes: Uint8Array, onRecord: (r: PerfRecord) => void, opts: PerfParseOptions = {}): PerfParseResult {
+export function parsePerfScript(bytes: Uint8Array, onRecord: (r: PerfRecord) => void, opts: PerfParseOptions = {}): ScanResult {
   const sc: PerfScanner = new PerfScanner((r) => onRecord(toRecord(sc, r)), {
     onProgress: opts.onProgress,
     total: bytes.length,

@@ -106,7 +106,6 @@ export function perfSplitPoint(bytes: Uint8Array, minBytes = MIN_SPLIT_BYTES): n
   return -1;
 }
 
-
 /** Collects the records the scanner hands over, block by block. */
 class PartCollector {
   private strings = [''];

@@ -68,7 +68,7 @@ export interface ScanOptions {
   /** false: records' `head.time.text` may be '' (the caller uses only sec and nsec). */
   timeText?: boolean;
   /**
-   * The input is the rest of a dump from a record boundary on (split.ts): the part before
+   * The input is the rest of a dump from a record boundary on (part.ts): the part before
    * it had a record, so there is no byte-order mark, no `--header` block and no sniffing
    * here, and a line starts as it does after a blank line. Lines count from 1 in the part.
    */
