@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ST_SYSCALL_BLOCKED, traceViewData, windowTable, type GoroutineRow } from '../../src/analysis/trace/view.ts';
+import { ST_SYSCALL_BLOCKED, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
+import { windowTable } from '../helpers/traceWindow';
 import { traceGenerations } from '../../src/cli/trace.ts';
 import { spanWindowTable } from '../../src/views/traceModel.ts';
 

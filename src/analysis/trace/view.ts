@@ -142,7 +142,8 @@ function stateCode(s: GoState): number {
   }
 }
 
-function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; blockNs: Record<string, number>; syscallNs: number; totalNs: number }): GoroutineRow {
+/** A summarizer's goroutine as a table row (block time summed over reasons). */
+export function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; blockNs: Record<string, number>; syscallNs: number; totalNs: number }): GoroutineRow {
   let block = 0;
   for (const v of Object.values(g.blockNs)) block += v;
   return { id: key(g.id), name: g.name, execNs: g.execNs, schedWaitNs: g.schedWaitNs, blockNs: block, syscallNs: g.syscallNs, totalNs: g.totalNs };
@@ -160,13 +161,6 @@ export function spanGoroutine(d: Pick<TraceViewData, 'gOffsets'>, k: number): nu
     else hi = m - 1;
   }
   return lo;
-}
-
-/** Goroutine table for [t0, t1) (relative ns). */
-export function windowTable(gens: Iterable<Generation>, originNs: number, t0: number, t1: number): GoroutineRow[] {
-  const s = new GoroutineSummarizer({ window: { t0: t0 + originNs, t1: t1 + originNs } });
-  traceEvents(gens, (e) => s.event(e), { reuse: true });
-  return s.finish().goroutines.map(rowOf);
 }
 
 function pairs(rs: { startNs: number | null; endNs: number | null }[], origin: number, end: number): Float64Array {

@@ -1,0 +1,16 @@
+// The oracle for a time range's goroutine table: Go's summarizer (goroutines.ts, checked
+// against an independent reference in trace-goroutines.test.ts) run over the window on the
+// trace's generations. The app computes the same table from the timeline's spans
+// (views/traceModel.ts spanWindowTable); the tests compare the two.
+
+import { GoroutineSummarizer } from '../../src/analysis/trace/goroutines';
+import { traceEvents } from '../../src/analysis/trace/states';
+import { rowOf, type GoroutineRow } from '../../src/analysis/trace/view';
+import type { Generation } from '../../src/formats/gotrace/model';
+
+/** Goroutine table for [t0, t1) (ns relative to originNs). */
+export function windowTable(gens: Iterable<Generation>, originNs: number, t0: number, t1: number): GoroutineRow[] {
+  const s = new GoroutineSummarizer({ window: { t0: t0 + originNs, t1: t1 + originNs } });
+  traceEvents(gens, (e) => s.event(e), { reuse: true });
+  return s.finish().goroutines.map(rowOf);
+}
