@@ -33,7 +33,7 @@ export interface SampleStacks {
  */
 function sampleGroup(location: Int32Array, from: number, to: number): number {
   const stop = to - from > GROUP_DEPTH ? to - GROUP_DEPTH : from;
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0; // int32 from the start: one number representation in the loop
   for (let i = to - 1; i >= stop; i--) h = Math.imul(h ^ location[i], 0x01000193);
   return (h ^ (h >>> 15)) & (GROUPS - 1);
 }

@@ -438,7 +438,7 @@ export class AsciiStrings {
   get(b: Uint8Array, s: number, e: number): string {
     const n = e - s;
     if (n > 64) return asciiText(b, s, e);
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0; // int32 from the start, as stored in `hash` (an empty string matches too)
     for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
     const t = this.table;
     const mask = t.length - 1;

@@ -81,7 +81,9 @@ const PROGRESS_STEP = 1 << 20;
 const MAX_ARENA = 32 << 20;
 /** Longer lines are not remembered (nor worth it: they are rare and unique). */
 const MAX_REMEMBERED_LINE = 4096;
-const HASH_SEED = 0x811c9dc5;
+// As an int32 (the same hash bits): the seed as a double made `h` a HeapNumber when a
+// line's word loop was skipped, and the optimized scan loop deoptimized on it.
+const HASH_SEED = 0x811c9dc5 | 0;
 /** Successors remembered per line: 1 predicts 76% of the frame lines of a mixed dump, 4 predict 96%. */
 const WAYS = 4;
 /** Words are compared as little-endian DataView reads against Int32Array views of the
