@@ -1,10 +1,14 @@
 // One measurement in a fresh process (so peak RSS belongs to this input alone):
-// inflate + decode + aggregate a profile exactly as the worker does, print JSON.
-//   node --expose-gc --import tsx bench/decode-one.ts <file> [pako|native]
+// inflate + decode + aggregate a profile exactly as the worker (or the CLI) does, print JSON.
+//   node --expose-gc --import tsx bench/decode-one.ts <file> [pako|native|node]
+// Inflaters: native = DecompressionStream, the worker's (Node's implementation here);
+// node = node:zlib in 1 MiB pieces, the CLI's (src/cli/inflate.ts); pako = the portable one.
+// native and node feed the decoder while they inflate.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { analyze } from '../src/analysis/query';
 import { decodeAny } from '../src/formats';
+import { gunzipNode } from '../src/cli/inflate';
 import { gunzip, gunzipNative, isGzip } from '../src/formats/gzip';
 
 const [file, inflater = 'pako'] = process.argv.slice(2);
@@ -27,7 +31,8 @@ const decoded = await decodeAny(input, {
   // As the worker does: the native inflater hands each chunk to the pprof decoder (soFar).
   gunzip: async (b, onProgress, maxBytes, soFar) => {
     const s = performance.now();
-    const out = inflater === 'native' ? await gunzipNative(b, onProgress, maxBytes, soFar) : gunzip(b, onProgress, maxBytes);
+    const out =
+      inflater === 'native' ? await gunzipNative(b, onProgress, maxBytes, soFar) : inflater === 'node' ? await gunzipNode(b, onProgress, maxBytes, soFar) : gunzip(b, onProgress, maxBytes);
     inflateMs = performance.now() - s;
     rawBytes = out.length;
     return out;

@@ -12,6 +12,10 @@ export function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
+function tooMuchInflated(maxBytes: number): DecodeError {
+  return new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`);
+}
+
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -31,7 +35,7 @@ export function gunzip(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MA
   const inf = new Inflate({ chunkSize: 1 << 20 });
   inf.onData = (c: Uint8Array) => {
     total += c.length;
-    if (total > maxBytes) throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`);
+    if (total > maxBytes) throw tooMuchInflated(maxBytes);
     chunks.push(c);
   };
   const slice = 1 << 20;
@@ -73,11 +77,56 @@ function inflatedSizeHint(input: Uint8Array, maxBytes: number): number {
 }
 
 /**
+ * The inflated bytes of a streaming inflater, gathered into one array as the chunks arrive
+ * (sized from the trailer, so usually no final copy) and bounded by `maxBytes`: what a
+ * decoder fed along the way (InflatedSoFar) reads from.
+ */
+export class InflatedBytes {
+  out: Uint8Array;
+  total = 0;
+
+  constructor(
+    input: Uint8Array,
+    private readonly maxBytes: number,
+  ) {
+    try {
+      this.out = new Uint8Array(inflatedSizeHint(input, maxBytes));
+    } catch {
+      // A trailer claiming more than this engine will allocate at once: grow as data comes.
+      this.out = new Uint8Array(Math.min(maxBytes, Math.max(1 << 16, input.length)));
+    }
+  }
+
+  /** Appends a chunk; false (nothing added) when it would pass `maxBytes`. */
+  add(chunk: Uint8Array): boolean {
+    const total = this.total;
+    if (total + chunk.length > this.maxBytes) return false;
+    if (total + chunk.length > this.out.length) {
+      const grown = new Uint8Array(Math.min(this.maxBytes, Math.max(total + chunk.length, this.out.length * 2)));
+      grown.set(this.out.subarray(0, total));
+      this.out = grown;
+    }
+    this.out.set(chunk, total);
+    this.total = total + chunk.length;
+    return true;
+  }
+
+  /** The error for a chunk `add` refused. */
+  tooMuch(): DecodeError {
+    return tooMuchInflated(this.maxBytes);
+  }
+
+  /** Exactly the data (a caller may hand the buffer on whole). */
+  bytes(): Uint8Array {
+    return this.total === this.out.length ? this.out : this.out.slice(0, this.total);
+  }
+}
+
+/**
  * The browser's native inflater (faster than pako in Chromium; see bench/). Input is fed
  * in 1 MiB slices so progress is reported by compressed bytes consumed. Chunks are copied
- * into one array as they arrive (sized from the trailer, so usually no final copy) and
- * `soFar` sees each step. On failure it re-runs pako, whose errors name the byte offset,
- * so the message is the same either way.
+ * into one array as they arrive (InflatedBytes) and `soFar` sees each step. On failure it
+ * re-runs pako, whose errors name the byte offset, so the message is the same either way.
  */
 export async function gunzipNative(input: Uint8Array, onProgress?: ProgressFn, maxBytes = MAX_INFLATED_BYTES, soFar?: InflatedSoFar): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') return gunzip(input, onProgress, maxBytes);
@@ -97,35 +146,20 @@ export async function gunzipNative(input: Uint8Array, onProgress?: ProgressFn, m
     },
   });
   const reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(inflatedSizeHint(input, maxBytes));
-  } catch {
-    // A trailer claiming more than this engine will allocate at once: grow as data comes.
-    out = new Uint8Array(Math.min(maxBytes, Math.max(1 << 16, input.length)));
-  }
-  let total = 0;
+  const sink = new InflatedBytes(input, maxBytes);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (total + value.length > maxBytes) {
+      if (!sink.add(value)) {
         await reader.cancel();
-        throw new DecodeError('gzip', `decompressed data exceeds ${maxBytes} bytes; refusing to inflate further`);
+        throw sink.tooMuch();
       }
-      if (total + value.length > out.length) {
-        const grown = new Uint8Array(Math.min(maxBytes, Math.max(total + value.length, out.length * 2)));
-        grown.set(out.subarray(0, total));
-        out = grown;
-      }
-      out.set(value, total);
-      total += value.length;
-      soFar?.(out, total);
+      soFar?.(sink.out, sink.total);
     }
   } catch (e) {
     if (e instanceof DecodeError) throw e;
     return gunzip(input, undefined, maxBytes); // throws pako's precise DecodeError
   }
-  // Exactly the data, as before (a caller may hand the buffer on whole).
-  return total === out.length ? out : out.slice(0, total);
+  return sink.bytes();
 }

@@ -11,11 +11,18 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeAny } from '../../src/formats';
 import { DecodeError } from '../../src/formats/errors';
+import { gunzipNode } from '../../src/cli/inflate';
 import { gunzip, gunzipNative } from '../../src/formats/gzip';
 import { decodePprof, LeadingSamples } from '../../src/formats/pprof/proto';
 import { repoRoot } from '../helpers/corpus';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'testdata', name)));
+/** The inflaters that feed the decoder as they go: the worker's (the browser's
+ * DecompressionStream, Node's here) and the CLI's (node:zlib, 1 MiB pieces). */
+const streaming = [
+  ['DecompressionStream', gunzipNative],
+  ['node:zlib', gunzipNode],
+] as const;
 const files = ['pprof/bigservice-small.pb.gz', 'pprof/mapgrowth.heap.pb.gz', 'pprof/hostile-names.pb.gz', 'lessons/goroutine-leak.goroutine.pb.gz'];
 
 /** Top-level fields of a profile.proto message: [key offset, end) and field number. */
@@ -110,36 +117,52 @@ describe('samples decoded while inflating', () => {
     });
   }
 
-  it('the native inflater streams into the decoder and gets the same profile as pako', async () => {
-    for (const name of files) {
-      const gz = fixture(name);
-      let calls = 0;
-      const streamed = await decodeAny(gz, {
-        gunzip: (b, onProgress, maxBytes, soFar) =>
-          gunzipNative(b, onProgress, maxBytes, (out, filled) => {
-            calls++;
-            soFar!(out, filled);
-          }),
-      });
-      expect(calls).toBeGreaterThan(0);
-      expect(differs(streamed, await decodeAny(gz, { gunzip: (b) => gunzip(b) })), name).toBeNull();
-    }
-  });
+  for (const [via, inflate] of streaming) {
+    it(`the streaming inflater feeds the decoder and gets the same profile as pako (${via})`, async () => {
+      for (const name of files) {
+        const gz = fixture(name);
+        let calls = 0;
+        const streamed = await decodeAny(gz, {
+          gunzip: (b, onProgress, maxBytes, soFar) =>
+            inflate(b, onProgress, maxBytes, (out, filled) => {
+              calls++;
+              soFar!(out, filled);
+            }),
+        });
+        expect(calls).toBeGreaterThan(0);
+        expect(differs(streamed, await decodeAny(gz, { gunzip: (b) => gunzip(b) })), name).toBeNull();
+      }
+    });
+  }
 
-  it('sized from the trailer: a last member smaller than the whole grows the buffer; a lying trailer is the gzip error', async () => {
-    const gz = fixture('pprof/bigservice-small.pb.gz');
-    const raw = new Uint8Array(gunzipSync(gz));
-    const want = await decodeAny(gz, { gunzip: (b) => gunzip(b) });
-    // Two gzip members: the trailer read first names only the last member's size.
-    const cut = Math.floor(raw.length * 0.9);
-    const twoMembers = new Uint8Array(Buffer.concat([gzipSync(raw.subarray(0, cut)), gzipSync(raw.subarray(cut))]));
-    expect(differs(await decodeAny(twoMembers, { gunzip: gunzipNative }), want)).toBeNull();
-    const lying = gz.slice();
-    new DataView(lying.buffer).setUint32(lying.length - 4, Math.min(gz.length * 1000, 2 ** 31 - 1), true);
-    const e = await asyncErrorOf(() => decodeAny(lying, { gunzip: gunzipNative }));
-    expect(e.message).toMatch(/incorrect length check/);
-    expect(e).toEqual(await asyncErrorOf(() => decodeAny(lying)));
-  });
+  for (const [via, inflate] of streaming) {
+    it(`sized from the trailer: a last member smaller than the whole grows the buffer; a lying trailer is the gzip error (${via})`, async () => {
+      const gz = fixture('pprof/bigservice-small.pb.gz');
+      const raw = new Uint8Array(gunzipSync(gz));
+      const want = await decodeAny(gz, { gunzip: (b) => gunzip(b) });
+      // Two gzip members: the trailer read first names only the last member's size.
+      const cut = Math.floor(raw.length * 0.9);
+      const twoMembers = new Uint8Array(Buffer.concat([gzipSync(raw.subarray(0, cut)), gzipSync(raw.subarray(cut))]));
+      expect(differs(await decodeAny(twoMembers, { gunzip: inflate }), want)).toBeNull();
+      const lying = gz.slice();
+      new DataView(lying.buffer).setUint32(lying.length - 4, Math.min(gz.length * 1000, 2 ** 31 - 1), true);
+      const e = await asyncErrorOf(() => decodeAny(lying, { gunzip: inflate }));
+      expect(e.message).toMatch(/incorrect length check/);
+      expect(e).toEqual(await asyncErrorOf(() => decodeAny(lying)));
+    });
+  }
+
+  for (const [via, inflate] of streaming) {
+    it(`bytes after the last member and output beyond maxBytes: pako's verdict (${via})`, async () => {
+      const gz = fixture('pprof/bigservice-small.pb.gz');
+      const junk = new Uint8Array(Buffer.concat([gz, Buffer.from('not a gzip member')]));
+      const want = await asyncErrorOf(() => decodeAny(junk));
+      expect(want.message).toMatch(/bytes after the gzip stream are not another gzip member/);
+      expect(await asyncErrorOf(() => decodeAny(junk, { gunzip: inflate }))).toEqual(want);
+      const e = await asyncErrorOf(() => decodeAny(gz, { gunzip: (b, p, _m, soFar) => inflate(b, p, 100_000, soFar) }));
+      expect(e.message).toMatch(/decompressed data exceeds 100000 bytes/);
+    });
+  }
 
   it('sample types after the samples: two passes, same profile', () => {
     const raw = new Uint8Array(gunzipSync(fixture('pprof/bigservice-small.pb.gz')));
@@ -176,56 +199,66 @@ describe('errors found after some chunks were decoded', () => {
     return { bytes: b, at };
   };
 
-  it('a location id 0 in a late sample: the two-pass error and offset, streamed or not', async () => {
-    const { bytes, at } = withLocationId(0);
-    const want = { message: expect.stringMatching(/^pprof: sample 2500 refers to location 0, which is not defined/), offset: at };
-    expect(errorOf(() => decodePprof(bytes, { leading: null }))).toEqual(want);
-    expect(errorOf(() => decodePprof(bytes, { leading: fedInChunks(bytes, 4096) }))).toEqual(want);
-    expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(bytes)), { gunzip: gunzipNative }))).toEqual(want);
-  });
+  for (const [via, inflate] of streaming) {
+    it(`a location id 0 in a late sample: the two-pass error and offset, streamed or not (${via})`, async () => {
+      const { bytes, at } = withLocationId(0);
+      const want = { message: expect.stringMatching(/^pprof: sample 2500 refers to location 0, which is not defined/), offset: at };
+      expect(errorOf(() => decodePprof(bytes, { leading: null }))).toEqual(want);
+      expect(errorOf(() => decodePprof(bytes, { leading: fedInChunks(bytes, 4096) }))).toEqual(want);
+      expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(bytes)), { gunzip: inflate }))).toEqual(want);
+    });
+  }
 
-  it('a location the table lacks (known only once the table is read): same error', async () => {
-    // Drop the Location whose id (its first field, 0x08 id) is 127, used by some samples.
-    const fields = topFields(raw);
-    const gone = fields.find((f) => f.field === 4 && raw[f.body] === 0x08 && raw[f.body + 1] === 127)!;
-    const bytes = new Uint8Array(raw.length - (gone.end - gone.at));
-    bytes.set(raw.subarray(0, gone.at));
-    bytes.set(raw.subarray(gone.end), gone.at);
-    const l = fedInChunks(bytes, 4096);
-    expect(l.usable()).toBe(true); // every id is well-formed: only the table can tell
-    const want = errorOf(() => decodePprof(bytes, { leading: null }));
-    expect(want.message).toMatch(/^pprof: sample \d+ refers to location 127, which is not defined/);
-    expect(errorOf(() => decodePprof(bytes, { leading: l }))).toEqual(want);
-    expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(bytes)), { gunzip: gunzipNative }))).toEqual(want);
-  });
+  for (const [via, inflate] of streaming) {
+    it(`a location the table lacks (known only once the table is read): same error (${via})`, async () => {
+      // Drop the Location whose id (its first field, 0x08 id) is 127, used by some samples.
+      const fields = topFields(raw);
+      const gone = fields.find((f) => f.field === 4 && raw[f.body] === 0x08 && raw[f.body + 1] === 127)!;
+      const bytes = new Uint8Array(raw.length - (gone.end - gone.at));
+      bytes.set(raw.subarray(0, gone.at));
+      bytes.set(raw.subarray(gone.end), gone.at);
+      const l = fedInChunks(bytes, 4096);
+      expect(l.usable()).toBe(true); // every id is well-formed: only the table can tell
+      const want = errorOf(() => decodePprof(bytes, { leading: null }));
+      expect(want.message).toMatch(/^pprof: sample \d+ refers to location 127, which is not defined/);
+      expect(errorOf(() => decodePprof(bytes, { leading: l }))).toEqual(want);
+      expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(bytes)), { gunzip: inflate }))).toEqual(want);
+    });
+  }
 
-  it('truncated gzip: the inflater error (pako offset), not a decode error of the part inflated', async () => {
-    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
-    let fed = 0;
-    const e = await asyncErrorOf(() => decodeAny(cut, { gunzip: (b, p, m, soFar) => gunzipNative(b, p, m, (out, n) => ((fed = n), soFar!(out, n))) }));
-    expect(fed).toBeGreaterThan(raw.length / 3); // samples were decoded before the end was found
-    expect(e).toEqual({ message: expect.stringMatching(/gzip stream is truncated/), offset: cut.length });
-    expect(e).toEqual(await asyncErrorOf(() => decodeAny(cut)));
-  });
+  for (const [via, inflate] of streaming) {
+    it(`truncated gzip: the inflater error (pako offset), not a decode error of the part inflated (${via})`, async () => {
+      const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+      let fed = 0;
+      const e = await asyncErrorOf(() => decodeAny(cut, { gunzip: (b, p, m, soFar) => inflate(b, p, m, (out, n) => ((fed = n), soFar!(out, n))) }));
+      expect(fed).toBeGreaterThan(raw.length / 3); // samples were decoded before the end was found
+      expect(e).toEqual({ message: expect.stringMatching(/gzip stream is truncated/), offset: cut.length });
+      expect(e).toEqual(await asyncErrorOf(() => decodeAny(cut)));
+    });
+  }
 
-  it('truncated inside a sample: names the sample field where the input ends', async () => {
-    const s = samples[2000];
-    const cutRaw = raw.subarray(0, s.body + 3);
-    const want = errorOf(() => decodePprof(cutRaw, { leading: null }));
-    expect(want).toEqual({ message: expect.stringMatching(/Sample claims \d+ bytes but only 3 remain/), offset: s.at + 1 });
-    expect(errorOf(() => decodePprof(cutRaw, { leading: fedInChunks(cutRaw, 4096) }))).toEqual(want);
-    expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(cutRaw)), { gunzip: gunzipNative }))).toEqual(want);
-  });
+  for (const [via, inflate] of streaming) {
+    it(`truncated inside a sample: names the sample field where the input ends (${via})`, async () => {
+      const s = samples[2000];
+      const cutRaw = raw.subarray(0, s.body + 3);
+      const want = errorOf(() => decodePprof(cutRaw, { leading: null }));
+      expect(want).toEqual({ message: expect.stringMatching(/Sample claims \d+ bytes but only 3 remain/), offset: s.at + 1 });
+      expect(errorOf(() => decodePprof(cutRaw, { leading: fedInChunks(cutRaw, 4096) }))).toEqual(want);
+      expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(cutRaw)), { gunzip: inflate }))).toEqual(want);
+    });
+  }
 
-  it('two profiles in one gzip member, and in two members: rejected as concatenated', async () => {
-    const two = new Uint8Array(raw.length * 2);
-    two.set(raw);
-    two.set(raw, raw.length);
-    const want = errorOf(() => decodePprof(two, { leading: null }));
-    expect(want.message).toMatch(/concatenated/);
-    expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(two)), { gunzip: gunzipNative }))).toEqual(want);
-    expect(await asyncErrorOf(() => decodeAny(new Uint8Array(Buffer.concat([gz, gz])), { gunzip: gunzipNative }))).toEqual(want);
-  });
+  for (const [via, inflate] of streaming) {
+    it(`two profiles in one gzip member, and in two members: rejected as concatenated (${via})`, async () => {
+      const two = new Uint8Array(raw.length * 2);
+      two.set(raw);
+      two.set(raw, raw.length);
+      const want = errorOf(() => decodePprof(two, { leading: null }));
+      expect(want.message).toMatch(/concatenated/);
+      expect(await asyncErrorOf(() => decodeAny(new Uint8Array(gzipSync(two)), { gunzip: inflate }))).toEqual(want);
+      expect(await asyncErrorOf(() => decodeAny(new Uint8Array(Buffer.concat([gz, gz])), { gunzip: inflate }))).toEqual(want);
+    });
+  }
 
   it('random damage: the streamed decode fails or succeeds exactly as the two-pass one', () => {
     let s = 12345;
