@@ -60,6 +60,18 @@ describe('streamed trace load = whole-list analysis', () => {
     });
   }
 
+  // The span columns are regrouped by goroutine a batch at a time (view.ts SpanBlocks): the
+  // layout must not depend on where the batches end (one span per batch: a block per span).
+  it('the span layout does not depend on the regrouping batch size', async () => {
+    for (const f of traces) {
+      const whole = await decodeAny(new Uint8Array(readFileSync(path.join(dir, f))));
+      if (whole.kind !== 'go-trace') throw new Error('not a trace');
+      const one = traceViewData(whole.trace.list);
+      expect(one.spanState.length, f).toBeGreaterThan(0);
+      for (const batch of [1, 7, 1000]) expect(traceViewData(whole.trace.list, { batch }), `${f} batch ${batch}`).toEqual(one);
+    }
+  });
+
   it('the stream keeps spans, stacks and evidence non-trivial (cpu.trace)', async () => {
     const { r } = await both(new Uint8Array(readFileSync(path.join(dir, 'cpu.trace'))));
     expect(r.view!.spanState.length).toBeGreaterThan(1000);

@@ -191,6 +191,8 @@ class Column<T extends Float64Array | Uint32Array | Int32Array | Uint16Array | U
 
 const CHUNK_SHIFT = 20;
 const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+/** Spans regrouped by goroutine at a time (SpanBlocks). */
+const BATCH = 1 << 20;
 
 /**
  * Append-only columns in fixed-size chunks (no copy when they grow: a big trace's span
@@ -216,11 +218,19 @@ class U8Chunks {
     w.length = this.length;
     return w;
   }
-  /** The values at positions dest(k), one flat array; the chunks are dropped. */
-  scatter(dest: U32Chunks): Uint8Array {
+  set(k: number, v: number): void {
+    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
+  }
+  /** Moves the value at start + j to start + dest[j]. */
+  regroup(start: number, dest: Uint32Array): void {
+    const tmp = new Uint8Array(dest.length);
+    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+  }
+  /** The values laid out by `blocks`, one flat array; each chunk is dropped once copied. */
+  scatter(blocks: SpanBlocks): Uint8Array {
     const out = new Uint8Array(this.length);
-    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
-    this.chunks = [];
+    blocks.copy(this.chunks, out);
     return out;
   }
 }
@@ -243,10 +253,17 @@ class U16Chunks {
     w.length = this.length;
     return w;
   }
-  scatter(dest: U32Chunks): Uint16Array {
+  set(k: number, v: number): void {
+    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
+  }
+  regroup(start: number, dest: Uint32Array): void {
+    const tmp = new Uint16Array(dest.length);
+    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+  }
+  scatter(blocks: SpanBlocks): Uint16Array {
     const out = new Uint16Array(this.length);
-    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
-    this.chunks = [];
+    blocks.copy(this.chunks, out);
     return out;
   }
 }
@@ -266,16 +283,112 @@ class U32Chunks {
   set(k: number, v: number): void {
     this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
   }
-  scatter(dest: U32Chunks): Uint32Array {
+  regroup(start: number, dest: Uint32Array): void {
+    const tmp = new Uint32Array(dest.length);
+    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+  }
+  scatter(blocks: SpanBlocks): Uint32Array {
     const out = new Uint32Array(this.length);
-    for (let k = 0; k < this.length; k++) out[dest.get(k)] = this.get(k);
-    this.chunks = [];
+    blocks.copy(this.chunks, out);
     return out;
+  }
+}
+
+/**
+ * A P's running spans (span positions), in chunks of 64k: a trace has a few Ps with millions
+ * each and possibly many with few (the span columns' 1M-entry chunks would be mostly slack).
+ */
+class PSpanList {
+  chunks: Uint32Array[] = [];
+  length = 0;
+  push(v: number): void {
+    const c = this.length >>> 16;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(1 << 16));
+    this.chunks[c][this.length++ & 0xffff] = v;
+  }
+  get(k: number): number {
+    return this.chunks[k >>> 16][k & 0xffff];
+  }
+  set(k: number, v: number): void {
+    this.chunks[k >>> 16][k & 0xffff] = v;
   }
 }
 
 const f64 = (n = 1024) => new Column(new Float64Array(n), (k) => new Float64Array(k));
 const u32 = (n = 1024) => new Column(new Uint32Array(n), (k) => new Uint32Array(k));
+
+/**
+ * Where each goroutine's spans are in the span columns. The columns are appended in batches
+ * (BATCH spans in closing order) and each batch is regrouped by goroutine when it is full
+ * (stable, so a goroutine's spans stay in time order): a goroutine has one block per
+ * batch it has spans in, and the blocks tile the columns in order. The final layout (a
+ * goroutine's spans together, goroutines in display order) is then a copy block by block
+ * that drops each chunk once it is copied: no goroutine column and no destination per span.
+ */
+class SpanBlocks {
+  readonly start = u32();
+  readonly len = u32();
+  /** The goroutine (seen index) of each block; after `place`, its first span's final position. */
+  readonly at = u32();
+
+  add(start: number, len: number, owner: number): void {
+    this.start.push(start);
+    this.len.push(len);
+    this.at.push(owner);
+  }
+
+  /** Final positions: goroutine (seen index) i's spans at gOffsets[display[i]], its blocks in order. */
+  place(gOffsets: Uint32Array, display: Uint32Array): void {
+    const fill = gOffsets.slice(0, gOffsets.length - 1);
+    const at = this.at.data;
+    const len = this.len.data;
+    for (let b = 0; b < this.at.length; b++) {
+      const d = display[at[b]];
+      at[b] = fill[d];
+      fill[d] += len[b];
+    }
+  }
+
+  /** Final position of the span at column position k (after `place`). */
+  final(k: number): number {
+    const start = this.start.data;
+    let lo = 0;
+    let hi = this.start.length - 1;
+    while (lo < hi) {
+      const m = (lo + hi + 1) >>> 1;
+      if (start[m] <= k) lo = m;
+      else hi = m - 1;
+    }
+    return this.at.data[lo] + k - start[lo];
+  }
+
+  /** Copies chunked column values to their final positions in `out` (after `place`), dropping each chunk once copied. */
+  copy<T extends Uint8Array | Uint16Array | Uint32Array>(chunks: T[], out: T): void {
+    const size = 1 << CHUNK_SHIFT;
+    const start = this.start.data;
+    const len = this.len.data;
+    const at = this.at.data;
+    for (let b = 0; b < this.start.length; b++) {
+      let from = start[b];
+      let to = at[b];
+      let n = len[b];
+      while (n > 0) {
+        const c = from >>> CHUNK_SHIFT;
+        const o = from & CHUNK_MASK;
+        const m = Math.min(n, size - o);
+        out.set(chunks[c].subarray(o, o + m), to);
+        if (o + m === size) (chunks as (T | undefined)[])[c] = undefined;
+        from += m;
+        to += m;
+        n -= m;
+      }
+    }
+    chunks.length = 0;
+  }
+}
+
+
 
 /**
  * Frames and stacks of all generations, deduplicated by content (the same stack gets new
@@ -392,9 +505,11 @@ export interface TraceViewBuilder {
 /**
  * A builder for streamed generations: `origin` (ns) is the trace origin, the earliest sync
  * time; when not given, the first generation's (the earliest in a well-formed trace).
- * Events may be reused objects (`reuse`): nothing of them is kept.
+ * Events may be reused objects (`reuse`): nothing of them is kept. `batch`: spans regrouped
+ * by goroutine at a time (tests use small ones; the result does not depend on it).
  */
-export function traceViewBuilder(origin = NaN): TraceViewBuilder {
+export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): TraceViewBuilder {
+  const batch = opts.batch ?? BATCH;
   const summarizer = new GoroutineSummarizer();
   const collector = new TimelineCollector();
   const stacks = new StackTable();
@@ -409,6 +524,8 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   let curReason = new Uint16Array(1024);
   let curStack = new Uint32Array(1024);
   let curP = new Int32Array(1024);
+  /** Spans per goroutine (seen index), those of the current batch excluded. */
+  let gSpans = new Uint32Array(1024);
   const seen = (id: U64): number => {
     let i = gSeen.get(id);
     if (i === undefined) {
@@ -427,6 +544,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
         curReason = grow(curReason, new Uint16Array(n));
         curStack = grow(curStack, new Uint32Array(n));
         curP = grow(curP, new Int32Array(n));
+        gSpans = grow(gSpans, new Uint32Array(n));
       }
       curState[i] = -1;
     }
@@ -453,23 +571,32 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       i = pSeenIds.length;
       pSeen.set(id, i);
       pSeenIds.push(id);
-      pSpans.push(new U32Chunks());
+      pSpans.push(new PSpanList());
+      pDone.push(0);
     }
     return i;
   };
 
-  // Spans in closing order (grouped by goroutine at the end): goroutine (seen index), duration
-  // (ns; LONG with the duration in `longs`), state, reason, stack. A span that does not start
-  // where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
-  const sG = new U32Chunks();
+  // Span columns: duration (ns; LONG with the duration in `longs`), state, reason, stack, in
+  // closing order within a batch of BATCH spans, regrouped by goroutine when the batch is full
+  // (SpanBlocks); the batch's goroutines (seen index) are in batchG. A span that does not
+  // start where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
+  // Span positions (in jumps, longs, pSpans) are column positions, moved with their batch.
   const sDur = new U32Chunks();
   const sState = new U8Chunks();
   let sReason: U8Chunks | U16Chunks = new U8Chunks();
   let sStack: U16Chunks | U32Chunks = new U16Chunks();
   const jumps = { idx: [] as number[], start: [] as number[] };
   const longs = { idx: [] as number[], ns: [] as number[] };
-  // Per P (seen index): its running spans, as closing indices of goroutine spans.
-  const pSpans: U32Chunks[] = [];
+  const blocks = new SpanBlocks();
+  let batchStart = 0;
+  const batchG = new Uint32Array(batch);
+  // Entries of jumps, longs and each P's spans before the batch (already moved).
+  let jumpsDone = 0;
+  let longsDone = 0;
+  const pDone: number[] = [];
+  // Per P (seen index): its running spans, as positions of goroutine spans.
+  const pSpans: PSpanList[] = [];
   const reasons: string[] = [''];
   const reasonIdx = new Map<string, number>([['', 0]]);
   // CPU samples (the stream's order is time order).
@@ -486,12 +613,46 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   let last = 0;
   let syncs = 0;
   let lastSync = 0;
+  /** Regroups the batch by goroutine (stable) into one block per goroutine. */
+  const endBatch = (): void => {
+    const len = sDur.length - batchStart;
+    if (len === 0) return;
+    const ng = gSeenIds.length;
+    // Counting sort: at[i] = where goroutine i's spans go in the batch.
+    const at = new Uint32Array(ng);
+    for (let j = 0; j < len; j++) at[batchG[j]]++;
+    let pos = 0;
+    for (let i = 0; i < ng; i++) {
+      const c = at[i];
+      if (c === 0) continue;
+      blocks.add(batchStart + pos, c, i);
+      gSpans[i] += c;
+      at[i] = pos;
+      pos += c;
+    }
+    const dest = new Uint32Array(len);
+    for (let j = 0; j < len; j++) dest[j] = at[batchG[j]]++;
+    sDur.regroup(batchStart, dest);
+    sState.regroup(batchStart, dest);
+    sReason.regroup(batchStart, dest);
+    sStack.regroup(batchStart, dest);
+    const b0 = batchStart;
+    for (let q = jumpsDone; q < jumps.idx.length; q++) jumps.idx[q] = b0 + dest[jumps.idx[q] - b0];
+    for (let q = longsDone; q < longs.idx.length; q++) longs.idx[q] = b0 + dest[longs.idx[q] - b0];
+    pSpans.forEach((c, p) => {
+      for (let q = pDone[p]; q < c.length; q++) c.set(q, b0 + dest[c.get(q) - b0]);
+      pDone[p] = c.length;
+    });
+    jumpsDone = jumps.idx.length;
+    longsDone = longs.idx.length;
+    batchStart = sDur.length;
+  };
   const close = (i: number, t: number): void => {
     const st = curState[i];
     if (st < 0) return;
     const since = curSince[i];
     if (t > since) {
-      const k = sG.length;
+      const k = sDur.length;
       if (since !== lastEnd[i]) {
         jumps.idx.push(k);
         jumps.start.push(since);
@@ -502,7 +663,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
         longs.idx.push(k);
         longs.ns.push(d);
       }
-      sG.push(i);
+      batchG[k - batchStart] = i;
       sDur.push(Math.min(d, LONG));
       sState.push(st);
       const r = curReason[i];
@@ -512,6 +673,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
       if (st2 > sStack.max) sStack = (sStack as U16Chunks).widened();
       sStack.push(st2);
       if (st === ST_RUNNING && curP[i] >= 0) pSpans[curP[i]].push(k);
+      if (k + 1 - batchStart === batch) endBatch();
     }
     curState[i] = -1;
   };
@@ -602,6 +764,7 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
     if (Number.isNaN(origin)) origin = 0;
     const endNs = last;
     for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
+    endBatch();
     const summary = summarizer.finish();
     const tl = collector.finish();
     const table = summary.goroutines.map(rowOf);
@@ -627,26 +790,18 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
     seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
     const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
 
-    // Goroutine spans grouped by display index (stable: each goroutine's spans close in time
-    // order). The goroutine column becomes each span's destination in place (a counting
-    // sort), and every column is scattered into its flat final array and dropped in turn.
-    const n = sG.length;
+    // Goroutine spans grouped by display index, each goroutine's blocks in order; every
+    // column is copied into its flat final array, widest first, dropping its chunks as it goes.
     const gOffsets = new Uint32Array(ids.length + 1);
-    for (let k = 0; k < n; k++) {
-      const key = disp[sG.get(k)];
-      sG.set(k, key);
-      gOffsets[key + 1]++;
-    }
+    for (let i = 0; i < gSeenIds.length; i++) gOffsets[disp[i] + 1] = gSpans[i];
     for (let i = 0; i < ids.length; i++) gOffsets[i + 1] += gOffsets[i];
-    const fill = gOffsets.slice(0, ids.length);
-    for (let k = 0; k < n; k++) sG.set(k, fill[sG.get(k)]++);
-    const dest = sG;
-    const spanDur = sDur.scatter(dest) as Uint32Array;
-    const spanState = sState.scatter(dest) as Uint8Array;
-    const spanReason = sReason.scatter(dest) as Uint8Array | Uint16Array;
-    const spanStack = sStack.scatter(dest) as Uint16Array | Uint32Array;
-    const jumpIdx = Uint32Array.from(jumps.idx, (k) => dest.get(k));
-    const longIdx = Uint32Array.from(longs.idx, (k) => dest.get(k));
+    blocks.place(gOffsets, disp);
+    const spanDur = sDur.scatter(blocks) as Uint32Array;
+    const spanStack = sStack.scatter(blocks) as Uint16Array | Uint32Array;
+    const spanReason = sReason.scatter(blocks) as Uint8Array | Uint16Array;
+    const spanState = sState.scatter(blocks) as Uint8Array;
+    const jumpIdx = Uint32Array.from(jumps.idx, (k) => blocks.final(k));
+    const longIdx = Uint32Array.from(longs.idx, (k) => blocks.final(k));
     const spanTimes = finishSpanTimes(spanDur, jumpIdx, Float64Array.from(jumps.start), longIdx, Float64Array.from(longs.ns));
 
     // P spans grouped by P (display order of P ids: numeric), as goroutine span indices.
@@ -659,10 +814,9 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
     pSeenIds.forEach((id, i) => {
       const c = pSpans[i];
       const at = pOffsets[pRank.get(key(id))!];
-      for (let j = 0; j < c.length; j++) pSpan[at + j] = dest.get(c.get(j));
+      for (let j = 0; j < c.length; j++) pSpan[at + j] = blocks.final(c.get(j));
       c.chunks = [];
     });
-    dest.chunks = [];
 
     // Mark assists per goroutine.
     const rel = (t: number | null, dflt: number): number => (t === null ? dflt : t - origin);
@@ -839,10 +993,10 @@ export function traceViewBuilder(origin = NaN): TraceViewBuilder {
   return { generation, event, finish };
 }
 
-export function traceViewData(gens: Generation[]): TraceViewData {
+export function traceViewData(gens: Generation[], opts: { batch?: number } = {}): TraceViewData {
   let origin = Infinity;
   for (const g of gens) origin = Math.min(origin, g.syncTimeNs);
-  const b = traceViewBuilder(Number.isFinite(origin) ? origin : 0);
+  const b = traceViewBuilder(Number.isFinite(origin) ? origin : 0, opts);
   const each = function* (): Generator<Generation> {
     for (const g of gens) {
       b.generation(g);
