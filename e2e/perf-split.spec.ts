@@ -5,15 +5,17 @@
 // (formats/perf/part.ts MIN_CORES_FOR_SPLIT); the tests report 4 cores to the page
 // (CDP hardware-concurrency override) so the path runs on any machine.
 //
+// In an exported report (share/report.ts) opened from disk, the source worker runs from a
+// blob: URL as a classic worker, and so does the nested one it starts from its own URL.
+//
 // The dump: testdata/perf/forkexec.perf.txt (a real recording) repeated to 20 MB (60 MB
 // for the cancel test, so the nested worker is still at work when cancel is clicked) — its
 // records back to back, so every copy is a real record; only the count is multiplied.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { hooks, loadState, pickFile, readTopRows, repoRoot, screenshot, waitReady } from './helpers';
+import { cliTop, hooks, loadState, pickFile, readTopRows, repoRoot, screenshot, waitReady } from './helpers';
 
 function bigDump(copies = 70): string {
   const dir = path.join(repoRoot, 'test-results', 'perf-split');
@@ -23,10 +25,6 @@ function bigDump(copies = 70): string {
   const sep = one[one.length - 1] === 10 && one[one.length - 2] === 10 ? Buffer.alloc(0) : Buffer.from('\n');
   writeFileSync(file, Buffer.concat(Array.from({ length: copies }, () => [one, sep]).flat()));
   return file;
-}
-
-function cliTop(file: string) {
-  return JSON.parse(execFileSync(process.execPath, [path.join(repoRoot, 'bin/stacklens.mjs'), 'top', file, '--json'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 }));
 }
 
 /**
@@ -69,7 +67,7 @@ test('a 20 MB perf dump decodes on two threads with the CLI numbers', async ({ p
   expect(watch.seen().filter(isPart).length, `a nested worker scanned the second half (workers seen: ${JSON.stringify(watch.seen())})`).toBe(1);
   const rows = await readTopRows(page, 12);
   const cli = cliTop(file);
-  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cli.rows.slice(0, 12).map((r: { name: string; flat: number; cum: number }) => [r.name, r.flat, r.cum]));
+  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cli.rows.slice(0, 12).map((r) => [r.name, r.flat, r.cum]));
   await expect(hooks.frames(page).first()).toBeAttached();
   await screenshot(page, 'perf-split-20mb');
 });
@@ -84,7 +82,7 @@ test('on 2 cores the dump is decoded on one thread, the same numbers', async ({ 
   await watch.stop();
   expect(watch.seen().filter(isPart)).toEqual([]);
   const rows = await readTopRows(page, 12);
-  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cliTop(file).rows.slice(0, 12).map((r: { name: string; flat: number; cum: number }) => [r.name, r.flat, r.cum]));
+  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cliTop(file).rows.slice(0, 12).map((r) => [r.name, r.flat, r.cum]));
 });
 
 test('cancelling a two-thread perf decode ends the nested worker too', async ({ page, browser }) => {
@@ -108,4 +106,29 @@ test('cancelling a two-thread perf decode ends the nested worker too', async ({ 
   // The page stays usable: the same dump loads afterwards.
   await pickFile(page, file);
   await waitReady(page);
+});
+
+test('inside an exported report opened from disk, the nested worker starts from the blob: worker and gives the CLI numbers', async ({ page, browser, guard }) => {
+  const file = bigDump();
+  await page.goto('/');
+  await pickFile(page, file);
+  await waitReady(page);
+  await page.getByTestId('share').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]);
+  const report = path.join(repoRoot, 'test-results', 'perf-split', 'perf-report.html');
+  await download.saveAs(report);
+
+  guard.reset();
+  const watch = await watchWorkers(browser);
+  await reportCores(page, 4);
+  await page.goto(`file://${report}`);
+  await waitReady(page);
+  await watch.stop();
+  const nested = watch.seen().filter(isPart);
+  expect(nested.length, `a nested worker scanned the second half (workers seen: ${JSON.stringify(watch.seen())})`).toBe(1);
+  expect(nested[0].url, "started from the source worker's blob: URL").toMatch(/^blob:/);
+  const rows = await readTopRows(page, 12);
+  expect(rows.map((r) => [r.name, r.flat, r.cum])).toEqual(cliTop(file).rows.slice(0, 12).map((r) => [r.name, r.flat, r.cum]));
+  await expect(hooks.frames(page).first()).toBeAttached();
+  await screenshot(page, 'perf-split-report');
 });

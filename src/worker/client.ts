@@ -48,13 +48,13 @@ export class SourceWorker {
   }
 
   private readonly worker: Worker;
+  private readonly script = workerScript();
   private job = 0;
   private readonly pending = new Map<number, Pending>();
   private dead = false;
 
   constructor() {
-    const script = workerScript();
-    this.worker = new Worker(script.url, { type: script.type, name: 'stacklens-source' });
+    this.worker = new Worker(this.script.url, { type: this.script.type, name: 'stacklens-source' });
     this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => this.receive(ev.data);
     this.worker.onerror = (ev) => {
       ev.preventDefault();
@@ -103,7 +103,8 @@ export class SourceWorker {
   /** Decodes `bytes` (transferred: the caller must not use them afterwards). */
   load(name: string, bytes: ArrayBuffer, onProgress?: (p: LoadProgress) => void): Promise<SourceSummary> {
     const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
-    return this.send<SourceSummary>({ type: 'load', name, bytes, cores }, [bytes], onProgress);
+    const workerSource = this.script.source ?? undefined;
+    return this.send<SourceSummary>({ type: 'load', name, bytes, cores, workerSource }, [bytes], onProgress);
   }
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {

@@ -9,22 +9,40 @@
 // script URL it may not load) fails the job, and the source worker scans the rest itself:
 // the same dump, one thread.
 
-import { MIN_CORES_FOR_SPLIT, partJob, perfPartTransferables, scanPerfParts, type PartMessage, type PerfPartRunner } from '../formats/perf/part';
+import { MIN_CORES_FOR_SPLIT, partJob, perfPartTransferables, scanPerfParts, type PartMessage, type PerfPartJob, type PerfPartRunner } from '../formats/perf/part';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The runner for decodeAny: none on a machine with too few cores for it to pay (part.ts). */
-export function perfPartRunner(cores: number | undefined): PerfPartRunner | undefined {
-  return (cores ?? navigator.hardwareConcurrency ?? 1) >= MIN_CORES_FOR_SPLIT ? nestedPerfPart : undefined;
+/**
+ * The runner for decodeAny: none on a machine with too few cores for it to pay (part.ts).
+ * `source`: this worker's own script text when it runs from a report's blob: URL.
+ */
+export function perfPartRunner(cores: number | undefined, source?: string): PerfPartRunner | undefined {
+  if ((cores ?? navigator.hardwareConcurrency ?? 1) < MIN_CORES_FOR_SPLIT) return undefined;
+  return (bytes, block) => nestedPerfPart(bytes, block, source);
 }
 
-const nestedPerfPart: PerfPartRunner = (bytes, block) => {
+/** The blob: URL this worker made of its own source (once). */
+let ownSourceUrl: string | null = null;
+
+/**
+ * Where the nested worker's script comes from. The app's bundle: this worker's own URL, as
+ * a module. A report (share/report.ts) starts its source worker as a classic one from a
+ * blob: URL of the page's; an opaque-origin worker may not start another from that URL, so
+ * it uses one it makes from the source text the page sent (scriptUrl.ts).
+ */
+function nestedScript(source: string | undefined): { url: string; type: WorkerType } {
+  if (self.location.protocol !== 'blob:') return { url: self.location.href, type: 'module' };
+  if (source === undefined) return { url: self.location.href, type: 'classic' };
+  ownSourceUrl ??= URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  return { url: ownSourceUrl, type: 'classic' };
+}
+
+function nestedPerfPart(bytes: Uint8Array, block: number, source: string | undefined): PerfPartJob {
   if (typeof Worker === 'undefined') throw new Error('no nested workers here');
-  // A report (share/report.ts) starts its source worker from a blob: URL as a classic
-  // worker (see scriptUrl.ts); the app's bundle is a module worker.
-  const type: WorkerType = self.location.protocol === 'blob:' ? 'classic' : 'module';
-  const w = new Worker(self.location.href, { type, name: 'stacklens-perf-part' });
+  const script = nestedScript(source);
+  const w = new Worker(script.url, { type: script.type, name: 'stacklens-perf-part' });
   const { job, receive, fail } = partJob((block) => {
     const limit: WorkerRequest = { type: 'perfPartLimit', job: 0, block };
     w.postMessage(limit);
@@ -48,7 +66,7 @@ const nestedPerfPart: PerfPartRunner = (bytes, block) => {
   const request: WorkerRequest = { type: 'perfPart', job: 0, bytes: copy.buffer, block };
   w.postMessage(request, [copy.buffer]);
   return job;
-};
+}
 
 /** Set by a 'perfPartLimit' request: the scan stops before this block. */
 let limit = Infinity;

@@ -165,8 +165,10 @@ export interface AnalysisResult {
 
 export type WorkerRequest =
   /** `cores`: navigator.hardwareConcurrency as the page sees it (emulated there in tests;
-   * a worker's cannot be), for whether a big perf dump gets a second thread. */
-  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer; cores?: number }
+   * a worker's cannot be), for whether a big perf dump gets a second thread;
+   * `workerSource`: inside a report, the worker's own source, to start that thread from
+   * (scriptUrl.ts WorkerScript.source). */
+  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer; cores?: number; workerSource?: string }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }

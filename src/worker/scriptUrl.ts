@@ -10,6 +10,10 @@ export const sourceWorkerUrl: string = bundledWorkerUrl;
 export interface WorkerScript {
   url: string;
   type: WorkerType;
+  /** Inside a report: the embedded source itself. A worker started from the page's blob:
+   * URL has an opaque origin of its own and may not start a nested worker from that URL
+   * (SecurityError), only from a blob: URL it makes itself from this text. */
+  source: string | null;
 }
 
 /**
@@ -24,9 +28,10 @@ export function workerScript(): WorkerScript {
     if (embedded) return embedded;
     const el = document.getElementById(REPORT_WORKER_ID);
     if (el) {
-      embedded = { url: URL.createObjectURL(new Blob([el.textContent ?? ''], { type: 'text/javascript' })), type: 'classic' };
+      const source = el.textContent ?? '';
+      embedded = { url: URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), type: 'classic', source };
       return embedded;
     }
   }
-  return { url: sourceWorkerUrl, type: 'module' };
+  return { url: sourceWorkerUrl, type: 'module', source: null };
 }

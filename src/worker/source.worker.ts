@@ -93,7 +93,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         // Native DecompressionStream measured faster than pako (bench/); it falls back itself.
         gunzip: gunzipNative,
         // A big perf dump's second half is scanned by a nested worker meanwhile (given cores).
-        perfPart: perfPartRunner(msg.cores),
+        perfPart: perfPartRunner(msg.cores, msg.workerSource),
         onProgress: (phase, done, total) => {
           const now = performance.now();
           if (now - last > 50 || done === total) {
