@@ -30,13 +30,15 @@ export interface Source {
   /** Function name -> node key (index into summary.nodeNames). */
   nameIndex: Map<string, number>;
   origin: SourceOrigin;
-  /** The bytes as loaded when at most KEEP_BYTES_LIMIT (Share and Export carry them), else null. */
-  bytes: Uint8Array | null;
+  /** The bytes for Share / Export report: a picked file is kept as the File itself (on
+   * disk: it costs the tab nothing), fetched or unpacked bytes as a Blob when at most
+   * KEEP_BYTES_LIMIT, else null. */
+  evidence: Blob | null;
 }
 
 /** The most sources a workspace holds (each keeps a worker and its model in memory). */
 export const MAX_SOURCES = 8;
-/** Sources up to this size keep their bytes on the UI thread for Share / Export report. */
+/** Fetched or unpacked sources up to this size keep their bytes (a Blob) for Share / Export report. */
 export const KEEP_BYTES_LIMIT = 64 << 20;
 
 export type LoadPhase = 'read' | 'download' | 'inflate' | 'decode';
@@ -324,6 +326,8 @@ interface LoadJob {
   /** Loaded from the page's own search part at startup (index among those sources). */
   fromUrl: boolean;
   read(token: number, signal: AbortSignal): Promise<ArrayBuffer>;
+  /** A picked file: kept as the source's evidence instead of a copy of its bytes. */
+  file?: Blob;
 }
 
 const queue: LoadJob[] = [];
@@ -426,8 +430,9 @@ async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): 
     return;
   }
   pending!.worker = worker;
-  // The worker takes the buffer (transferred); a small source keeps a copy for Share/Export.
-  const kept = bytes.byteLength <= KEEP_BYTES_LIMIT ? new Uint8Array(bytes.slice(0)) : null;
+  // The worker takes the buffer (transferred). Share / Export read a picked file again from
+  // the File; other small sources keep a copy (the Blob constructor copies before the transfer).
+  const kept = job.file ?? (bytes.byteLength <= KEEP_BYTES_LIMIT ? new Blob([bytes]) : null);
   try {
     const summary = await worker.load(job.name, bytes, (p: LoadProgress) => progress(token, p.phase, p.done, p.total));
     if (!isCurrent(token)) {
@@ -462,7 +467,7 @@ function freshSettings(summary: SourceSummary, current: ViewSettings): ViewSetti
   return settings;
 }
 
-function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorker, bytes: Uint8Array | null): void {
+function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorker, evidence: Blob | null): void {
   const s = get();
   const id = `s${++sourceSeq}`;
   const index = s.order.length;
@@ -470,7 +475,7 @@ function installSource(job: LoadJob, summary: SourceSummary, worker: SourceWorke
   summary.nodeNames.forEach((n, i) => {
     if (!nameIndex.has(n)) nameIndex.set(n, i);
   });
-  const source: Source = { id, name: job.name, summary, worker, nameIndex, origin: job.origin, bytes };
+  const source: Source = { id, name: job.name, summary, worker, nameIndex, origin: job.origin, evidence };
   const sources = { ...s.sources, [id]: source };
   const order = [...s.order, id];
   const savedSettings = { ...s.savedSettings };
@@ -550,6 +555,7 @@ export function openFile(file: File): void {
     phase: 'read',
     origin: { kind: 'file', value: file.name },
     fromUrl: false,
+    file,
     async read(token, signal) {
       if (typeof file.stream === 'function') return readStream(file.stream(), file.size, signal, (d, t) => progress(token, 'read', d, t));
       return file.arrayBuffer();

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { actions, useStore } from '../state/store';
 import { appAssets } from '../share/assets';
 import { gzipAsync } from '../share/compress';
-import { fragmentLink, linkWorkspace, mib, plainLink, reportWorkspace, type ShareSource } from '../share/links';
+import { fragmentLink, linkWorkspace, mib, plainLink, readWorkspace, reportWorkspace, type ShareSource } from '../share/links';
 import { LINK_PAYLOAD_LIMIT, REPORT_PAYLOAD_LIMIT, packWorkspaceRaw, toBase64Url } from '../share/payload';
 import { buildReportHtml } from '../share/report';
 
@@ -40,7 +40,7 @@ export function ShareDialog() {
   const settings = useStore((s) => s.settings);
   const order = useStore((s) => s.order);
   const all = useStore((s) => s.sources);
-  const sources: ShareSource[] = order.map((id) => ({ name: all[id].name, origin: all[id].origin, bytes: all[id].bytes }));
+  const sources: ShareSource[] = order.map((id) => ({ name: all[id].name, origin: all[id].origin, evidence: all[id].evidence }));
   const plain = plainLink(pageBase(), sources, settings);
   const [fragment, setFragment] = useState<{ url: string | null; note: string } | null>(null);
   const [report, setReport] = useState<{ busy: boolean; note: string }>({ busy: false, note: '' });
@@ -60,11 +60,18 @@ export function ShareDialog() {
       return;
     }
     let live = true;
-    void gzipAsync(packWorkspaceRaw(ws)).then((packed) => {
-      if (!live) return;
-      if (packed.length > LINK_PAYLOAD_LIMIT) setFragment({ url: null, note: `The evidence compresses to ${mib(packed.length)}; a link carries at most ${mib(LINK_PAYLOAD_LIMIT)}. Use Export report.` });
-      else setFragment({ url: fragmentLink(pageBase(), settings, toBase64Url(packed)), note: `${mib(packed.length)} of evidence in the link's fragment.` });
-    });
+    void readWorkspace(ws)
+      .then((w) => gzipAsync(packWorkspaceRaw(w)))
+      .then(
+        (packed) => {
+          if (!live) return;
+          if (packed.length > LINK_PAYLOAD_LIMIT) setFragment({ url: null, note: `The evidence compresses to ${mib(packed.length)}; a link carries at most ${mib(LINK_PAYLOAD_LIMIT)}. Use Export report.` });
+          else setFragment({ url: fragmentLink(pageBase(), settings, toBase64Url(packed)), note: `${mib(packed.length)} of evidence in the link's fragment.` });
+        },
+        (e: unknown) => {
+          if (live) setFragment({ url: null, note: e instanceof Error ? e.message : String(e) });
+        },
+      );
     return () => {
       live = false;
     };
@@ -79,7 +86,7 @@ export function ShareDialog() {
     }
     setReport({ busy: true, note: 'Packing…' });
     try {
-      const [assets, packed] = await Promise.all([appAssets(), gzipAsync(packWorkspaceRaw(ws))]);
+      const [assets, packed] = await Promise.all([appAssets(), readWorkspace(ws).then((w) => gzipAsync(packWorkspaceRaw(w)))]);
       const title = `stacklens report — ${sources.map((s) => s.name).join(', ')}`;
       const html = await buildReportHtml(assets, toBase64Url(packed), title);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');

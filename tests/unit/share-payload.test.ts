@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fragmentLink, linkWorkspace, plainLink, reportWorkspace, type ShareSource } from '../../src/share/links';
+import { fragmentLink, linkWorkspace, plainLink, readWorkspace, reportWorkspace, type ShareSource } from '../../src/share/links';
 import { LINK_PAYLOAD_LIMIT, PayloadError, fromBase64Url, packWorkspace, packWorkspaceRaw, parseWorkspace, payloadFromHash, toBase64Url, unpackWorkspace } from '../../src/share/payload';
 import { buildReportHtml, escapeInlineScript, reportCsp } from '../../src/share/report';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
@@ -73,9 +73,9 @@ describe('packed workspace', () => {
 
 describe('share links', () => {
   const base = 'http://127.0.0.1:4173/';
-  const example: ShareSource = { name: 'cpu.pb.gz', origin: { kind: 'example', value: 'cpu' }, bytes: cpu };
-  const url: ShareSource = { name: 'p.pb.gz', origin: { kind: 'url', value: 'https://x.test/p.pb.gz' }, bytes: cpu };
-  const local: ShareSource = { name: 'crash.txt', origin: { kind: 'file', value: 'crash.txt' }, bytes: dump };
+  const example: ShareSource = { name: 'cpu.pb.gz', origin: { kind: 'example', value: 'cpu' }, evidence: new Blob([cpu]) };
+  const url: ShareSource = { name: 'p.pb.gz', origin: { kind: 'url', value: 'https://x.test/p.pb.gz' }, evidence: new Blob([cpu]) };
+  const local: ShareSource = { name: 'crash.txt', origin: { kind: 'file', value: 'crash.txt' }, evidence: new Blob([dump]) };
 
   it('a plain link lists reloadable sources and the view; local files block it', () => {
     const s = { ...DEFAULT_SETTINGS, source: 1, view: 'top' as const };
@@ -84,21 +84,31 @@ describe('share links', () => {
   });
 
   it('a fragment link carries local files by value and the others by reference', async () => {
-    const ws = linkWorkspace([example, local], DEFAULT_SETTINGS);
-    if ('error' in ws) throw new Error(ws.error);
+    const plan = linkWorkspace([example, local], DEFAULT_SETTINGS);
+    if ('error' in plan) throw new Error(plan.error);
+    const ws = await readWorkspace(plan);
     expect(ws.sources.map((s) => s.bytes?.length ?? null)).toEqual([null, dump.length]);
     const link = fragmentLink(base, DEFAULT_SETTINGS, toBase64Url(packWorkspace(ws)));
     const back = await unpackWorkspace(fromBase64Url(payloadFromHash(new URL(link).hash)!));
     expect(back.sources[1].name).toBe('crash.txt');
-    const huge: ShareSource = { ...local, bytes: new Uint8Array(4 * LINK_PAYLOAD_LIMIT + 1) };
+    expect(Buffer.from(back.sources[1].bytes!).equals(Buffer.from(dump))).toBe(true);
+    const huge: ShareSource = { ...local, evidence: new Blob([new Uint8Array(4 * LINK_PAYLOAD_LIMIT + 1)]) };
     expect(linkWorkspace([huge], DEFAULT_SETTINGS)).toHaveProperty('error');
   });
 
-  it('a report embeds every source by value', () => {
-    const ws = reportWorkspace([example, local], DEFAULT_SETTINGS);
-    if ('error' in ws) throw new Error(ws.error);
-    expect(ws.sources.every((s) => s.bytes !== null)).toBe(true);
-    expect(reportWorkspace([{ ...url, bytes: null }], DEFAULT_SETTINGS)).toHaveProperty('error');
+  it('a report embeds every source by value', async () => {
+    const plan = reportWorkspace([example, local], DEFAULT_SETTINGS);
+    if ('error' in plan) throw new Error(plan.error);
+    const ws = await readWorkspace(plan);
+    expect(ws.sources.map((s) => s.bytes?.length)).toEqual([cpu.length, dump.length]);
+    expect(reportWorkspace([{ ...url, evidence: null }], DEFAULT_SETTINGS)).toHaveProperty('error');
+  });
+
+  it('a kept file that can no longer be read: the error names it', async () => {
+    const gone = { ...local, evidence: { size: 3, arrayBuffer: () => Promise.reject(new Error('NotReadableError')) } as unknown as Blob };
+    const plan = reportWorkspace([gone], DEFAULT_SETTINGS);
+    if ('error' in plan) throw new Error(plan.error);
+    await expect(readWorkspace(plan)).rejects.toThrow(/crash\.txt cannot be read again/);
   });
 });
 
