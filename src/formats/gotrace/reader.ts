@@ -112,13 +112,36 @@ function u64Inc(v: U64): U64 {
   return v + 1n;
 }
 
-// Per event code: positions (after dt) of stack-id and string-id arguments.
-const STACK_ARG_POS: (readonly number[])[] = [];
-const STRING_ARG_POS: (readonly number[])[] = [];
+// Per event code: positions (after dt) of its stack-id and string-id arguments (at most two
+// of each; -1 = none), flat so that validating every event reads two small tables.
+const STACK_ARG_1 = new Int8Array(256).fill(-1);
+const STACK_ARG_2 = new Int8Array(256).fill(-1);
+const STRING_ARG_1 = new Int8Array(256).fill(-1);
+const STRING_ARG_2 = new Int8Array(256).fill(-1);
 for (let c = 0; c < 256; c++) {
   const s = SPECS[c];
-  STACK_ARG_POS.push(s && s.timed ? s.stackArgs.map((i) => i - 1) : []);
-  STRING_ARG_POS.push(s && s.timed ? s.stringArgs.map((i) => i - 1) : []);
+  if (s === undefined || !s.timed) continue;
+  if (s.stackArgs.length > 2 || s.stringArgs.length > 2) throw new Error(`spec of ${s.name}: more than two stack or string arguments`);
+  if (s.stackArgs.length > 0) STACK_ARG_1[c] = s.stackArgs[0] - 1;
+  if (s.stackArgs.length > 1) STACK_ARG_2[c] = s.stackArgs[1] - 1;
+  if (s.stringArgs.length > 0) STRING_ARG_1[c] = s.stringArgs[0] - 1;
+  if (s.stringArgs.length > 1) STRING_ARG_2[c] = s.stringArgs[1] - 1;
+}
+
+/**
+ * The table's ids as a byte per id (1 = present) when they are small numbers, as they are in
+ * Go's traces (ids count up from 1 in each generation); null when some id is not.
+ */
+function denseIds(keys: Iterable<U64>, count: number): Uint8Array | null {
+  const limit = 4 * count + 4096;
+  let max = 0;
+  for (const k of keys) {
+    if (typeof k !== 'number' || k >= limit) return null;
+    if (k > max) max = k;
+  }
+  const a = new Uint8Array(max + 1);
+  for (const k of keys) a[k as number] = 1;
+  return a;
 }
 const SINCE = new Uint8Array(256);
 for (let c = 0; c < 256; c++) SINCE[c] = SPECS[c]?.since ?? 0;
@@ -194,8 +217,10 @@ class GenerationBuilder {
     return -2 - (this.bigs.length - 1);
   }
 
-  private growEvents(): void {
-    const n = this.evType.length * 2;
+  /** Grows the event columns to hold at least `need` events. */
+  private growEvents(need: number): void {
+    let n = this.evType.length * 2;
+    while (n < need) n *= 2;
     const t = new Uint8Array(n);
     t.set(this.evType);
     this.evType = t;
@@ -207,8 +232,11 @@ class GenerationBuilder {
     this.evArgOff = o;
   }
 
-  private growArgs(): void {
-    const a = new Float64Array(this.args.length * 2);
+  /** Grows `args` to hold at least `need` values. */
+  private growArgs(need: number): void {
+    let n = this.args.length * 2;
+    while (n < need) n *= 2;
+    const a = new Float64Array(n);
     a.set(this.args);
     this.args = a;
   }
@@ -294,8 +322,20 @@ class GenerationBuilder {
   private readEvents(buf: Uint8Array, start: number, end: number, base: number, time: U64): void {
     let t = u64Num(time);
     if (t > MAX_SAFE) this.ticksInexact = true;
-    let p = start;
+    // Every event and every argument takes a byte at least: room for the whole batch up front,
+    // and the columns in locals (the caller drops the batch's events if this throws).
+    const room = end - start;
+    if (this.nEv + room > this.evType.length) this.growEvents(this.nEv + room);
+    if (this.nArgs + room > this.args.length) this.growArgs(this.nArgs + room);
+    const evType = this.evType;
+    const evTicks = this.evTicks;
+    const evArgOff = this.evArgOff;
+    const args = this.args;
+    let nEv = this.nEv;
+    let nArgs = this.nArgs;
+    let newer = 0;
     const version = this.version;
+    let p = start;
     while (p < end) {
       const typ = buf[p];
       const n = TIMED_EXTRA_ARGS[typ];
@@ -307,26 +347,44 @@ class GenerationBuilder {
       }
       const evStart = p;
       p++;
-      let r = readUvarint(buf, p, end);
-      if (r !== UV_OK) throw new FormatProblem(`found invalid uvarint for timestamp of ${SPECS[typ]!.name} event`, base + evStart);
-      p = uvPos;
-      const dt = uvValue;
-      t += typeof dt === 'number' ? dt : Number(dt);
-      if (this.nEv === this.evType.length) this.growEvents();
-      const i = this.nEv++;
-      this.evType[i] = typ;
-      this.evTicks[i] = t;
-      this.evArgOff[i] = this.nArgs;
-      if (this.nArgs + n > this.args.length) this.growArgs();
-      for (let k = 0; k < n; k++) {
-        r = readUvarint(buf, p, end);
-        if (r !== UV_OK) throw new FormatProblem(`found invalid uvarint in argument ${k + 1} of ${SPECS[typ]!.name} event`, base + evStart);
+      // Uvarints of one and two bytes inline (most dts and arguments), longer ones in readUvarint.
+      let b = p < end ? buf[p] : 0x80;
+      if (b < 0x80) {
+        t += b;
+        p++;
+      } else if (p + 1 < end && buf[p + 1] < 0x80) {
+        t += (b & 0x7f) + buf[p + 1] * 128;
+        p += 2;
+      } else {
+        if (readUvarint(buf, p, end) !== UV_OK) throw new FormatProblem(`found invalid uvarint for timestamp of ${SPECS[typ]!.name} event`, base + evStart);
         p = uvPos;
-        const v = uvValue;
-        this.args[this.nArgs++] = typeof v === 'number' ? v : this.code(v);
+        const dt = uvValue;
+        t += typeof dt === 'number' ? dt : Number(dt);
       }
-      if (SINCE[typ] > version) this.eventsNewer++;
+      const i = nEv++;
+      evType[i] = typ;
+      evTicks[i] = t;
+      evArgOff[i] = nArgs;
+      for (let k = 0; k < n; k++) {
+        b = p < end ? buf[p] : 0x80;
+        if (b < 0x80) {
+          args[nArgs++] = b;
+          p++;
+        } else if (p + 1 < end && buf[p + 1] < 0x80) {
+          args[nArgs++] = (b & 0x7f) + buf[p + 1] * 128;
+          p += 2;
+        } else {
+          if (readUvarint(buf, p, end) !== UV_OK) throw new FormatProblem(`found invalid uvarint in argument ${k + 1} of ${SPECS[typ]!.name} event`, base + evStart);
+          p = uvPos;
+          const v = uvValue;
+          args[nArgs++] = typeof v === 'number' ? v : this.code(v);
+        }
+      }
+      if (SINCE[typ] > version) newer++;
     }
+    this.nEv = nEv;
+    this.nArgs = nArgs;
+    this.eventsNewer += newer;
     if (t > MAX_SAFE) this.ticksInexact = true;
   }
 
@@ -457,21 +515,23 @@ class GenerationBuilder {
     }
     // Every stack/string reference of every event must resolve (id 0 always does).
     const { evType, evArgOff, args } = this;
+    const stackIds = denseIds(this.stacks.keys(), this.stacks.size);
+    const stringIds = denseIds(this.strings.keys(), this.strings.size);
     for (let i = 0; i < this.nEv; i++) {
       const typ = evType[i];
-      const sp = STACK_ARG_POS[typ];
-      for (let k = 0; k < sp.length; k++) {
-        const c = args[evArgOff[i] + sp[k]];
-        if (c !== 0 && !this.stacks.has(c >= 0 ? c : this.decode(c))) {
-          throw new FormatProblem(`found invalid stack ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
-        }
+      const s1 = STACK_ARG_1[typ];
+      const r1 = STRING_ARG_1[typ];
+      if (s1 < 0 && r1 < 0) continue;
+      const off = evArgOff[i];
+      if (s1 >= 0) {
+        this.checkStack(stackIds, args[off + s1], i, typ);
+        const s2 = STACK_ARG_2[typ];
+        if (s2 >= 0) this.checkStack(stackIds, args[off + s2], i, typ);
       }
-      const st = STRING_ARG_POS[typ];
-      for (let k = 0; k < st.length; k++) {
-        const c = args[evArgOff[i] + st[k]];
-        if (c !== 0 && !this.strings.has(c >= 0 ? c : this.decode(c))) {
-          throw new FormatProblem(`found invalid string ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
-        }
+      if (r1 >= 0) {
+        this.checkString(stringIds, args[off + r1], i, typ);
+        const r2 = STRING_ARG_2[typ];
+        if (r2 >= 0) this.checkString(stringIds, args[off + r2], i, typ);
       }
     }
     const n = this.nCpu;
@@ -513,6 +573,20 @@ class GenerationBuilder {
     // The columns above are exact-size copies: the grown buffers go to the next generation.
     spareBuffers = { evType: this.evType, evTicks: this.evTicks, evArgOff: this.evArgOff, args: this.args };
     return g;
+  }
+
+  private checkStack(dense: Uint8Array | null, c: number, i: number, typ: number): void {
+    if (c === 0 || (dense !== null && c > 0 && c < dense.length && dense[c] === 1)) return;
+    if (!this.stacks.has(c >= 0 ? c : this.decode(c))) {
+      throw new FormatProblem(`found invalid stack ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
+    }
+  }
+
+  private checkString(dense: Uint8Array | null, c: number, i: number, typ: number): void {
+    if (c === 0 || (dense !== null && c > 0 && c < dense.length && dense[c] === 1)) return;
+    if (!this.strings.has(c >= 0 ? c : this.decode(c))) {
+      throw new FormatProblem(`found invalid string ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
+    }
   }
 
   private decode(c: number): U64 {
