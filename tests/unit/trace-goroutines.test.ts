@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { goroutineGroups, summarizeGoroutines, type GoroutineSummary, type UserTaskSummary } from '../../src/analysis/trace/goroutines.ts';
+import { goroutineGroups, GoroutineSummarizer, summarizeGoroutines, type GoroutineSummary, type UserTaskSummary } from '../../src/analysis/trace/goroutines.ts';
 import { mmu, mutatorUtilization } from '../../src/analysis/trace/mmu.ts';
 import { traceTimeline } from '../../src/analysis/trace/timeline.ts';
 import { stackRootFunc, traceEvents, type TraceEvent } from '../../src/analysis/trace/states.ts';
@@ -927,5 +927,45 @@ describeGo('goroutine summary = Go internal/trace summary (exact ns)', () => {
       }
     }
   });
-});
 
+  it('goroutine slots: the ordering numbers goroutines by first transition; summaries with and without slots agree', () => {
+    const all = new Map(traces);
+    if (hasCorpus('gotrace', 'derived')) {
+      const tests = corpusPath('gotrace', 'derived', 'src', 'internal/trace/testdata/tests');
+      for (const f of readdirSync(tests)) if (f.endsWith('.trace')) all.set(f, new Uint8Array(readFileSync(path.join(tests, f))));
+    }
+    let checked = 0;
+    for (const [name, bytes] of all) {
+      let gens: Generation[];
+      try {
+        gens = traceGenerations(bytes).gens;
+      } catch {
+        continue;
+      }
+      // The reference numbering: a goroutine id's slot is the number of ids seen before it.
+      const ref = new Map<U64, number>();
+      const got: string[] = [];
+      const want: string[] = [];
+      const plain = new GoroutineSummarizer();
+      try {
+        traceEvents(
+          gens,
+          (e) => {
+            if (e.kind !== 'go') return;
+            if (!ref.has(e.id)) ref.set(e.id, ref.size);
+            got.push(`${e.id}:${e.slot}`);
+            want.push(`${e.id}:${ref.get(e.id)}`);
+          },
+          { reuse: true, slots: true },
+        );
+        traceEvents(gens, (e) => plain.event(e));
+      } catch {
+        continue; // a trace the ordering rejects
+      }
+      expect(got, name).toEqual(want);
+      expect(summarizeGoroutines(gens), name).toEqual(plain.finish());
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -92,121 +92,19 @@ export function unknownNs(s: GoroutineExecStats): number {
   return sum < s.totalNs ? s.totalNs - sum : 0;
 }
 
-// Memory: traces can hold hundreds of thousands of goroutines, so per-goroutine containers
-// that most goroutines never fill (range times, regions, active regions) are shared empty
-// ones until first written (copy on write).
+// Memory and speed: a big trace has hundreds of thousands of goroutines and tens of millions
+// of transitions, so the summarizer keeps each goroutine's numbers in typed arrays indexed by
+// a dense number (its summary's index) and what few goroutines have — range times, user
+// regions, active regions — in side tables; finish() builds the summary objects. Per-goroutine
+// objects updated on every transition were most of the summary's time and of the trace's GC.
 const NO_REGIONS: UserRegionSummary[] = Object.freeze([]) as unknown as UserRegionSummary[];
-const NO_ACTIVE: ActiveRegion[] = Object.freeze([]) as unknown as ActiveRegion[];
 const NO_RANGES: Record<string, number> = Object.freeze({}) as Record<string, number>;
-
-interface Pending {
-  lastStart: number;
-  lastRunnable: number;
-  lastBlock: number;
-  lastBlockReason: string;
-  lastSyscall: number;
-  lastSyscallBlock: number;
-  /** Range name -> start (null until the goroutine is first in a range). */
-  lastRange: Map<string, number> | null;
-  active: ActiveRegion[];
-}
 
 interface ActiveRegion {
   task: U64;
   name: string;
   startNs: number;
   base: GoroutineExecStats;
-}
-
-interface G extends GoroutineSummary {
-  p: Pending | null;
-}
-
-function newPending(): Pending {
-  return {
-    lastStart: 0,
-    lastRunnable: 0,
-    lastBlock: 0,
-    lastBlockReason: '',
-    lastSyscall: 0,
-    lastSyscallBlock: 0,
-    lastRange: null,
-    active: NO_ACTIVE,
-  };
-}
-
-function addRange(g: G, name: string, v: number): void {
-  if (g.rangeNs === NO_RANGES) g.rangeNs = {};
-  add(g.rangeNs, name, v);
-}
-
-function pushRegion(g: G, r: UserRegionSummary): void {
-  if (g.regions === NO_REGIONS) g.regions = [];
-  g.regions.push(r);
-}
-
-function statsOf(g: G): GoroutineExecStats {
-  return {
-    execNs: g.execNs,
-    schedWaitNs: g.schedWaitNs,
-    blockNs: { ...g.blockNs },
-    syscallNs: g.syscallNs,
-    syscallBlockNs: g.syscallBlockNs,
-    totalNs: g.totalNs,
-    rangeNs: g.rangeNs === NO_RANGES ? NO_RANGES : { ...g.rangeNs },
-  };
-}
-
-/**
- * The goroutine's statistics as of `now`, including the state it is in. With `goQuirk`
- * (Go's snapshotStat, used for regions and the final numbers) a syscall whose P was taken
- * counts in full as syscall time and its blocked part again as scheduler wait; without it
- * (windows) the split is the one Go makes when the syscall ends.
- */
-function snapshot(g: G, now: number, goQuirk = true): GoroutineExecStats {
-  const r = statsOf(g);
-  const p = g.p;
-  if (p === null) return r;
-  if (g.totalNs === 0) r.totalNs = now - g.creationNs;
-  if (p.lastStart !== 0) r.execNs += now - p.lastStart;
-  if (p.lastRunnable !== 0) r.schedWaitNs += now - p.lastRunnable;
-  if (p.lastBlock !== 0) add(r.blockNs, p.lastBlockReason, now - p.lastBlock);
-  if (goQuirk || p.lastSyscallBlock === 0) {
-    if (p.lastSyscall !== 0) r.syscallNs += now - p.lastSyscall;
-    if (p.lastSyscallBlock !== 0) r.schedWaitNs += now - p.lastSyscallBlock;
-  } else if (p.lastSyscall !== 0) {
-    r.syscallNs += p.lastSyscallBlock - p.lastSyscall;
-    r.syscallBlockNs += now - p.lastSyscallBlock;
-  }
-  if (p.lastRange !== null && p.lastRange.size > 0) {
-    if (r.rangeNs === NO_RANGES) r.rangeNs = {};
-    for (const [name, ts] of p.lastRange) add(r.rangeNs, name, now - ts);
-  }
-  return r;
-}
-
-function assignStats(g: G, s: GoroutineExecStats): void {
-  g.execNs = s.execNs;
-  g.schedWaitNs = s.schedWaitNs;
-  g.blockNs = s.blockNs;
-  g.syscallNs = s.syscallNs;
-  g.syscallBlockNs = s.syscallBlockNs;
-  g.totalNs = s.totalNs;
-  g.rangeNs = s.rangeNs;
-}
-
-/** Ends the goroutine (exit / blocked forever: endNs = now) or the trace (end = false). */
-function finalize(g: G, now: number, end: boolean): void {
-  if (g.p === null) return;
-  if (end) g.endNs = now;
-  const fin = snapshot(g, now);
-  assignStats(g, fin);
-  if (!isSystemGoroutine(g.name)) {
-    for (const a of g.p.active) {
-      pushRegion(g, { task: a.task, name: a.name, startNs: a.startNs, endNs: end ? now : 0, ...subStats(fin, a.base) });
-    }
-  }
-  g.p = null;
 }
 
 /** Stats for the first `part` ns of a goroutine named from Undetermined (state `to` since the sync). */
@@ -240,14 +138,70 @@ export interface TraceSummary {
 
 const NONE = U64_MAX;
 
+function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array, n: number, fill: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
 /** Go's Summarizer: feed API events of one stream in order with `event`, then call `finish`. */
 export class GoroutineSummarizer {
-  private readonly gs = new Map<U64, G>();
-  /** gs by the transitions' goroutine slot (what gs.get(id) gives, without the lookup). */
-  private readonly bySlot: (G | undefined)[] = [];
+  /**
+   * Goroutine id -> index of its summary. Go starts a new summary when a goroutine is first
+   * seen again (from Undetermined / NotExist), which replaces the old one here too.
+   */
+  private readonly byId = new Map<U64, number>();
+  /** byId by the transitions' goroutine slot (-1: not looked up yet). */
+  private bySlot = new Int32Array(1024).fill(-1);
+  private n = 0;
+  // Per summary index (see the file comment): the summary's fields, then Go's pending state.
+  private readonly ids: U64[] = [];
+  private readonly names: string[] = [];
+  private creationNs = new Float64Array(1024);
+  private startNs = new Float64Array(1024);
+  private endNs = new Float64Array(1024);
+  private execNs = new Float64Array(1024);
+  private schedWaitNs = new Float64Array(1024);
+  private syscallNs = new Float64Array(1024);
+  private syscallBlockNs = new Float64Array(1024);
+  private totalNs = new Float64Array(1024);
+  private lastStart = new Float64Array(1024);
+  private lastRunnable = new Float64Array(1024);
+  private lastBlock = new Float64Array(1024);
+  private lastBlockReason = new Int32Array(1024);
+  private lastSyscall = new Float64Array(1024);
+  private lastSyscallBlock = new Float64Array(1024);
+  /** 1 once finalized (Go drops the pending state: exited, blocked forever, or the trace ended). */
+  private done = new Uint8Array(1024);
+  /** The P of the goroutine's syscall (Go's syscallingG; a summary is its id's only live one). */
+  private readonly syscallP: (U64 | undefined)[] = [];
+  /** Block time by reason: a list per goroutine (first node, -1 = none) in first-added order. */
+  private blockHead = new Int32Array(1024).fill(-1);
+  private bReason = new Int32Array(1024);
+  private bNs = new Float64Array(1024);
+  private bNext = new Int32Array(1024);
+  private nb = 0;
+  /** Block reasons by number (and the last one looked up: transitions repeat it). */
+  private readonly reasons: string[] = [];
+  private readonly reasonIdx = new Map<string, number>();
+  private lastReason: string | null = null;
+  private lastReasonI = -1;
+  // Rare per goroutine, by summary index.
+  private readonly rangeNs = new Map<number, Record<string, number>>();
+  /** Range name -> start, for goroutines inside a range. */
+  private readonly lastRange = new Map<number, Map<string, number>>();
+  private readonly active = new Map<number, ActiveRegion[]>();
+  private readonly regions = new Map<number, UserRegionSummary[]>();
+
   private readonly tasks = new Map<U64, UserTaskSummary>();
   private readonly syscallingP = new Map<U64, U64>();
-  private readonly syscallingG = new Map<U64, U64>();
   private readonly rangesP = new Map<string, U64>();
   private lastTs = 0;
   private syncTs = 0;
@@ -259,9 +213,135 @@ export class GoroutineSummarizer {
     this.window = opts.window;
   }
 
+  private reasonOf(s: string): number {
+    if (s === this.lastReason) return this.lastReasonI;
+    let i = this.reasonIdx.get(s);
+    if (i === undefined) {
+      i = this.reasons.length;
+      this.reasons.push(s);
+      this.reasonIdx.set(s, i);
+    }
+    this.lastReason = s;
+    this.lastReasonI = i;
+    return i;
+  }
+
+  private addBlock(gi: number, reason: number, v: number): void {
+    let k = this.blockHead[gi];
+    let last = -1;
+    while (k >= 0) {
+      if (this.bReason[k] === reason) {
+        this.bNs[k] += v;
+        return;
+      }
+      last = k;
+      k = this.bNext[k];
+    }
+    if (this.nb === this.bReason.length) {
+      const n = this.nb * 2;
+      this.bReason = growI32(this.bReason, n, 0);
+      this.bNs = growF64(this.bNs, n);
+      this.bNext = growI32(this.bNext, n, 0);
+    }
+    const node = this.nb++;
+    this.bReason[node] = reason;
+    this.bNs[node] = v;
+    this.bNext[node] = -1;
+    if (last < 0) this.blockHead[gi] = node;
+    else this.bNext[last] = node;
+  }
+
+  private blockRecord(gi: number): Record<string, number> {
+    const r: Record<string, number> = {};
+    for (let k = this.blockHead[gi]; k >= 0; k = this.bNext[k]) r[this.reasons[this.bReason[k]]] = this.bNs[k];
+    return r;
+  }
+
+  private addRange(gi: number, name: string, v: number): void {
+    let r = this.rangeNs.get(gi);
+    if (r === undefined) this.rangeNs.set(gi, (r = {}));
+    add(r, name, v);
+  }
+
+  private pushRegion(gi: number, r: UserRegionSummary): void {
+    let a = this.regions.get(gi);
+    if (a === undefined) this.regions.set(gi, (a = []));
+    a.push(r);
+  }
+
+  private statsOf(gi: number): GoroutineExecStats {
+    const rg = this.rangeNs.get(gi);
+    return {
+      execNs: this.execNs[gi],
+      schedWaitNs: this.schedWaitNs[gi],
+      blockNs: this.blockRecord(gi),
+      syscallNs: this.syscallNs[gi],
+      syscallBlockNs: this.syscallBlockNs[gi],
+      totalNs: this.totalNs[gi],
+      rangeNs: rg === undefined ? NO_RANGES : { ...rg },
+    };
+  }
+
+  /**
+   * The goroutine's statistics as of `now`, including the state it is in. With `goQuirk`
+   * (Go's snapshotStat, used for regions and the final numbers) a syscall whose P was taken
+   * counts in full as syscall time and its blocked part again as scheduler wait; without it
+   * (windows) the split is the one Go makes when the syscall ends.
+   */
+  private snapshot(gi: number, now: number, goQuirk = true): GoroutineExecStats {
+    const r = this.statsOf(gi);
+    if (this.done[gi] !== 0) return r;
+    if (this.totalNs[gi] === 0) r.totalNs = now - this.creationNs[gi];
+    if (this.lastStart[gi] !== 0) r.execNs += now - this.lastStart[gi];
+    if (this.lastRunnable[gi] !== 0) r.schedWaitNs += now - this.lastRunnable[gi];
+    if (this.lastBlock[gi] !== 0) add(r.blockNs, this.reasons[this.lastBlockReason[gi]], now - this.lastBlock[gi]);
+    const sys = this.lastSyscall[gi];
+    const sysBlock = this.lastSyscallBlock[gi];
+    if (goQuirk || sysBlock === 0) {
+      if (sys !== 0) r.syscallNs += now - sys;
+      if (sysBlock !== 0) r.schedWaitNs += now - sysBlock;
+    } else if (sys !== 0) {
+      r.syscallNs += sysBlock - sys;
+      r.syscallBlockNs += now - sysBlock;
+    }
+    const lr = this.lastRange.get(gi);
+    if (lr !== undefined && lr.size > 0) {
+      if (r.rangeNs === NO_RANGES) r.rangeNs = {};
+      for (const [name, ts] of lr) add(r.rangeNs, name, now - ts);
+    }
+    return r;
+  }
+
+  /** Ends the goroutine (exit / blocked forever: endNs = now) or the trace (end = false): Go's snapshot, kept. */
+  private finalize(gi: number, now: number, end: boolean): void {
+    if (this.done[gi] !== 0) return;
+    if (end) this.endNs[gi] = now;
+    // snapshot(gi, now) written into the goroutine's own numbers.
+    if (this.totalNs[gi] === 0) this.totalNs[gi] = now - this.creationNs[gi];
+    if (this.lastStart[gi] !== 0) this.execNs[gi] += now - this.lastStart[gi];
+    if (this.lastRunnable[gi] !== 0) this.schedWaitNs[gi] += now - this.lastRunnable[gi];
+    if (this.lastBlock[gi] !== 0) this.addBlock(gi, this.lastBlockReason[gi], now - this.lastBlock[gi]);
+    if (this.lastSyscall[gi] !== 0) this.syscallNs[gi] += now - this.lastSyscall[gi];
+    if (this.lastSyscallBlock[gi] !== 0) this.schedWaitNs[gi] += now - this.lastSyscallBlock[gi];
+    const lr = this.lastRange.get(gi);
+    if (lr !== undefined) {
+      for (const [name, ts] of lr) this.addRange(gi, name, now - ts);
+      this.lastRange.delete(gi);
+    }
+    this.done[gi] = 1;
+    const act = this.active.get(gi);
+    if (act !== undefined) {
+      this.active.delete(gi);
+      if (!isSystemGoroutine(this.names[gi]) && act.length > 0) {
+        const fin = this.statsOf(gi);
+        for (const a of act) this.pushRegion(gi, { task: a.task, name: a.name, startNs: a.startNs, endNs: end ? now : 0, ...subStats(fin, a.base) });
+      }
+    }
+  }
+
   private takeSnapshot(now: number): Map<U64, GoroutineExecStats> {
     const m = new Map<U64, GoroutineExecStats>();
-    for (const [id, g] of this.gs) m.set(id, snapshot(g, now, false));
+    for (const [id, gi] of this.byId) m.set(id, this.snapshot(gi, now, false));
     return m;
   }
 
@@ -277,6 +357,10 @@ export class GoroutineSummarizer {
   private taskGoroutine(t: UserTaskSummary, gid: U64 | null): void {
     const id = gid ?? NONE;
     if (!t.goroutines.includes(id)) t.goroutines.push(id);
+  }
+
+  private indexOf(id: U64 | null): number {
+    return id === null ? -1 : (this.byId.get(id) ?? -1);
   }
 
   event(e: TraceEvent): void {
@@ -298,8 +382,8 @@ export class GoroutineSummarizer {
         if (e.from !== e.to && e.to === 'Idle') {
           const gid = this.syscallingP.get(e.id);
           if (gid !== undefined) {
-            const g = this.gs.get(gid);
-            if (g?.p) g.p.lastSyscallBlock = t;
+            const gi = this.indexOf(gid);
+            if (gi >= 0 && this.done[gi] === 0) this.lastSyscallBlock[gi] = t;
             this.syscallingP.delete(e.id);
           }
         }
@@ -307,65 +391,69 @@ export class GoroutineSummarizer {
       }
       case 'rangeBegin':
       case 'rangeActive': {
-        let g: G | undefined;
-        if (e.scope.kind === 'goroutine') g = e.scope.id === null ? undefined : this.gs.get(e.scope.id);
+        let gi = -1;
+        if (e.scope.kind === 'goroutine') gi = this.indexOf(e.scope.id);
         else if (e.scope.kind === 'proc') {
-          g = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
-          if (g !== undefined) this.rangesP.set(`${e.scope.id ?? NONE}\u0000${e.name}`, e.ctx.g!);
+          gi = this.indexOf(e.ctx.g);
+          if (gi >= 0) this.rangesP.set(`${e.scope.id ?? NONE}\u0000${e.name}`, e.ctx.g!);
         }
-        if (g?.p == null) return;
-        if (g.p.lastRange === null) g.p.lastRange = new Map();
+        if (gi < 0 || this.done[gi] !== 0) return;
+        let lr = this.lastRange.get(gi);
+        if (lr === undefined) this.lastRange.set(gi, (lr = new Map()));
         if (e.kind === 'rangeActive') {
-          const ts = g.p.lastRange.get(e.name);
-          if (ts !== undefined && ts !== 0) addRange(g, e.name, this.syncTs - ts);
-          g.p.lastRange.set(e.name, this.syncTs);
+          const ts = lr.get(e.name);
+          if (ts !== undefined && ts !== 0) this.addRange(gi, e.name, this.syncTs - ts);
+          lr.set(e.name, this.syncTs);
         } else {
-          g.p.lastRange.set(e.name, t);
+          lr.set(e.name, t);
         }
         return;
       }
       case 'rangeEnd': {
-        let g: G | undefined;
-        if (e.scope.kind === 'goroutine') g = e.scope.id === null ? undefined : this.gs.get(e.scope.id);
+        let gi = -1;
+        if (e.scope.kind === 'goroutine') gi = this.indexOf(e.scope.id);
         else if (e.scope.kind === 'proc') {
           const key = `${e.scope.id ?? NONE}\u0000${e.name}`;
           const gid = this.rangesP.get(key);
           if (gid !== undefined) {
-            if (gid === e.ctx.g) g = this.gs.get(gid);
+            if (gid === e.ctx.g) gi = this.indexOf(gid);
             this.rangesP.delete(key);
           }
         }
-        if (g?.p == null || g.p.lastRange === null) return;
-        const ts = g.p.lastRange.get(e.name);
+        if (gi < 0 || this.done[gi] !== 0) return;
+        const lr = this.lastRange.get(gi);
+        if (lr === undefined) return;
+        const ts = lr.get(e.name);
         if (ts === undefined || ts === 0) return;
-        addRange(g, e.name, t - ts);
-        g.p.lastRange.delete(e.name);
+        this.addRange(gi, e.name, t - ts);
+        lr.delete(e.name);
         return;
       }
       case 'regionBegin': {
-        const g = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
-        if (g === undefined) return;
-        const base = snapshot(g, t);
-        if (g.p) {
-          if (g.p.active === NO_ACTIVE) g.p.active = [];
-          g.p.active.push({ task: e.task, name: e.name, startNs: t, base });
+        const gi = this.indexOf(e.ctx.g);
+        if (gi < 0) return;
+        const base = this.snapshot(gi, t);
+        if (this.done[gi] === 0) {
+          let a = this.active.get(gi);
+          if (a === undefined) this.active.set(gi, (a = []));
+          a.push({ task: e.task, name: e.name, startNs: t, base });
         }
         const task = this.task(e.task);
         task.regions++;
-        this.taskGoroutine(task, g.id);
+        this.taskGoroutine(task, this.ids[gi]);
         return;
       }
       case 'regionEnd': {
-        const g = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
-        if (g === undefined) return;
-        let a: ActiveRegion | undefined = g.p !== null && g.p.active.length > 0 ? g.p.active.pop() : undefined;
+        const gi = this.indexOf(e.ctx.g);
+        if (gi < 0) return;
+        let a: ActiveRegion | undefined = this.done[gi] === 0 ? this.active.get(gi)?.pop() : undefined;
         if (a === undefined) {
           a = { task: e.task, name: e.name, startNs: 0, base: emptyStats() };
           const task = this.task(e.task);
           task.regions++;
-          this.taskGoroutine(task, g.id);
+          this.taskGoroutine(task, this.ids[gi]);
         }
-        pushRegion(g, { task: a.task, name: a.name, startNs: a.startNs, endNs: t, ...subStats(snapshot(g, t), a.base) });
+        this.pushRegion(gi, { task: a.task, name: a.name, startNs: a.startNs, endNs: t, ...subStats(this.snapshot(gi, t), a.base) });
         return;
       }
       case 'taskBegin':
@@ -397,26 +485,25 @@ export class GoroutineSummarizer {
     const { from, to, id } = e;
     if (from === to) return;
     const t = e.t;
-    let g: G | undefined;
-    if (e.slot < 0) g = this.gs.get(id);
+    const slot = e.slot;
+    let gi: number;
+    if (slot < 0) gi = this.indexOf(id);
     else {
-      const slots = this.bySlot;
-      // Kept dense (a write far past the end would turn the array into a slow dictionary).
-      while (slots.length <= e.slot) slots.push(undefined);
-      g = slots[e.slot];
-      if (g === undefined && (g = this.gs.get(id)) !== undefined) slots[e.slot] = g;
+      if (slot >= this.bySlot.length) this.bySlot = growI32(this.bySlot, Math.max(2 * this.bySlot.length, slot + 1), -1);
+      gi = this.bySlot[slot];
+      if (gi < 0 && (gi = this.indexOf(id)) >= 0) this.bySlot[slot] = gi;
     }
     switch (from) {
       case 'Undetermined': {
-        g = this.newG(id, this.syncTs);
-        if (e.slot >= 0) this.bySlot[e.slot] = g;
+        gi = this.newG(id, this.syncTs);
+        if (slot >= 0) this.bySlot[slot] = gi;
         const dt = t - this.syncTs;
-        if (to === 'Running') g.execNs += dt;
-        else if (to === 'Waiting') add(g.blockNs, e.reason, dt);
-        else if (to === 'Runnable') g.schedWaitNs += dt;
+        if (to === 'Running') this.execNs[gi] += dt;
+        else if (to === 'Waiting') this.addBlock(gi, this.reasonOf(e.reason), dt);
+        else if (to === 'Runnable') this.schedWaitNs[gi] += dt;
         else if (to === 'Syscall') {
-          if (e.ctx.p === null) g.syscallBlockNs += dt;
-          else g.syscallNs += dt;
+          if (e.ctx.p === null) this.syscallBlockNs[gi] += dt;
+          else this.syscallNs[gi] += dt;
         }
         // Window edges already passed: the goroutine existed since the sync, in state `to`.
         if (this.window !== undefined) {
@@ -426,102 +513,117 @@ export class GoroutineSummarizer {
         break;
       }
       case 'NotExist': {
-        g = this.newG(id, t);
-        if (e.slot >= 0) this.bySlot[e.slot] = g;
-        const creator = e.ctx.g === null ? undefined : this.gs.get(e.ctx.g);
-        const act = creator?.p?.active;
+        gi = this.newG(id, t);
+        if (slot >= 0) this.bySlot[slot] = gi;
+        const creator = this.indexOf(e.ctx.g);
+        const act = creator >= 0 && this.done[creator] === 0 ? this.active.get(creator) : undefined;
         if (act !== undefined && act.length > 0) {
           // Inherit the creator's innermost region's task (a synthetic region with no name).
-          g.p!.active = [{ task: act[act.length - 1].task, name: '', startNs: t, base: emptyStats() }];
+          this.active.set(gi, [{ task: act[act.length - 1].task, name: '', startNs: t, base: emptyStats() }]);
         }
         break;
       }
       case 'Running':
-        if (g?.p) {
-          g.execNs += t - g.p.lastStart;
-          g.p.lastStart = 0;
+        if (gi >= 0 && this.done[gi] === 0) {
+          this.execNs[gi] += t - this.lastStart[gi];
+          this.lastStart[gi] = 0;
         }
         break;
       case 'Waiting':
-        if (g?.p && g.p.lastBlock !== 0) {
-          add(g.blockNs, g.p.lastBlockReason, t - g.p.lastBlock);
-          g.p.lastBlock = 0;
+        if (gi >= 0 && this.done[gi] === 0 && this.lastBlock[gi] !== 0) {
+          this.addBlock(gi, this.lastBlockReason[gi], t - this.lastBlock[gi]);
+          this.lastBlock[gi] = 0;
         }
         break;
       case 'Runnable':
-        if (g?.p && g.p.lastRunnable !== 0) {
-          g.schedWaitNs += t - g.p.lastRunnable;
-          g.p.lastRunnable = 0;
+        if (gi >= 0 && this.done[gi] === 0 && this.lastRunnable[gi] !== 0) {
+          this.schedWaitNs[gi] += t - this.lastRunnable[gi];
+          this.lastRunnable[gi] = 0;
         }
         break;
       case 'Syscall':
-        if (g?.p && g.p.lastSyscall !== 0) {
-          if (g.p.lastSyscallBlock !== 0) {
-            g.syscallBlockNs += t - g.p.lastSyscallBlock;
-            g.syscallNs += g.p.lastSyscallBlock - g.p.lastSyscall;
+        if (gi >= 0 && this.done[gi] === 0 && this.lastSyscall[gi] !== 0) {
+          const sys = this.lastSyscall[gi];
+          const sysBlock = this.lastSyscallBlock[gi];
+          if (sysBlock !== 0) {
+            this.syscallBlockNs[gi] += t - sysBlock;
+            this.syscallNs[gi] += sysBlock - sys;
           } else {
-            g.syscallNs += t - g.p.lastSyscall;
+            this.syscallNs[gi] += t - sys;
           }
-          g.p.lastSyscall = 0;
-          g.p.lastSyscallBlock = 0;
-          const p = this.syscallingG.get(id);
+          this.lastSyscall[gi] = 0;
+          this.lastSyscallBlock[gi] = 0;
+          const p = this.syscallP[gi];
           if (p !== undefined) this.syscallingP.delete(p);
-          this.syscallingG.delete(id);
+          this.syscallP[gi] = undefined;
         }
         break;
     }
-    if (g === undefined) return;
-    if (g.name === '' && e.stack !== null) g.name = stackRootFunc(e.stack);
+    if (gi < 0) return;
+    if (e.stack !== null && this.names[gi] === '') this.names[gi] = stackRootFunc(e.stack);
+    const live = this.done[gi] === 0;
     switch (to) {
       case 'Running':
-        if (g.p) g.p.lastStart = t;
-        if (g.startNs === 0) g.startNs = t;
+        if (live) this.lastStart[gi] = t;
+        if (this.startNs[gi] === 0) this.startNs[gi] = t;
         break;
       case 'Runnable':
-        if (g.p) g.p.lastRunnable = t;
+        if (live) this.lastRunnable[gi] = t;
         break;
       case 'Waiting':
         if (e.reason !== 'forever') {
-          if (g.p) {
-            g.p.lastBlock = t;
-            g.p.lastBlockReason = e.reason;
+          if (live) {
+            this.lastBlock[gi] = t;
+            this.lastBlockReason[gi] = this.reasonOf(e.reason);
           }
           break;
         }
-        finalize(g, t, true);
+        this.finalize(gi, t, true);
         break;
       case 'NotExist':
-        finalize(g, t, true);
+        this.finalize(gi, t, true);
         break;
       case 'Syscall': {
         const p = e.ctx.p ?? NONE;
         this.syscallingP.set(p, id);
-        this.syscallingG.set(id, p);
-        if (g.p) g.p.lastSyscall = t;
+        this.syscallP[gi] = p;
+        if (live) this.lastSyscall[gi] = t;
         break;
       }
     }
   }
 
-  private newG(id: U64, creationNs: number): G {
-    const g: G = {
-      id,
-      name: '',
-      creationNs,
-      startNs: 0,
-      endNs: 0,
-      regions: NO_REGIONS,
-      execNs: 0,
-      schedWaitNs: 0,
-      blockNs: {},
-      syscallNs: 0,
-      syscallBlockNs: 0,
-      totalNs: 0,
-      rangeNs: NO_RANGES,
-      p: newPending(),
-    };
-    this.gs.set(id, g);
-    return g;
+  private grow(): void {
+    const n = this.creationNs.length * 2;
+    this.creationNs = growF64(this.creationNs, n);
+    this.startNs = growF64(this.startNs, n);
+    this.endNs = growF64(this.endNs, n);
+    this.execNs = growF64(this.execNs, n);
+    this.schedWaitNs = growF64(this.schedWaitNs, n);
+    this.syscallNs = growF64(this.syscallNs, n);
+    this.syscallBlockNs = growF64(this.syscallBlockNs, n);
+    this.totalNs = growF64(this.totalNs, n);
+    this.lastStart = growF64(this.lastStart, n);
+    this.lastRunnable = growF64(this.lastRunnable, n);
+    this.lastBlock = growF64(this.lastBlock, n);
+    this.lastBlockReason = growI32(this.lastBlockReason, n, 0);
+    this.lastSyscall = growF64(this.lastSyscall, n);
+    this.lastSyscallBlock = growF64(this.lastSyscallBlock, n);
+    const done = new Uint8Array(n);
+    done.set(this.done);
+    this.done = done;
+    this.blockHead = growI32(this.blockHead, n, -1);
+  }
+
+  private newG(id: U64, creationNs: number): number {
+    if (this.n === this.creationNs.length) this.grow();
+    const gi = this.n++;
+    this.ids.push(id);
+    this.names.push('');
+    this.syscallP.push(undefined);
+    this.creationNs[gi] = creationNs;
+    this.byId.set(id, gi);
+    return gi;
   }
 
   /** Finalizes every goroutine; goroutines are returned in id order. */
@@ -532,13 +634,28 @@ export class GoroutineSummarizer {
       if (this.snap1 === null) this.snap1 = this.takeSnapshot(Math.min(this.window.t1, end));
     }
     const out: GoroutineSummary[] = [];
-    for (const g of this.gs.values()) {
-      finalize(g, end, false);
-      if (g.regions.length > 1) g.regions.sort((a, b) => a.startNs - b.startNs);
-      // Returned as is (its `p` is null now): a copy per goroutine doubled peak memory.
-      out.push(g);
+    for (const gi of this.byId.values()) {
+      this.finalize(gi, end, false);
+      const regions = this.regions.get(gi);
+      if (regions !== undefined && regions.length > 1) regions.sort((a, b) => a.startNs - b.startNs);
+      out.push({
+        id: this.ids[gi],
+        name: this.names[gi],
+        creationNs: this.creationNs[gi],
+        startNs: this.startNs[gi],
+        endNs: this.endNs[gi],
+        regions: regions ?? NO_REGIONS,
+        execNs: this.execNs[gi],
+        schedWaitNs: this.schedWaitNs[gi],
+        blockNs: this.blockRecord(gi),
+        syscallNs: this.syscallNs[gi],
+        syscallBlockNs: this.syscallBlockNs[gi],
+        totalNs: this.totalNs[gi],
+        rangeNs: this.rangeNs.get(gi) ?? NO_RANGES,
+      });
     }
     out.sort((a, b) => cmpU64(a.id, b.id));
+    const tasks = [...this.tasks.values()].sort((a, b) => cmpU64(a.id, b.id));
     if (this.window !== undefined) {
       const s0 = this.snap0!;
       const s1 = this.snap1!;
@@ -550,9 +667,9 @@ export class GoroutineSummarizer {
         const a = s0.get(g.id) ?? emptyStats();
         w.push({ ...g, ...subStats(b, a), regions: [] });
       }
-      return { goroutines: w, tasks: [...this.tasks.values()].sort((a, b) => cmpU64(a.id, b.id)) };
+      return { goroutines: w, tasks };
     }
-    return { goroutines: out, tasks: [...this.tasks.values()].sort((a, b) => cmpU64(a.id, b.id)) };
+    return { goroutines: out, tasks };
   }
 }
 
@@ -563,7 +680,7 @@ function cmpU64(a: U64, b: U64): number {
 /** Summarizes whole generations (the ordered stream of `orderGenerations`). */
 export function summarizeGoroutines(gens: Iterable<Generation>, opts: SummaryOptions = {}): TraceSummary {
   const s = new GoroutineSummarizer(opts);
-  traceEvents(gens, (e) => s.event(e), { reuse: true });
+  traceEvents(gens, (e) => s.event(e), { reuse: true, slots: true });
   return s.finish();
 }
 

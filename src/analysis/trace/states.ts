@@ -174,9 +174,14 @@ function goEv(x: Scratch, o: OrderedEvent, id: U64 | null, from: GoState, to: Go
   const gid = id ?? U64_MAX;
   let slot = -1;
   if (x.slots !== null) {
-    const s = x.slots.get(gid);
-    if (s !== undefined) slot = s;
-    else x.slots.set(gid, (slot = x.slots.size));
+    // The ordering numbers goroutines as they appear (order.ts); a replayed legacy trace does not.
+    const s = o.slot;
+    if (s !== undefined && s >= 0) slot = s;
+    else {
+      const k = x.slots.get(gid);
+      if (k !== undefined) slot = k;
+      else x.slots.set(gid, (slot = x.slots.size));
+    }
   }
   if (!x.reuse) return { kind: 'go', t: o.timeNs, ctx: o.ctx, id: gid, slot, from, to, reason, stack, eventStack, code: o.type };
   const e = x.go;

@@ -44,6 +44,8 @@ function succeeds(gen: U64, n: U64, st: { seqGen: U64; seqN: U64 }): boolean {
 // per event and allocation is most of its cost.
 interface GState {
   status: number;
+  /** The goroutine's slot (OrderOptions.slots), else -1. */
+  slot: number;
   seqGen: U64;
   seqN: U64;
   regions: { task: U64; name: string }[];
@@ -114,6 +116,11 @@ export interface OrderedEvent {
   desc?: U64;
   taskName?: string;
   taskParent?: U64;
+  /**
+   * With OrderOptions.slots, for an event that is a goroutine transition in Go's API: the
+   * slot of that goroutine (see analysis/trace/states.ts GoTransition.slot); else -1 or absent.
+   */
+  slot?: number;
 }
 
 const MUST = 1;
@@ -147,6 +154,7 @@ function fill(
   e.desc = desc;
   e.taskName = taskName;
   e.taskParent = taskParent;
+  e.slot = -1;
   return e;
 }
 
@@ -180,7 +188,7 @@ function ordered(
   taskName: string | undefined,
   taskParent: U64 | undefined,
 ): OrderedEvent {
-  return { type, ev, gen, ctx: { m, p, g }, timeNs: 0, sync: undefined, sample: undefined, from, desc, taskName, taskParent };
+  return { type, ev, gen, ctx: { m, p, g }, timeNs: 0, sync: undefined, sample: undefined, from, desc, taskName, taskParent, slot: -1 };
 }
 
 export class Ordering {
@@ -200,9 +208,31 @@ export class Ordering {
   /** Reuse mode: the queue's events cycle through these (a step queues at most 3). */
   private readonly ring: OrderedEvent[] | null;
   private ringPos = 0;
+  /** Goroutine id -> slot, never forgotten (a goroutine id seen again keeps its slot); null without OrderOptions.slots. */
+  private readonly slotOf: Map<Id, number> | null;
 
   constructor(opts: OrderOptions = {}) {
     this.ring = opts.reuse ? [blank(), blank(), blank(), blank()] : null;
+    this.slotOf = opts.slots ? new Map() : null;
+  }
+
+  /** A goroutine's state from its first event on (its slot numbered in that order). */
+  private newG(gid: Id, status: number, gen: U64): GState {
+    let slot = -1;
+    const slots = this.slotOf;
+    if (slots !== null) {
+      const s = slots.get(gid);
+      if (s !== undefined) slot = s;
+      else slots.set(gid, (slot = slots.size));
+    }
+    const st: GState = { status, slot, seqGen: gen, seqN: 0, regions: [], ranges: [] };
+    this.gs.set(gid, st);
+    return st;
+  }
+
+  /** Sets the slot of the event queued last (a goroutine transition's). */
+  private slotLast(slot: number): void {
+    this.queue[this.queued - 1].slot = slot;
   }
 
   private make(type: number, ev: number, gen: Generation | null, ctx: SchedCtx, from?: string, desc?: U64, taskName?: string, taskParent?: U64): OrderedEvent {
@@ -378,7 +408,7 @@ export class Ordering {
         const status = Number(this.arg(g, ev, 2));
         if (status > 4) this.fail(g, `invalid status for goroutine ${gid}: ${status}`);
         let from = GO_STATUS_NAME[status];
-        const known = this.gs.get(gid);
+        let known = this.gs.get(gid);
         if (known !== undefined) {
           if (known.status !== status) {
             this.fail(g, `inconsistent status for goroutine ${gid}: old ${GO_STATUS_NAME[known.status]} vs. new ${GO_STATUS_NAME[status]}`);
@@ -386,7 +416,7 @@ export class Ordering {
           known.seqGen = gen;
           known.seqN = 0;
         } else if (first) {
-          this.gs.set(gid, { status, seqGen: gen, seqN: 0, regions: [], ranges: [] });
+          known = this.newG(gid, status, gen);
           from = 'Undetermined';
         } else {
           this.fail(g, `found goroutine status for new goroutine after the first generation: id=${gid} status=${GO_STATUS_NAME[status]}`);
@@ -411,6 +441,7 @@ export class Ordering {
           }
         }
         this.emit(g, ev, ctx, from);
+        this.slotLast(known!.slot);
         return true;
       }
       case E.GoCreate:
@@ -420,8 +451,9 @@ export class Ordering {
         if (creator !== undefined && creator.status !== GS.Running) this.fail(g, `${evName(type)} event for goroutine that's not Running`);
         const gid = this.arg(g, ev, 0);
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) that already exists`);
-        this.gs.set(gid, { status: type === E.GoCreateBlocked ? GS.Waiting : GS.Runnable, seqGen: gen, seqN: 0, regions: [], ranges: [] });
+        const st = this.newG(gid, type === E.GoCreateBlocked ? GS.Waiting : GS.Runnable, gen);
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoDestroy:
@@ -434,6 +466,7 @@ export class Ordering {
         else st.status = type === E.GoStop ? GS.Runnable : GS.Waiting;
         next.g = null;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoStart: {
@@ -447,6 +480,7 @@ export class Ordering {
         st.seqN = seqN;
         next.g = gid;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoUnblock: {
@@ -458,6 +492,7 @@ export class Ordering {
         st.seqGen = gen;
         st.seqN = seqN;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoSwitch:
@@ -470,6 +505,7 @@ export class Ordering {
         const nst = this.gs.get(nextG);
         if (nst === undefined || nst.status !== GS.Waiting || !succeeds(gen, seqN, nst)) return false;
         this.emit(g, ev, cur);
+        this.slotLast(nst.slot);
         if (type === E.GoSwitch) {
           st.status = GS.Waiting;
           this.emitSynthetic(g, E.GoBlock, cur);
@@ -477,11 +513,13 @@ export class Ordering {
           this.gs.delete(cur.g!);
           this.emitSynthetic(g, E.GoDestroy, cur);
         }
+        this.slotLast(st.slot);
         nst.status = GS.Running;
         nst.seqGen = gen;
         nst.seqN = seqN;
         next.g = nextG;
         this.emitSynthetic(g, E.GoStart, { m: cur.m, p: cur.p, g: null });
+        this.slotLast(nst.slot);
         return true;
       }
       case E.GoSyscallBegin: {
@@ -497,6 +535,7 @@ export class Ordering {
         pst.seqGen = gen;
         pst.seqN = pseqN;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoSyscallEnd: {
@@ -509,6 +548,7 @@ export class Ordering {
         if (pst.status !== PS.Syscall) this.fail(g, `expected proc ${cur.p} in state Syscall, but got ${PROC_STATUS_NAME[pst.status]} instead`);
         pst.status = PS.Running;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoSyscallEndBlocked: {
@@ -523,15 +563,17 @@ export class Ordering {
         st.status = GS.Runnable;
         next.g = null;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoCreateSyscall: {
         this.req(g, cur, MUST, MAY, MUST_NOT);
         const gid = this.arg(g, ev, 0);
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) in syscall that already exists`);
-        this.gs.set(gid, { status: GS.Syscall, seqGen: gen, seqN: 0, regions: [], ranges: [] });
+        const st = this.newG(gid, GS.Syscall, gen);
         next.g = gid;
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.GoDestroySyscall: {
@@ -549,6 +591,7 @@ export class Ordering {
           this.emitSynthetic(g, E.ProcSteal, cur, 'Syscall');
         }
         this.emit(g, ev, cur);
+        this.slotLast(st.slot);
         return true;
       }
       case E.UserTaskBegin: {
