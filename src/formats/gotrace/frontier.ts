@@ -29,7 +29,7 @@ function mul(ticks: number, nsPerTick: number): number {
 }
 
 /** Per-M cursor over the event batches of one generation. */
-class Cursor {
+class Cursor implements FrontierCursor {
   /** Position in `batchIdx`. */
   private bi = 0;
   /** Next event to read (absolute event index) and end of the current batch. */
@@ -42,6 +42,7 @@ class Cursor {
   /** Current event (valid after a successful advance()). */
   ev = -1;
   time = 0;
+  user: unknown = undefined;
 
   constructor(
     readonly m: U64,
@@ -162,8 +163,14 @@ export function sortedCpuSamples(g: Generation): { order: Uint32Array; timeNs: F
   return { order, timeNs };
 }
 
+/** The cursor of one thread (M) for the policy: `user` is the policy's own (e.g. the thread's state, instead of a lookup by `m` per event). */
+export interface FrontierCursor {
+  readonly m: U64;
+  user: unknown;
+}
+
 /** Decides whether raw event `ev` of the generation, on thread `m`, can happen now. */
-export type AdvanceFn = (g: Generation, ev: number, m: U64, timeNs: number) => boolean;
+export type AdvanceFn = (g: Generation, ev: number, m: U64, timeNs: number, cursor: FrontierCursor) => boolean;
 
 /**
  * One step of the merge: a raw event (`ev` on thread `m`) or a CPU sample (`sample`). The
@@ -200,7 +207,7 @@ export class GenerationFrontier {
     const c = h[i];
     const ev = c.ev;
     const t = c.time;
-    if (!advance(this.g, ev, c.m, t)) return null;
+    if (!advance(this.g, ev, c.m, t, c)) return null;
     if (c.advance()) heapUpdate(h, i);
     else heapRemove(h, i);
     const s = this.step;

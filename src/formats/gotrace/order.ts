@@ -13,7 +13,7 @@
 // summaries built on them — this module stops at "which raw event, in which context, when".
 
 import { DecodeError } from '../errors.ts';
-import { GenerationFrontier } from './frontier.ts';
+import { GenerationFrontier, type FrontierCursor } from './frontier.ts';
 import { GOTRACE_FORMAT } from './header.ts';
 import type { Generation } from './model.ts';
 import { eventName, Ev, GoStatusCode as GS, ProcStatusCode as PS } from './spec.ts';
@@ -37,7 +37,10 @@ function inc(v: U64): U64 {
 
 /** Whether sequence number (gen, n) directly follows the state's (Go's succeeds). */
 function succeeds(gen: U64, n: U64, st: { seqGen: U64; seqN: U64 }): boolean {
-  return gen === st.seqGen && n === inc(st.seqN);
+  const last = st.seqN;
+  // Numbers: n is at most 2^53 - 1, so last + 1 is exact wherever it can equal n.
+  if (typeof n === 'number' && typeof last === 'number') return n === last + 1 && gen === st.seqGen;
+  return gen === st.seqGen && n === inc(last);
 }
 
 // Sequence numbers are two fields (seqGen, seqN) rather than an object: ordering runs once
@@ -48,15 +51,16 @@ interface GState {
   slot: number;
   seqGen: U64;
   seqN: U64;
-  regions: { task: U64; name: string }[];
-  ranges: RangeKey[];
+  /** Active user regions and ranges (null until the goroutine has had one: most never do). */
+  regions: { task: U64; name: string }[] | null;
+  ranges: RangeKey[] | null;
 }
 
 interface PState {
   status: number;
   seqGen: U64;
   seqN: U64;
-  ranges: RangeKey[];
+  ranges: RangeKey[] | null;
 }
 
 interface MState {
@@ -136,6 +140,7 @@ function fill(
   m: Id | null,
   p: Id | null,
   g: Id | null,
+  slot: number,
   from: string | undefined,
   desc: U64 | undefined,
   taskName: string | undefined,
@@ -154,23 +159,23 @@ function fill(
   e.desc = desc;
   e.taskName = taskName;
   e.taskParent = taskParent;
-  e.slot = -1;
+  e.slot = slot;
   return e;
 }
 
-const blank = (): OrderedEvent => ordered(0, -1, null, null, null, null, undefined, undefined, undefined, undefined);
+const blank = (): OrderedEvent => ordered(0, -1, null, null, null, null, -1, undefined, undefined, undefined, undefined);
 
 export interface OrderOptions {
   /**
-   * Deliver every event in one of a few reused objects (its `ctx` too), valid only during
-   * the callback: for consumers that keep values, not events. Ordering runs once per event
-   * and these allocations were most of its garbage.
+   * Deliver every event in one reused object (its `ctx` too), valid only during the
+   * callback: for consumers that keep values, not events. Ordering runs once per event and
+   * these allocations were most of its garbage.
    */
   reuse?: boolean;
   /**
-   * Number goroutines in API go transitions (analysis/trace/states.ts GoTransition.slot):
-   * worth its id lookup when several consumers keep per-goroutine state (the worker's load);
-   * without it slot is -1.
+   * Number goroutines in API go transitions (analysis/trace/states.ts GoTransition.slot) for
+   * consumers that keep per-goroutine state in arrays: each goroutine gets its number when
+   * it first appears (one id lookup per goroutine, not per event); without it slot is -1.
    */
   slots?: boolean;
 }
@@ -183,12 +188,13 @@ function ordered(
   m: Id | null,
   p: Id | null,
   g: Id | null,
+  slot: number,
   from: string | undefined,
   desc: U64 | undefined,
   taskName: string | undefined,
   taskParent: U64 | undefined,
 ): OrderedEvent {
-  return { type, ev, gen, ctx: { m, p, g }, timeNs: 0, sync: undefined, sample: undefined, from, desc, taskName, taskParent, slot: -1 };
+  return { type, ev, gen, ctx: { m, p, g }, timeNs: 0, sync: undefined, sample: undefined, from, desc, taskName, taskParent, slot };
 }
 
 export class Ordering {
@@ -199,20 +205,25 @@ export class Ordering {
   private gcSeq: U64 = 0;
   private readonly tasks = new Map<U64, { name: string; parent: U64 }>();
   private initialGen: U64 | null = null;
-  /** Events produced by the last successful advance: queue[0 .. queued) (1–3). */
-  readonly queue: OrderedEvent[] = [];
-  queued = 0;
   // Scratch contexts of `advance` (reused: one event at a time).
   private readonly cur: SchedCtx = { m: null, p: null, g: null };
   private readonly nxt: SchedCtx = { m: null, p: null, g: null };
-  /** Reuse mode: the queue's events cycle through these (a step queues at most 3). */
-  private readonly ring: OrderedEvent[] | null;
-  private ringPos = 0;
+  /** Reuse mode: the one event object every event is delivered in. */
+  private readonly scratch: OrderedEvent | null;
+  /** Time of the raw event being advanced (its events are delivered with it). */
+  private stepTime = 0;
   /** Goroutine id -> slot, never forgotten (a goroutine id seen again keeps its slot); null without OrderOptions.slots. */
   private readonly slotOf: Map<Id, number> | null;
 
-  constructor(opts: OrderOptions = {}) {
-    this.ring = opts.reuse ? [blank(), blank(), blank(), blank()] : null;
+  /**
+   * `deliver` receives each event as soon as the step that makes it succeeds (a step never
+   * fails after its first event), with the time of the raw event it comes from.
+   */
+  constructor(
+    private readonly deliver: (e: OrderedEvent, timeNs: number) => void,
+    opts: OrderOptions = {},
+  ) {
+    this.scratch = opts.reuse ? blank() : null;
     this.slotOf = opts.slots ? new Map() : null;
   }
 
@@ -225,21 +236,15 @@ export class Ordering {
       if (s !== undefined) slot = s;
       else slots.set(gid, (slot = slots.size));
     }
-    const st: GState = { status, slot, seqGen: gen, seqN: 0, regions: [], ranges: [] };
+    const st: GState = { status, slot, seqGen: gen, seqN: 0, regions: null, ranges: null };
     this.gs.set(gid, st);
     return st;
   }
 
-  /** Sets the slot of the event queued last (a goroutine transition's). */
-  private slotLast(slot: number): void {
-    this.queue[this.queued - 1].slot = slot;
-  }
-
-  private make(type: number, ev: number, gen: Generation | null, ctx: SchedCtx, from?: string, desc?: U64, taskName?: string, taskParent?: U64): OrderedEvent {
-    if (this.ring === null) return ordered(type, ev, gen, ctx.m, ctx.p, ctx.g, from, desc, taskName, taskParent);
-    const e = this.ring[this.ringPos];
-    this.ringPos = (this.ringPos + 1) & 3;
-    return fill(e, type, ev, gen, ctx.m, ctx.p, ctx.g, from, desc, taskName, taskParent);
+  private make(type: number, ev: number, gen: Generation | null, ctx: SchedCtx, slot: number, from?: string, desc?: U64, taskName?: string, taskParent?: U64): OrderedEvent {
+    const e = this.scratch;
+    if (e === null) return ordered(type, ev, gen, ctx.m, ctx.p, ctx.g, slot, from, desc, taskName, taskParent);
+    return fill(e, type, ev, gen, ctx.m, ctx.p, ctx.g, slot, from, desc, taskName, taskParent);
   }
 
   private fail(g: Generation, msg: string): never {
@@ -255,9 +260,10 @@ export class Ordering {
     if (gr === MUST_NOT && ctx.g !== null) this.fail(g, 'expected no goroutine but had one');
   }
 
-  /** The ordering policy for GenerationFrontier.next(). */
-  readonly advance = (g: Generation, ev: number, m: U64, _timeNs: number): boolean => {
+  /** The ordering policy for GenerationFrontier.next(); the cursor keeps its thread's state. */
+  readonly advance = (g: Generation, ev: number, m: U64, timeNs: number, cursor?: FrontierCursor): boolean => {
     if (this.initialGen === null) this.initialGen = g.gen;
+    this.stepTime = timeNs;
     let ms: MState | undefined;
     const cur = this.cur;
     if (m === U64_MAX) {
@@ -265,10 +271,15 @@ export class Ordering {
       cur.p = null;
       cur.g = null;
     } else {
-      ms = this.ms.get(m);
+      ms = cursor?.user as MState | undefined;
       if (ms === undefined) {
-        ms = { g: null, p: null };
-        this.ms.set(m, ms);
+        // A thread's state object is never replaced, so its cursor may keep it.
+        ms = this.ms.get(m);
+        if (ms === undefined) {
+          ms = { g: null, p: null };
+          this.ms.set(m, ms);
+        }
+        if (cursor !== undefined) cursor.user = ms;
       }
       cur.m = m;
       cur.p = ms.p;
@@ -287,21 +298,17 @@ export class Ordering {
   };
 
   private arg(g: Generation, ev: number, k: number): U64 {
-    return dec(g.events.args[g.events.argOff[ev] + k], g.bigs);
+    const c = g.events.args[g.events.argOff[ev] + k];
+    return c >= 0 ? c : dec(c, g.bigs);
   }
 
-  private push(e: OrderedEvent): void {
-    if (this.queued < this.queue.length) this.queue[this.queued] = e;
-    else this.queue.push(e);
-    this.queued++;
+  /** Delivers raw event `ev` (`slot`: of the goroutine it is a transition of, else -1). */
+  private emit(g: Generation, ev: number, ctx: SchedCtx, slot = -1, from?: string, desc?: U64, taskName?: string, taskParent?: U64): void {
+    this.deliver(this.make(g.events.type[ev], ev, g, ctx, slot, from, desc, taskName, taskParent), this.stepTime);
   }
 
-  private emit(g: Generation, ev: number, ctx: SchedCtx, from?: string, desc?: U64, taskName?: string, taskParent?: U64): void {
-    this.push(this.make(g.events.type[ev], ev, g, ctx, from, desc, taskName, taskParent));
-  }
-
-  private emitSynthetic(g: Generation, type: number, ctx: SchedCtx, from?: string): void {
-    this.push(this.make(type, -1, g, ctx, from));
+  private emitSynthetic(g: Generation, type: number, ctx: SchedCtx, slot = -1, from?: string): void {
+    this.deliver(this.make(type, -1, g, ctx, slot, from), this.stepTime);
   }
 
   private gOf(g: Generation, id: Id | null, what: number): GState {
@@ -346,7 +353,7 @@ export class Ordering {
           if (found === null) this.fail(g, `failed to find sched context for proc ${pid} that's about to be stolen`);
           ctx = found;
         }
-        this.emit(g, ev, ctx, from);
+        this.emit(g, ev, ctx, -1, from);
         return true;
       }
       case E.ProcStart: {
@@ -384,21 +391,21 @@ export class Ordering {
         st.seqN = seqN;
         const from = PROC_STATUS_NAME[old];
         if (old === PS.SyscallAbandoned) {
-          this.emit(g, ev, cur, from);
+          this.emit(g, ev, cur, -1, from);
           return true;
         }
         const victim = this.arg(g, ev, 2);
         if (victim === cur.m) {
           if (cur.p !== pid) this.fail(g, `tried to self-steal proc ${pid} (thread ${victim}), but got proc ${cur.p ?? -1} instead`);
           next.p = null;
-          this.emit(g, ev, cur, from);
+          this.emit(g, ev, cur, -1, from);
           return true;
         }
         const vm = this.ms.get(victim);
         if (vm === undefined) this.fail(g, `stole proc from non-existent thread ${victim}`);
         if (vm.p !== pid) this.fail(g, `tried to steal proc ${pid} from thread ${victim}, but got proc ${vm.p ?? -1} instead`);
         vm.p = null;
-        this.emit(g, ev, cur, from);
+        this.emit(g, ev, cur, -1, from);
         return true;
       }
       case E.GoStatus:
@@ -440,8 +447,7 @@ export class Ordering {
             }
           }
         }
-        this.emit(g, ev, ctx, from);
-        this.slotLast(known!.slot);
+        this.emit(g, ev, ctx, known!.slot, from);
         return true;
       }
       case E.GoCreate:
@@ -452,8 +458,7 @@ export class Ordering {
         const gid = this.arg(g, ev, 0);
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) that already exists`);
         const st = this.newG(gid, type === E.GoCreateBlocked ? GS.Waiting : GS.Runnable, gen);
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoDestroy:
@@ -465,8 +470,7 @@ export class Ordering {
         if (type === E.GoDestroy) this.gs.delete(cur.g!);
         else st.status = type === E.GoStop ? GS.Runnable : GS.Waiting;
         next.g = null;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoStart: {
@@ -479,8 +483,7 @@ export class Ordering {
         st.seqGen = gen;
         st.seqN = seqN;
         next.g = gid;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoUnblock: {
@@ -491,8 +494,7 @@ export class Ordering {
         st.status = GS.Runnable;
         st.seqGen = gen;
         st.seqN = seqN;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoSwitch:
@@ -504,22 +506,22 @@ export class Ordering {
         const seqN = this.arg(g, ev, 1);
         const nst = this.gs.get(nextG);
         if (nst === undefined || nst.status !== GS.Waiting || !succeeds(gen, seqN, nst)) return false;
-        this.emit(g, ev, cur);
-        this.slotLast(nst.slot);
+        this.emit(g, ev, cur, nst.slot);
         if (type === E.GoSwitch) {
           st.status = GS.Waiting;
-          this.emitSynthetic(g, E.GoBlock, cur);
+          this.emitSynthetic(g, E.GoBlock, cur, st.slot);
         } else {
           this.gs.delete(cur.g!);
-          this.emitSynthetic(g, E.GoDestroy, cur);
+          this.emitSynthetic(g, E.GoDestroy, cur, st.slot);
         }
-        this.slotLast(st.slot);
         nst.status = GS.Running;
         nst.seqGen = gen;
         nst.seqN = seqN;
+        // The synthetic GoStart: `next` is still `cur` here, without a goroutine.
+        const startCtx = next;
+        startCtx.g = null;
+        this.emitSynthetic(g, E.GoStart, startCtx, nst.slot);
         next.g = nextG;
-        this.emitSynthetic(g, E.GoStart, { m: cur.m, p: cur.p, g: null });
-        this.slotLast(nst.slot);
         return true;
       }
       case E.GoSyscallBegin: {
@@ -534,8 +536,7 @@ export class Ordering {
         if (!succeeds(gen, pseqN, pst)) this.fail(g, `failed to advance GoSyscallBegin: can't make sequence: ${pst.seqN} -> ${pseqN}`);
         pst.seqGen = gen;
         pst.seqN = pseqN;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoSyscallEnd: {
@@ -547,8 +548,7 @@ export class Ordering {
         if (pst === undefined) this.fail(g, `uninitialized proc ${cur.p} found during GoSyscallEnd`);
         if (pst.status !== PS.Syscall) this.fail(g, `expected proc ${cur.p} in state Syscall, but got ${PROC_STATUS_NAME[pst.status]} instead`);
         pst.status = PS.Running;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoSyscallEndBlocked: {
@@ -562,8 +562,7 @@ export class Ordering {
         if (st.status !== GS.Syscall) this.fail(g, 'GoSyscallEndBlocked event for goroutine that\'s not Syscall');
         st.status = GS.Runnable;
         next.g = null;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoCreateSyscall: {
@@ -572,8 +571,7 @@ export class Ordering {
         if (this.gs.has(gid)) this.fail(g, `tried to create goroutine (${gid}) in syscall that already exists`);
         const st = this.newG(gid, GS.Syscall, gen);
         next.g = gid;
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.GoDestroySyscall: {
@@ -588,10 +586,9 @@ export class Ordering {
           if (pst.status !== PS.Syscall) this.fail(g, `proc ${cur.p} in unexpected state ${PROC_STATUS_NAME[pst.status]} during GoDestroySyscall`);
           pst.status = PS.SyscallAbandoned;
           next.p = null;
-          this.emitSynthetic(g, E.ProcSteal, cur, 'Syscall');
+          this.emitSynthetic(g, E.ProcSteal, cur, -1, 'Syscall');
         }
-        this.emit(g, ev, cur);
-        this.slotLast(st.slot);
+        this.emit(g, ev, cur, st.slot);
         return true;
       }
       case E.UserTaskBegin: {
@@ -602,7 +599,7 @@ export class Ordering {
         const name = g.strings.get(this.arg(g, ev, 2)) ?? '';
         this.tasks.set(id, { name, parent });
         this.req(g, cur, MUST, MUST, MUST);
-        this.emit(g, ev, cur, undefined, undefined, name, parent);
+        this.emit(g, ev, cur, -1, undefined, undefined, name, parent);
         return true;
       }
       case E.UserTaskEnd: {
@@ -610,7 +607,7 @@ export class Ordering {
         const t = this.tasks.get(id);
         this.tasks.delete(id);
         this.req(g, cur, MUST, MUST, MUST);
-        this.emit(g, ev, cur, undefined, undefined, t?.name ?? '', t?.parent ?? U64_MAX);
+        this.emit(g, ev, cur, -1, undefined, undefined, t?.name ?? '', t?.parent ?? U64_MAX);
         return true;
       }
       case E.UserRegionBegin:
@@ -620,8 +617,8 @@ export class Ordering {
         const name = g.strings.get(this.arg(g, ev, 1)) ?? '';
         const st = this.gs.get(cur.g!);
         if (st === undefined) this.fail(g, `encountered ${evName(type)} without known state for current goroutine ${cur.g}`);
-        if (type === E.UserRegionBegin) st.regions.push({ task, name });
-        else if (st.regions.length > 0) {
+        if (type === E.UserRegionBegin) (st.regions ??= []).push({ task, name });
+        else if (st.regions !== null && st.regions.length > 0) {
           const top = st.regions[st.regions.length - 1];
           if (top.task !== task || top.name !== name) {
             this.fail(g, `misuse of region in goroutine ${cur.g}: region end {${task} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
@@ -690,8 +687,8 @@ export class Ordering {
         this.req(g, cur, MUST, MUST, MAY);
         const pst = this.ps.get(cur.p!);
         if (pst === undefined) this.fail(g, `${evName(type)} for unknown proc ${cur.p}`);
-        if (type === E.GCSweepBegin) this.beginRange(g, pst.ranges, { begin: E.GCSweepBegin, desc: 0 });
-        else this.endRange(g, pst.ranges, E.GCSweepBegin);
+        if (type === E.GCSweepBegin) this.beginRange(g, pst, { begin: E.GCSweepBegin, desc: 0 });
+        else this.endRange(g, pst, E.GCSweepBegin);
         this.emit(g, ev, cur);
         return true;
       }
@@ -699,7 +696,7 @@ export class Ordering {
         const pid = this.arg(g, ev, 0);
         const pst = this.ps.get(pid);
         if (pst === undefined) this.fail(g, `encountered GCSweepActive for unknown proc ${pid}`);
-        this.activeRange(g, pst.ranges, { begin: E.GCSweepBegin, desc: 0 }, first);
+        this.activeRange(g, pst, { begin: E.GCSweepBegin, desc: 0 }, first);
         this.emit(g, ev, cur);
         return true;
       }
@@ -708,7 +705,7 @@ export class Ordering {
         this.req(g, cur, MUST, MUST, MUST);
         const st = this.gs.get(cur.g!);
         if (st === undefined) this.fail(g, `encountered event of type ${type} without known state for current goroutine ${cur.g}`);
-        this.beginRange(g, st.ranges, { begin: type, desc: type === E.STWBegin ? this.arg(g, ev, 0) : 0 });
+        this.beginRange(g, st, { begin: type, desc: type === E.STWBegin ? this.arg(g, ev, 0) : 0 });
         this.emit(g, ev, cur);
         return true;
       }
@@ -716,7 +713,7 @@ export class Ordering {
         const gid = this.arg(g, ev, 0);
         const st = this.gs.get(gid);
         if (st === undefined) this.fail(g, `uninitialized goroutine ${gid} found during GCMarkAssistActive`);
-        this.activeRange(g, st.ranges, { begin: E.GCMarkAssistBegin, desc: 0 }, first);
+        this.activeRange(g, st, { begin: E.GCMarkAssistBegin, desc: 0 }, first);
         this.emit(g, ev, cur);
         return true;
       }
@@ -725,8 +722,8 @@ export class Ordering {
         this.req(g, cur, MUST, MUST, MUST);
         const st = this.gs.get(cur.g!);
         if (st === undefined) this.fail(g, `encountered event of type ${type} without known state for current goroutine ${cur.g}`);
-        const desc = this.endRange(g, st.ranges, RANGE_BEGIN[type]);
-        this.emit(g, ev, cur, undefined, type === E.STWEnd ? desc : undefined);
+        const desc = this.endRange(g, st, RANGE_BEGIN[type]);
+        this.emit(g, ev, cur, -1, undefined, type === E.STWEnd ? desc : undefined);
         return true;
       }
       default:
@@ -739,14 +736,16 @@ export class Ordering {
     }
   }
 
-  private beginRange(g: Generation, ranges: RangeKey[], r: RangeKey): void {
+  private beginRange(g: Generation, owner: { ranges: RangeKey[] | null }, r: RangeKey): void {
+    const ranges = (owner.ranges ??= []);
     if (ranges.some((x) => x.begin === r.begin && x.desc === r.desc)) {
       this.fail(g, `discovered event already in-flight for when starting event ${evName(r.begin)}`);
     }
     ranges.push(r);
   }
 
-  private activeRange(g: Generation, ranges: RangeKey[], r: RangeKey, first: boolean): void {
+  private activeRange(g: Generation, owner: { ranges: RangeKey[] | null }, r: RangeKey, first: boolean): void {
+    const ranges = (owner.ranges ??= []);
     const has = ranges.some((x) => x.begin === r.begin && x.desc === r.desc);
     if (first) {
       if (has) this.fail(g, `found named active range already in first gen: ${evName(r.begin)}`);
@@ -756,7 +755,8 @@ export class Ordering {
     }
   }
 
-  private endRange(g: Generation, ranges: RangeKey[], begin: number): U64 {
+  private endRange(g: Generation, owner: { ranges: RangeKey[] | null }, begin: number): U64 {
+    const ranges = owner.ranges ?? [];
     const i = ranges.findIndex((x) => x.begin === begin);
     if (i < 0) this.fail(g, `tried to end event ${evName(begin)}, but not in-flight`);
     const desc = ranges[i].desc;
@@ -786,20 +786,21 @@ export class GenerationOrderer {
     private readonly onEvent: (e: OrderedEvent) => void,
     opts: OrderOptions = {},
   ) {
-    this.o = new Ordering(opts);
+    this.o = new Ordering(this.out, opts);
     this.scratch = opts.reuse ? blank() : null;
   }
 
   private make(type: number, gen: Generation | null): OrderedEvent {
-    return this.scratch === null ? ordered(type, -1, gen, null, null, null, undefined, undefined, undefined, undefined) : fill(this.scratch, type, -1, gen, null, null, null, undefined, undefined, undefined, undefined);
+    return this.scratch === null ? ordered(type, -1, gen, null, null, null, -1, undefined, undefined, undefined, undefined) : fill(this.scratch, type, -1, gen, null, null, null, -1, undefined, undefined, undefined, undefined);
   }
 
-  private out(e: OrderedEvent, t: number): void {
+  /** Delivers an event at time `t` made strictly increasing. */
+  private readonly out = (e: OrderedEvent, t: number): void => {
     const v = t <= this.last ? this.last + 1 : t;
     this.last = v;
     e.timeNs = v;
     this.onEvent(e);
-  }
+  };
 
   push(g: Generation): void {
     if (this.legacyDone) return;
@@ -816,6 +817,7 @@ export class GenerationOrderer {
     this.out(sync, g.syncTimeNs);
     const f = new GenerationFrontier(g);
     for (;;) {
+      // The ordering delivers a raw event's events itself (through `out`) as it advances.
       const s = f.next(o.advance);
       if (s === null) break;
       if (s.kind === 'cpu') {
@@ -825,14 +827,11 @@ export class GenerationOrderer {
         const gid = dec(c.g[s.sample], g.bigs);
         const e =
           this.scratch === null
-            ? ordered(E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, undefined, undefined, undefined, undefined)
-            : fill(this.scratch, E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, undefined, undefined, undefined, undefined);
+            ? ordered(E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, -1, undefined, undefined, undefined, undefined)
+            : fill(this.scratch, E.CPUSample, -1, g, m === U64_MAX ? null : m, p === U64_MAX ? null : p, gid === 0 ? null : gid, -1, undefined, undefined, undefined, undefined);
         e.sample = s.sample;
         this.out(e, s.timeNs);
-        continue;
       }
-      for (let k = 0; k < o.queued; k++) this.out(o.queue[k], s.timeNs);
-      o.queued = 0;
     }
   }
 
