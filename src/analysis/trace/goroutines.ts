@@ -9,7 +9,7 @@
 
 import type { Generation } from '../../formats/gotrace/model.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
-import { stackRootFunc, traceEvents, type TraceEvent } from './states.ts';
+import { stackRootFunc, traceEvents, type GoTransition, type TraceEvent } from './states.ts';
 
 export interface GoroutineExecStats {
   execNs: number;
@@ -137,6 +137,8 @@ export interface TraceSummary {
 }
 
 const NONE = U64_MAX;
+/** P ids below this are array indices (Ps are numbered from 0 up to GOMAXPROCS). */
+const SMALL_P = 1024;
 
 function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
@@ -201,6 +203,8 @@ export class GoroutineSummarizer {
   private readonly regions = new Map<number, UserRegionSummary[]>();
 
   private readonly tasks = new Map<U64, UserTaskSummary>();
+  /** Go's syscallingP (P -> goroutine id in a syscall on it): by P number for the usual small ones. */
+  private readonly syscallingPSmall: (U64 | undefined)[] = [];
   private readonly syscallingP = new Map<U64, U64>();
   private readonly rangesP = new Map<string, U64>();
   private lastTs = 0;
@@ -211,6 +215,24 @@ export class GoroutineSummarizer {
 
   constructor(opts: SummaryOptions = {}) {
     this.window = opts.window;
+  }
+
+  private syscallingGet(p: U64): U64 | undefined {
+    return typeof p === 'number' && p < SMALL_P ? this.syscallingPSmall[p] : this.syscallingP.get(p);
+  }
+
+  private syscallingSet(p: U64, gid: U64): void {
+    if (typeof p === 'number' && p < SMALL_P) {
+      const a = this.syscallingPSmall;
+      while (a.length <= p) a.push(undefined);
+      a[p] = gid;
+    } else this.syscallingP.set(p, gid);
+  }
+
+  private syscallingDelete(p: U64): void {
+    if (typeof p === 'number' && p < SMALL_P) {
+      if (p < this.syscallingPSmall.length) this.syscallingPSmall[p] = undefined;
+    } else this.syscallingP.delete(p);
   }
 
   private reasonOf(s: string): number {
@@ -363,14 +385,25 @@ export class GoroutineSummarizer {
     return id === null ? -1 : (this.byId.get(id) ?? -1);
   }
 
-  event(e: TraceEvent): void {
-    const t = e.t;
+  /** What every event does first: the window's snapshots when time passes its edges, the times. */
+  private at(t: number): void {
     if (this.window !== undefined) {
       if (this.snap0 === null && t >= this.window.t0) this.snap0 = this.takeSnapshot(this.window.t0);
       if (this.snap1 === null && t >= this.window.t1) this.snap1 = this.takeSnapshot(this.window.t1);
     }
     if (this.syncTs === 0) this.syncTs = t;
     this.lastTs = t;
+  }
+
+  /** A goroutine transition (= event(e); for streams that deliver them apart, ConvertOptions.onGo). */
+  go(e: GoTransition): void {
+    this.at(e.t);
+    this.goTransition(e);
+  }
+
+  event(e: TraceEvent): void {
+    const t = e.t;
+    this.at(t);
     switch (e.kind) {
       case 'sync':
         this.syncTs = t;
@@ -380,11 +413,11 @@ export class GoroutineSummarizer {
         return;
       case 'proc': {
         if (e.from !== e.to && e.to === 'Idle') {
-          const gid = this.syscallingP.get(e.id);
+          const gid = this.syscallingGet(e.id);
           if (gid !== undefined) {
             const gi = this.indexOf(gid);
             if (gi >= 0 && this.done[gi] === 0) this.lastSyscallBlock[gi] = t;
-            this.syscallingP.delete(e.id);
+            this.syscallingDelete(e.id);
           }
         }
         return;
@@ -481,17 +514,17 @@ export class GoroutineSummarizer {
     }
   }
 
-  private goTransition(e: Extract<TraceEvent, { kind: 'go' }>): void {
+  private goTransition(e: GoTransition): void {
     const { from, to, id } = e;
     if (from === to) return;
     const t = e.t;
     const slot = e.slot;
-    let gi: number;
-    if (slot < 0) gi = this.indexOf(id);
-    else {
-      if (slot >= this.bySlot.length) this.bySlot = growI32(this.bySlot, Math.max(2 * this.bySlot.length, slot + 1), -1);
-      gi = this.bySlot[slot];
-      if (gi < 0 && (gi = this.indexOf(id)) >= 0) this.bySlot[slot] = gi;
+    if (slot >= this.bySlot.length) this.bySlot = growI32(this.bySlot, Math.max(2 * this.bySlot.length, slot + 1), -1);
+    let gi = -1;
+    // A goroutine appearing (from Undetermined / NotExist) gets a new summary below: no lookup.
+    if (from !== 'NotExist' && from !== 'Undetermined') {
+      if (slot < 0) gi = this.indexOf(id);
+      else if ((gi = this.bySlot[slot]) < 0 && (gi = this.indexOf(id)) >= 0) this.bySlot[slot] = gi;
     }
     switch (from) {
       case 'Undetermined': {
@@ -554,7 +587,7 @@ export class GoroutineSummarizer {
           this.lastSyscall[gi] = 0;
           this.lastSyscallBlock[gi] = 0;
           const p = this.syscallP[gi];
-          if (p !== undefined) this.syscallingP.delete(p);
+          if (p !== undefined) this.syscallingDelete(p);
           this.syscallP[gi] = undefined;
         }
         break;
@@ -585,7 +618,7 @@ export class GoroutineSummarizer {
         break;
       case 'Syscall': {
         const p = e.ctx.p ?? NONE;
-        this.syscallingP.set(p, id);
+        this.syscallingSet(p, id);
         this.syscallP[gi] = p;
         if (live) this.lastSyscall[gi] = t;
         break;
@@ -680,7 +713,7 @@ function cmpU64(a: U64, b: U64): number {
 /** Summarizes whole generations (the ordered stream of `orderGenerations`). */
 export function summarizeGoroutines(gens: Iterable<Generation>, opts: SummaryOptions = {}): TraceSummary {
   const s = new GoroutineSummarizer(opts);
-  traceEvents(gens, (e) => s.event(e), { reuse: true, slots: true });
+  traceEvents(gens, (e) => s.event(e), { reuse: true, slots: true, onGo: (e) => s.go(e) });
   return s.finish();
 }
 

@@ -144,9 +144,26 @@ function argOf(o: OrderedEvent, k: number): U64 {
   return o.gen !== null && o.ev >= 0 ? eventArg(o.gen, o.ev, k) : 0;
 }
 
-function strOf(o: OrderedEvent, k: number): string {
-  return o.gen === null || o.ev < 0 ? '' : (o.gen.strings.get(argOf(o, k)) ?? '');
+function strOf(x: Scratch, o: OrderedEvent, k: number): string {
+  const g = o.gen;
+  if (g === null || o.ev < 0) return '';
+  const id = argOf(o, k);
+  if (typeof id !== 'number' || id >= STRING_CACHE_IDS) return g.strings.get(id) ?? '';
+  // Reasons and names repeat on millions of events: the generation's strings by id in an array.
+  if (x.strGen !== g) {
+    x.strGen = g;
+    x.strs = [];
+  }
+  let v = x.strs[id];
+  if (v === undefined) {
+    while (x.strs.length <= id) x.strs.push(undefined);
+    v = x.strs[id] = g.strings.get(id) ?? '';
+  }
+  return v;
 }
+
+/** String ids below this are cached in an array per generation (Go numbers them from 1). */
+const STRING_CACHE_IDS = 1 << 16;
 
 /** Stack argument k as a StackRef: a new object, or `into` (reused) when given. */
 function stkOf(o: OrderedEvent, k: number, into: StackRef | null = null): StackRef | null {
@@ -168,6 +185,9 @@ interface Scratch {
   range: RangeEvent;
   stack: StackRef;
   eventStack: StackRef;
+  /** The generation whose strings `strs` holds (by id; filled as they are asked for). */
+  strGen: Generation | null;
+  strs: (string | undefined)[];
 }
 
 function goEv(x: Scratch, o: OrderedEvent, id: U64 | null, from: GoState, to: GoState, reason: string, stack: StackRef | null, eventStack: StackRef | null): GoTransition {
@@ -222,12 +242,21 @@ function rangeEv(x: Scratch, o: OrderedEvent, kind: RangeEvent['kind'], name: st
   return e;
 }
 
+export interface ConvertOptions extends OrderOptions {
+  /**
+   * Receives the goroutine transitions instead of `onEvent` (in stream order with the
+   * rest): a consumer whose hot path is transitions gets one event shape there.
+   */
+  onGo?: (e: GoTransition) => void;
+}
+
 /**
  * Converts the ordered raw stream into Go's API events. Returns a function to feed
  * `OrderedEvent`s into; it calls `onEvent` for each API event (experimental events and
  * anything without an API meaning are dropped).
  */
-export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): (o: OrderedEvent) => void {
+export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: ConvertOptions = {}): (o: OrderedEvent) => void {
+  const onGo: (e: GoTransition) => void = opts.onGo ?? onEvent;
   let switchTarget: U64 = 0; // arg of the last GoSwitch/GoSwitchDestroy (for the synthetic GoStart)
   const ctx0: SchedCtx = { m: null, p: null, g: null };
   const x: Scratch = {
@@ -238,6 +267,8 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderO
     range: { kind: 'rangeBegin', t: 0, ctx: ctx0, name: '', scope: { kind: 'none' }, code: 0 },
     stack: { gen: null as unknown as Generation, id: 0 },
     eventStack: { gen: null as unknown as Generation, id: 0 },
+    strGen: null,
+    strs: [],
   };
   const st1 = x.reuse ? x.stack : null;
   const st2 = x.reuse ? x.eventStack : null;
@@ -274,55 +305,55 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderO
         return;
       }
       case Ev.GoCreate:
-        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Runnable', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
+        onGo(goEv(x, o, argOf(o, 0), 'NotExist', 'Runnable', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
         return;
       case Ev.GoCreateBlocked:
-        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Waiting', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
+        onGo(goEv(x, o, argOf(o, 0), 'NotExist', 'Waiting', '', stkOf(o, 1, st1), stkOf(o, 2, st2)));
         return;
       case Ev.GoCreateSyscall:
-        onEvent(goEv(x, o, argOf(o, 0), 'NotExist', 'Syscall', '', null, null));
+        onGo(goEv(x, o, argOf(o, 0), 'NotExist', 'Syscall', '', null, null));
         return;
       case Ev.GoStart:
-        onEvent(goEv(x, o, raw >= 0 ? argOf(o, 0) : switchTarget, 'Runnable', 'Running', '', null, null));
+        onGo(goEv(x, o, raw >= 0 ? argOf(o, 0) : switchTarget, 'Runnable', 'Running', '', null, null));
         return;
       case Ev.GoDestroy:
-        onEvent(goEv(x, o, ctx.g, 'Running', 'NotExist', '', null, null));
+        onGo(goEv(x, o, ctx.g, 'Running', 'NotExist', '', null, null));
         return;
       case Ev.GoDestroySyscall:
-        onEvent(goEv(x, o, ctx.g, 'Syscall', 'NotExist', '', null, null));
+        onGo(goEv(x, o, ctx.g, 'Syscall', 'NotExist', '', null, null));
         return;
       case Ev.GoStop:
-        onEvent(goEv(x, o, ctx.g, 'Running', 'Runnable', strOf(o, 0), stkOf(o, 1, st1), null));
+        onGo(goEv(x, o, ctx.g, 'Running', 'Runnable', strOf(x, o, 0), stkOf(o, 1, st1), null));
         return;
       case Ev.GoBlock:
-        onEvent(goEv(x, o, ctx.g, 'Running', 'Waiting', strOf(o, 0), stkOf(o, 1, st1), null));
+        onGo(goEv(x, o, ctx.g, 'Running', 'Waiting', strOf(x, o, 0), stkOf(o, 1, st1), null));
         return;
       case Ev.GoUnblock:
-        onEvent(goEv(x, o, argOf(o, 0), 'Waiting', 'Runnable', '', null, stkOf(o, 2, st2)));
+        onGo(goEv(x, o, argOf(o, 0), 'Waiting', 'Runnable', '', null, stkOf(o, 2, st2)));
         return;
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy:
         switchTarget = argOf(o, 0);
-        onEvent(goEv(x, o, switchTarget, 'Waiting', 'Runnable', '', null, null));
+        onGo(goEv(x, o, switchTarget, 'Waiting', 'Runnable', '', null, null));
         return;
       case Ev.GoSyscallBegin:
-        onEvent(goEv(x, o, ctx.g, 'Running', 'Syscall', '', stkOf(o, 1, st1), null));
+        onGo(goEv(x, o, ctx.g, 'Running', 'Syscall', '', stkOf(o, 1, st1), null));
         return;
       case Ev.GoSyscallEnd:
-        onEvent(goEv(x, o, ctx.g, 'Syscall', 'Running', '', null, null));
+        onGo(goEv(x, o, ctx.g, 'Syscall', 'Running', '', null, null));
         return;
       case Ev.GoSyscallEndBlocked:
-        onEvent(goEv(x, o, ctx.g, 'Syscall', 'Runnable', '', null, null));
+        onGo(goEv(x, o, ctx.g, 'Syscall', 'Runnable', '', null, null));
         return;
       case Ev.GoStatus:
       case Ev.GoStatusStack: {
         const status = Number(argOf(o, 2));
         const from = (o.from === 'Undetermined' || o.from === 'NotExist' ? o.from : GO_STATUS_STATE[status]) as GoState;
-        onEvent(goEv(x, o, argOf(o, 0), from, GO_STATUS_STATE[status] ?? 'Undetermined', '', o.type === Ev.GoStatusStack ? stkOf(o, 3, st1) : null, null));
+        onGo(goEv(x, o, argOf(o, 0), from, GO_STATUS_STATE[status] ?? 'Undetermined', '', o.type === Ev.GoStatusStack ? stkOf(o, 3, st1) : null, null));
         return;
       }
       case Ev.STWBegin:
-        onEvent(rangeEv(x, o, 'rangeBegin', `stop-the-world (${strOf(o, 0)})`, { kind: 'goroutine', id: ctx.g }));
+        onEvent(rangeEv(x, o, 'rangeBegin', `stop-the-world (${strOf(x, o, 0)})`, { kind: 'goroutine', id: ctx.g }));
         return;
       case Ev.STWEnd:
         onEvent(rangeEv(x, o, 'rangeEnd', `stop-the-world (${g === null || o.desc === undefined ? '' : (g.strings.get(o.desc) ?? '')})`, { kind: 'goroutine', id: ctx.g }));
@@ -364,23 +395,23 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderO
         onEvent({ kind: 'metric', t, ctx, name: '/gc/heap/goal:bytes', value: argOf(o, 0) });
         return;
       case Ev.GoLabel:
-        onEvent({ kind: 'label', t, ctx, label: strOf(o, 0) });
+        onEvent({ kind: 'label', t, ctx, label: strOf(x, o, 0) });
         return;
       case Ev.UserTaskBegin:
         // Parent 0 on the wire means no parent (Go's NoTask); order.ts carries the fixed value.
-        onEvent({ kind: 'taskBegin', t, ctx, id: argOf(o, 0), parent: o.taskParent ?? U64_MAX, name: strOf(o, 2) });
+        onEvent({ kind: 'taskBegin', t, ctx, id: argOf(o, 0), parent: o.taskParent ?? U64_MAX, name: strOf(x, o, 2) });
         return;
       case Ev.UserTaskEnd:
         onEvent({ kind: 'taskEnd', t, ctx, id: argOf(o, 0), parent: o.taskParent ?? U64_MAX, name: o.taskName ?? '' });
         return;
       case Ev.UserRegionBegin:
-        onEvent({ kind: 'regionBegin', t, ctx, task: argOf(o, 0), name: strOf(o, 1) });
+        onEvent({ kind: 'regionBegin', t, ctx, task: argOf(o, 0), name: strOf(x, o, 1) });
         return;
       case Ev.UserRegionEnd:
-        onEvent({ kind: 'regionEnd', t, ctx, task: argOf(o, 0), name: strOf(o, 1) });
+        onEvent({ kind: 'regionEnd', t, ctx, task: argOf(o, 0), name: strOf(x, o, 1) });
         return;
       case Ev.UserLog:
-        onEvent({ kind: 'log', t, ctx, task: argOf(o, 0), category: strOf(o, 1), message: strOf(o, 2) });
+        onEvent({ kind: 'log', t, ctx, task: argOf(o, 0), category: strOf(x, o, 1), message: strOf(x, o, 2) });
         return;
       default:
         return;
@@ -392,7 +423,7 @@ export function apiEventConverter(onEvent: (e: TraceEvent) => void, opts: OrderO
  * Runs `orderGenerations` and feeds Go's API events to `onEvent`. With `reuse` the events
  * (and their ctx and stack refs) are reused objects, valid only during the callback.
  */
-export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): void {
+export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent) => void, opts: ConvertOptions = {}): void {
   orderGenerations(gens, apiEventConverter(onEvent, opts), opts);
 }
 
@@ -400,6 +431,6 @@ export function traceEvents(gens: Iterable<Generation>, onEvent: (e: TraceEvent)
  * Push-based `traceEvents`: generations are pushed one at a time and may be dropped after
  * their push, so a streamed trace keeps no generation alive (the worker's load path).
  */
-export function traceEventPusher(onEvent: (e: TraceEvent) => void, opts: OrderOptions = {}): GenerationOrderer {
+export function traceEventPusher(onEvent: (e: TraceEvent) => void, opts: ConvertOptions = {}): GenerationOrderer {
   return new GenerationOrderer(apiEventConverter(onEvent, opts), opts);
 }
