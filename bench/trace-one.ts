@@ -4,25 +4,29 @@
 //   node trace-one.mjs <file> read       read + validate every generation (reader only)
 //   node trace-one.mjs <file> analysis   decode + goroutine analysis, streamed generation by
 //                                        generation (what `stacklens goroutines` computes)
-//   node trace-one.mjs <file> worker     what the app's worker does on load (source.worker.ts):
-//                                        decodeAny streaming each generation into the Timeline
+//   node trace-one.mjs <file> worker     what the app's worker does on load of a picked file
+//                                        (source.worker.ts): decodeGoTraceBlob reading the file
+//                                        a chunk at a time (never whole), each generation into the Timeline
 //                                        view's data and the checklist's trace evidence (no
 //                                        generation kept), the CPU-sample profile, the summary
 //                                        and the evidence the checklist asks for
 
-import { readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync, statSync } from 'node:fs';
 import { collectEvidence } from '../src/analysis/checklist';
 import { summarize } from '../src/analysis/query';
 import { summarizeGoroutines } from '../src/analysis/trace/goroutines';
 import { TraceLoader } from '../src/analysis/trace/load';
-import { decodeAny } from '../src/formats';
+import { decodeGoTraceBlob } from '../src/formats';
 import type { Generation } from '../src/formats/gotrace/model';
 import { readGenerations } from '../src/formats/gotrace/reader';
 
 const [file, mode] = process.argv.slice(2);
-// The file once, as the worker holds it (a view of the Buffer, not a copy of it).
-const buf = readFileSync(file);
-const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+const size = statSync(file).size;
+/** The file once, whole (a view of the Buffer, not a copy of it): the read and analysis modes. */
+function wholeFile(): Uint8Array {
+  const buf = readFileSync(file);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let events = 0;
@@ -33,7 +37,7 @@ let warning: string | null = null;
 
 /** The generations of the trace, streamed: each is dropped once the consumer moves on. */
 function* stream(): Generator<Generation> {
-  const it = readGenerations(bytes);
+  const it = readGenerations(wholeFile());
   for (;;) {
     const r = it.next();
     if (r.done) {
@@ -57,7 +61,8 @@ if (mode === 'read') {
   goroutines = summarizeGoroutines(stream()).goroutines.length;
 } else if (mode === 'worker') {
   const load = new TraceLoader();
-  const decoded = await decodeAny(bytes, {
+  // A picked file reaches the worker as a File; Node's disk-backed Blob stands for it.
+  const decoded = await decodeGoTraceBlob(await openAsBlob(file), {
     traceSink: (g) => {
       events += g.events.count;
       generations++;
@@ -65,7 +70,7 @@ if (mode === 'read') {
     },
   });
   if (decoded.kind !== 'go-trace') throw new Error(`${file} is not a Go trace`);
-  summarize(decoded.profile, file, bytes.length, 0);
+  summarize(decoded.profile, file, size, 0);
   const r = load.finish();
   if (!r.view || !r.evidence) throw new Error(`the worker path failed: ${r.error}`);
   collectEvidence({ ...decoded, traceEvidence: r.evidence }, file);
@@ -82,7 +87,7 @@ console.log(
   JSON.stringify({
     file,
     mode,
-    bytes: bytes.length,
+    bytes: size,
     generations,
     events,
     goroutines,
@@ -91,7 +96,7 @@ console.log(
     ms,
     /** CPU time of all threads (user + system): steadier than wall time on a busy machine. */
     cpuMs: (cpu.user + cpu.system) / 1000,
-    MBps: bytes.length / 1e6 / (ms / 1000),
+    MBps: size / 1e6 / (ms / 1000),
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 );

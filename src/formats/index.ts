@@ -5,7 +5,7 @@ import type { StackProfile } from '../model/profile';
 import { parseGoDump, type GoDump } from './godump';
 import { decodePerfScriptParallel, isTracepointName, type PerfDump } from './perf/model';
 import type { PerfPartRunner } from './perf/part';
-import { readGenerations, readGoTrace, type ReadResult } from './gotrace/reader';
+import { blobChunks, readGenerations, readGenerationsAsync, readGoTrace, type ReadEnd, type ReadResult } from './gotrace/reader';
 import { TraceCpuProfileBuilder, traceCpuProfile } from './gotrace/cpuProfile';
 import type { Generation } from './gotrace/model';
 import { DecodeError } from './errors';
@@ -98,13 +98,10 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
       return { kind: 'perf', profile: perf.profiles[defaultPerfEvent(perf)].profile, perf, text: bytes };
     }
     case 'go-trace': {
-      const streamed = opts.traceSink ? streamGoTrace(bytes, onProgress, opts.traceSink) : null;
-      const trace = streamed?.trace ?? readGoTrace(bytes, { onProgress });
-      const complete = streamed?.trace.generations ?? trace.list.length;
-      // A legacy (1.11–1.21) trace is converted whole or not at all, like Go does.
-      if (trace.header.kind === 'legacy' && complete === 0 && trace.warning) throw trace.warning;
-      const warnings = trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${complete} complete generation(s) before it.`] : [];
-      return { kind: 'go-trace', profile: streamed ? streamed.cpu.finish(warnings) : traceCpuProfile(trace.list, warnings), trace };
+      if (opts.traceSink) return streamedTrace(streamGoTrace(bytes, onProgress, opts.traceSink));
+      const trace = readGoTrace(bytes, { onProgress });
+      const warnings = traceWarnings(trace, trace.list.length);
+      return { kind: 'go-trace', profile: traceCpuProfile(trace.list, warnings), trace };
     }
     default:
       if (s.what === 'an empty file') throw new DecodeError('input', `empty file; expected ${SUPPORTED}`, { offset: 0 });
@@ -112,18 +109,64 @@ export async function decodeAny(input: Uint8Array, opts: DecodeOptions = {}): Pr
   }
 }
 
+/** The load's warnings; throws where nothing of the trace can be shown. */
+function traceWarnings(trace: ReadEnd, complete: number): string[] {
+  // A legacy (1.11–1.21) trace is converted whole or not at all, like Go does.
+  if (trace.header.kind === 'legacy' && complete === 0 && trace.warning) throw trace.warning;
+  return trace.warning ? [`The trace is cut short or damaged: ${trace.warning.message}; showing the ${complete} complete generation(s) before it.`] : [];
+}
+
+interface StreamedTrace {
+  trace: ReadResult;
+  cpu: TraceCpuProfileBuilder;
+}
+
+function streamedTrace(s: StreamedTrace): Decoded {
+  return { kind: 'go-trace', profile: s.cpu.finish(traceWarnings(s.trace, s.trace.generations)), trace: s.trace };
+}
+
+type TraceSink = NonNullable<DecodeOptions['traceSink']>;
+
 /** Reads a trace handing each generation to `sink` (see DecodeOptions.traceSink); the CPU-sample profile is built on the way. */
-function streamGoTrace(bytes: Uint8Array, onProgress: (d: number, t: number) => void, sink: (g: Generation, complete: boolean) => void): { trace: ReadResult; cpu: TraceCpuProfileBuilder } {
+function streamGoTrace(bytes: Uint8Array, onProgress: (d: number, t: number) => void, sink: TraceSink): StreamedTrace {
   const cpu = new TraceCpuProfileBuilder();
   const it = readGenerations(bytes, { onProgress });
   for (;;) {
     const r = it.next();
-    if (r.done) {
-      // Like the worker's tables before: the partial generation is shown, not in the CPU profile.
-      if (r.value.partial) sink(r.value.partial, false);
-      return { trace: { ...r.value, partial: null, list: [] }, cpu };
-    }
+    if (r.done) return endStream(r.value, cpu, sink);
     cpu.add(r.value);
     sink(r.value, true);
+  }
+}
+
+function endStream(end: ReadEnd, cpu: TraceCpuProfileBuilder, sink: TraceSink): StreamedTrace {
+  // Like the worker's tables before: the partial generation is shown, not in the CPU profile.
+  if (end.partial) sink(end.partial, false);
+  return { trace: { ...end, partial: null, list: [] }, cpu };
+}
+
+/** Whether a source whose first bytes are `head` (16 are enough) is an uncompressed Go execution trace. */
+export function isGoTraceHead(head: Uint8Array): boolean {
+  return sniff(head).format === 'go-trace';
+}
+
+/**
+ * A Go execution trace read from a Blob (a picked File) `chunkSize` bytes at a time, each
+ * generation handed to `traceSink` as decodeAny does: the file is never held whole, only the
+ * generation being read. Gives exactly what decodeAny(bytes, { traceSink }) gives; progress
+ * is bytes read. The caller checks isGoTraceHead first (other sources are read whole).
+ */
+export async function decodeGoTraceBlob(blob: Blob, opts: { traceSink: TraceSink; onProgress?: PhaseProgressFn; chunkSize?: number }): Promise<Decoded> {
+  const progress = opts.onProgress ?? (() => {});
+  const cpu = new TraceCpuProfileBuilder();
+  const it = readGenerationsAsync(blobChunks(blob, opts.chunkSize), blob.size, { onProgress: (d, t) => progress('decode', d, t) });
+  for (;;) {
+    const r = await it.next();
+    if (r.done) {
+      progress('decode', blob.size, blob.size);
+      return streamedTrace(endStream(r.value, cpu, opts.traceSink));
+    }
+    cpu.add(r.value);
+    opts.traceSink(r.value, true);
   }
 }

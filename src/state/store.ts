@@ -1,7 +1,7 @@
 // The UI store. Views read from here only; data enters only through SourceWorker
 // (one worker per loaded source, which decodes and answers analysis queries).
 //
-//   file / ?url= / ?example= -> bytes -> SourceWorker.take().load() -> summary
+//   file (the File itself) / ?url= / ?example= (bytes) -> SourceWorker.take().load() -> summary
 //   -> analyze(query) whenever sample type / inverted / tag focus / sandwich focus change
 //   -> AnalysisResult -> views
 //
@@ -325,7 +325,8 @@ interface LoadJob {
   origin: SourceOrigin;
   /** Loaded from the page's own search part at startup (index among those sources). */
   fromUrl: boolean;
-  read(token: number, signal: AbortSignal): Promise<ArrayBuffer>;
+  /** The bytes, or a picked file for the worker to read itself. */
+  read(token: number, signal: AbortSignal): Promise<ArrayBuffer | Blob>;
   /** A picked file: kept as the source's evidence instead of a copy of its bytes. */
   file?: Blob;
 }
@@ -420,7 +421,7 @@ function failLoad(token: number, e: unknown): void {
   set({ loading: null, error: errorText(e) });
 }
 
-async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): Promise<void> {
+async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer | Blob, token: number): Promise<void> {
   if (get().order.length >= MAX_SOURCES) {
     throw new Error(`The workspace holds at most ${MAX_SOURCES} sources: close one (× in the sources list) before opening ${job.name}.`);
   }
@@ -430,9 +431,10 @@ async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer, token: number): 
     return;
   }
   pending!.worker = worker;
-  // The worker takes the buffer (transferred). Share / Export read a picked file again from
-  // the File; other small sources keep a copy (the Blob constructor copies before the transfer).
-  const kept = job.file ?? (bytes.byteLength <= KEEP_BYTES_LIMIT ? new Blob([bytes]) : null);
+  // The worker takes the buffer (transferred) or reads the picked file. Share / Export read a
+  // picked file again from the File; other small sources keep a copy (the Blob constructor
+  // copies before the transfer).
+  const kept = job.file ?? (bytes instanceof ArrayBuffer && bytes.byteLength <= KEEP_BYTES_LIMIT ? new Blob([bytes]) : null);
   try {
     const summary = await worker.load(job.name, bytes, (p: LoadProgress) => progress(token, p.phase, p.done, p.total));
     if (!isCurrent(token)) {
@@ -556,10 +558,9 @@ export function openFile(file: File): void {
     origin: { kind: 'file', value: file.name },
     fromUrl: false,
     file,
-    async read(token, signal) {
-      if (typeof file.stream === 'function') return readStream(file.stream(), file.size, signal, (d, t) => progress(token, 'read', d, t));
-      return file.arrayBuffer();
-    },
+    // The worker reads the file (structured clone passes a File by reference, no copy): the
+    // page never holds its bytes, and a Go trace is streamed from it, never held whole.
+    read: async () => file,
   });
 }
 

@@ -1,13 +1,12 @@
 // UI-side handle on a source worker. The only way the UI reaches decoders and analysis.
 
 import type { MapHotspots } from '../analysis/maps/hotspots';
-import type { DecodePhase } from '../formats';
 import { workerScript } from './scriptUrl';
 import type { SourceEvidence } from '../analysis/checklist';
-import type { AnalysisQuery, AnalysisResult, ExportKind, ExportResult, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalysisQuery, AnalysisResult, ExportKind, ExportResult, LoadPhase, SimulationResult, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 
 export interface LoadProgress {
-  phase: DecodePhase;
+  phase: LoadPhase;
   done: number;
   total: number;
 }
@@ -100,11 +99,12 @@ export class SourceWorker {
     });
   }
 
-  /** Decodes `bytes` (transferred: the caller must not use them afterwards). */
-  load(name: string, bytes: ArrayBuffer, onProgress?: (p: LoadProgress) => void): Promise<SourceSummary> {
+  /** Decodes `source`: bytes (transferred: the caller must not use them afterwards) or a
+   * picked File, which the worker reads itself (a Go trace a chunk at a time). */
+  load(name: string, source: ArrayBuffer | Blob, onProgress?: (p: LoadProgress) => void): Promise<SourceSummary> {
     const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
     const workerSource = this.script.source ?? undefined;
-    return this.send<SourceSummary>({ type: 'load', name, bytes, cores, workerSource }, [bytes], onProgress);
+    return this.send<SourceSummary>({ type: 'load', name, source, cores, workerSource }, source instanceof Blob ? [] : [source], onProgress);
   }
 
   analyze(query: AnalysisQuery): Promise<AnalysisResult> {

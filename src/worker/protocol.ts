@@ -18,6 +18,9 @@ import type { PerfViewData } from '../analysis/perf/viewData';
 import type { PartMessage } from '../formats/perf/part';
 
 /** One frame of a dump group, as text (function, file:line). */
+/** What a load's progress counts: the worker reading a picked file (bytes), inflating, decoding. */
+export type LoadPhase = 'read' | DecodePhase;
+
 export interface DumpFrame {
   func: string;
   file: string;
@@ -167,8 +170,10 @@ export type WorkerRequest =
   /** `cores`: navigator.hardwareConcurrency as the page sees it (emulated there in tests;
    * a worker's cannot be), for whether a big perf dump gets a second thread;
    * `workerSource`: inside a report, the worker's own source, to start that thread from
-   * (scriptUrl.ts WorkerScript.source). */
-  | { type: 'load'; job: number; name: string; bytes: ArrayBuffer; cores?: number; workerSource?: string }
+   * (scriptUrl.ts WorkerScript.source);
+   * `source`: the bytes (transferred), or a picked File (a Blob: passed by reference, read by
+   * the worker; a Go trace is then streamed from it and never held whole). */
+  | { type: 'load'; job: number; name: string; source: ArrayBuffer | Blob; cores?: number; workerSource?: string }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
@@ -189,7 +194,7 @@ export type ExportKind = 'pprof' | 'folded';
 export type ExportResult = { what: 'pprof'; bytes: ArrayBuffer } | { what: 'folded'; text: string };
 
 export type WorkerResponse =
-  | { type: 'progress'; job: number; phase: DecodePhase; done: number; total: number }
+  | { type: 'progress'; job: number; phase: LoadPhase; done: number; total: number }
   | { type: 'loaded'; job: number; summary: SourceSummary }
   | { type: 'analysis'; job: number; result: AnalysisResult }
   | { type: 'simulated'; job: number; result: SimulationResult }

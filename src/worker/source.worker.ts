@@ -6,13 +6,13 @@ import { analyze, dumpSummary, summarize } from '../analysis/query';
 import { callTreeTransferables } from '../analysis/callTree';
 import { mapStats } from '../analysis/maps/stats';
 import { mapHotspots } from '../analysis/maps/hotspots';
-import { decodeAny } from '../formats';
+import { decodeAny, decodeGoTraceBlob, isGoTraceHead, type DecodeOptions } from '../formats';
 import { collectEvidence, type EvidenceInput, type SourceEvidence } from '../analysis/checklist';
 import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
 import { traceViewTransferables } from '../analysis/trace/view';
 import { TraceLoader } from '../analysis/trace/load';
-import type { AnalysisQuery, AnalysisResult, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalysisQuery, AnalysisResult, LoadPhase, WorkerRequest, WorkerResponse } from './protocol';
 import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
 import { gzipAsync } from '../share/compress';
 import { tagFocusMask } from '../analysis/labels';
@@ -67,43 +67,62 @@ function evidenceOf(): SourceEvidence | null {
   return evidence;
 }
 
+/** A Blob's bytes in one exact-size buffer, read in slices so that progress can be told. */
+async function readBlob(blob: Blob, onProgress: (done: number, total: number) => void): Promise<Uint8Array> {
+  const out = new Uint8Array(blob.size);
+  const step = 8 << 20;
+  for (let p = 0; p < blob.size; p += step) {
+    const end = Math.min(blob.size, p + step);
+    out.set(new Uint8Array(await blob.slice(p, end).arrayBuffer()), p);
+    onProgress(end, blob.size);
+  }
+  return out;
+}
+
 self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   try {
     if (msg.type === 'load') {
       const t0 = performance.now();
-      const input = new Uint8Array(msg.bytes);
+      // Throttle progress messages: a few per percent is plenty for a progress bar.
+      let last = 0;
+      const onProgress = (phase: LoadPhase, done: number, total: number) => {
+        const now = performance.now();
+        if (now - last > 50 || done === total) {
+          last = now;
+          post({ type: 'progress', job: msg.job, phase, done, total });
+        }
+      };
+      const source = msg.source;
+      const byteLength = source instanceof Blob ? source.size : source.byteLength;
+      // A picked file that is a Go trace is read a chunk at a time while it is analysed
+      // (decodeGoTraceBlob): the worker never holds the whole file. Anything else is read whole.
+      const streamTrace = source instanceof Blob && isGoTraceHead(new Uint8Array(await source.slice(0, 16).arrayBuffer()));
+      const input = streamTrace ? null : source instanceof Blob ? await readBlob(source, (d, t) => onProgress('read', d, t)) : new Uint8Array(source);
       // Map snapshots (JSON with schema stacklens.mapsnap/v1) are not profiles: sniffed here.
-      if (looksLikeMapSnapshot(input)) {
+      if (input && looksLikeMapSnapshot(input)) {
         const info = mapSourceSummary(input);
         if (info) {
           profile = null;
           const stats = mapStats(info.map.snapshot);
           evidenceSource = { input: { kind: 'map-snapshot', snapshot: info.map.snapshot, stats }, name: msg.name };
-          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, msg.bytes.byteLength, performance.now() - t0), map: { ...info.map, stats } } });
+          post({ type: 'loaded', job: msg.job, summary: { ...info.summary(msg.name, byteLength, performance.now() - t0), map: { ...info.map, stats } } });
           return;
         }
       }
-      // Throttle progress messages: a few per percent is plenty for a progress bar.
-      let last = 0;
       // A Go trace is analysed while it is read, generation by generation (none is kept).
       const traceLoad = new TraceLoader();
-      const decoded = await decodeAny(input, {
+      const opts: DecodeOptions = {
         traceSink: traceLoad.generation,
         // Native DecompressionStream measured faster than pako (bench/); it falls back itself.
         gunzip: gunzipNative,
         // A big perf dump's second half is scanned by a nested worker meanwhile (given cores).
         perfPart: perfPartRunner(msg.cores, msg.workerSource),
-        onProgress: (phase, done, total) => {
-          const now = performance.now();
-          if (now - last > 50 || done === total) {
-            last = now;
-            post({ type: 'progress', job: msg.job, phase, done, total });
-          }
-        },
-      });
+        onProgress,
+      };
+      const decoded = input ? await decodeAny(input, opts) : await decodeGoTraceBlob(source as Blob, { traceSink: traceLoad.generation, onProgress });
       profile = decoded.profile;
-      const summary = summarize(profile, msg.name, msg.bytes.byteLength, performance.now() - t0);
+      const summary = summarize(profile, msg.name, byteLength, performance.now() - t0);
       if (decoded.kind === 'go-dump') summary.dump = dumpSummary(decoded.dump, decoded.profile);
       let transfer: Transferable[] = [];
       perf = null;

@@ -11,7 +11,7 @@ import { collectEvidence } from '../../src/analysis/checklist/index.ts';
 import { traceEvidence } from '../../src/analysis/checklist/traceEvidence.ts';
 import { TraceLoader } from '../../src/analysis/trace/load.ts';
 import { traceViewData } from '../../src/analysis/trace/view.ts';
-import { decodeAny } from '../../src/formats/index.ts';
+import { decodeAny, decodeGoTraceBlob, isGoTraceHead } from '../../src/formats/index.ts';
 import { corpusPath, hasCorpus } from '../helpers/corpus.ts';
 
 async function both(bytes: Uint8Array) {
@@ -89,6 +89,89 @@ describe.skipIf(picked.length === 0)('streamed trace load = whole-list analysis 
   for (const e of picked) {
     it(e.path, async () => {
       await expectSame(new Uint8Array(readFileSync(corpusPath('gotrace', e.path))));
+    });
+  }
+});
+
+// A picked file reaches the worker as a Blob and a Go trace is read from it a chunk at a time
+// (decodeGoTraceBlob): the load must equal the in-memory one whatever the chunk size, on whole,
+// cut and legacy traces, and bad input must fail the same way.
+async function fromBlob(bytes: Uint8Array, chunkSize: number) {
+  const load = new TraceLoader();
+  const seen: boolean[] = [];
+  const progress: [string, number, number][] = [];
+  const decoded = await decodeGoTraceBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+    traceSink: (g, complete) => (seen.push(complete), load.generation(g)),
+    onProgress: (phase, d, t) => progress.push([phase, d, t]),
+    chunkSize,
+  });
+  return { decoded, r: load.finish(), seen, progress };
+}
+
+async function fromBytes(bytes: Uint8Array) {
+  const load = new TraceLoader();
+  const seen: boolean[] = [];
+  const decoded = await decodeAny(bytes, { traceSink: (g, complete) => (seen.push(complete), load.generation(g)) });
+  return { decoded, r: load.finish(), seen };
+}
+
+async function expectBlobSame(bytes: Uint8Array, chunkSizes: number[]): Promise<void> {
+  const want = await fromBytes(bytes);
+  for (const chunkSize of chunkSizes) {
+    const got = await fromBlob(bytes, chunkSize);
+    expect(got.seen, `chunk ${chunkSize}`).toEqual(want.seen);
+    expect(got.decoded, `chunk ${chunkSize}`).toEqual(want.decoded);
+    expect(got.r, `chunk ${chunkSize}`).toEqual(want.r);
+    // Progress counts bytes read, ends at the file's size and never goes back.
+    expect(got.progress.at(-1)).toEqual(['decode', bytes.length, bytes.length]);
+    for (let i = 1; i < got.progress.length; i++) expect(got.progress[i][1]).toBeGreaterThanOrEqual(got.progress[i - 1][1]);
+  }
+}
+
+describe('a trace read from a Blob in chunks = the in-memory streamed load', () => {
+  const small = traces.map((f) => ({ f, bytes: new Uint8Array(readFileSync(path.join(dir, f))) })).sort((a, b) => a.bytes.length - b.bytes.length);
+  for (const { f, bytes } of small) {
+    it(f, async () => {
+      expect(isGoTraceHead(bytes.subarray(0, 16)), f).toBe(true);
+      // Odd sizes: chunks shorter than the header, than a batch header, ending mid-varint.
+      const sizes = bytes.length < 200_000 ? [1, 7, 4093, 65_536, 4 << 20] : [4093, 65_536, 4 << 20];
+      await expectBlobSame(bytes, sizes);
+    });
+    it(`${f} cut at 60% (torn batch, partial generation)`, async () => {
+      const cut = bytes.slice(0, Math.floor(bytes.length * 0.6));
+      await expectBlobSame(cut, [997, 1 << 20]);
+      expect((await fromBlob(cut, 997)).decoded.profile.warnings.join(' ')).toMatch(/cut short or damaged/);
+    });
+  }
+
+  it('a header only fails as from bytes; a cut header or a non-trace is not streamed', async () => {
+    const bytes = new Uint8Array(readFileSync(path.join(dir, traces[0])));
+    // The worker streams only what isGoTraceHead accepts; the rest goes through decodeAny whole.
+    expect(isGoTraceHead(bytes.slice(0, 10))).toBe(false);
+    for (const bad of [bytes.slice(0, 16), bytes.slice(0, 17)]) {
+      let want: string | null = null;
+      try {
+        await fromBytes(bad);
+      } catch (e) {
+        want = (e as Error).message;
+      }
+      let got: string | null = null;
+      try {
+        await fromBlob(bad, 3);
+      } catch (e) {
+        got = (e as Error).message;
+      }
+      expect(got).toBe(want);
+    }
+    expect(isGoTraceHead(new TextEncoder().encode('--- goroutine profile'))).toBe(false);
+    expect(isGoTraceHead(new Uint8Array([0x1f, 0x8b, 8, 0]))).toBe(false);
+  });
+});
+
+describe.skipIf(picked.length === 0)('a trace read from a Blob in chunks (corpus)', () => {
+  for (const e of picked) {
+    it(e.path, async () => {
+      await expectBlobSame(new Uint8Array(readFileSync(corpusPath('gotrace', e.path))), [4093, 1 << 20]);
     });
   }
 });
