@@ -11,8 +11,9 @@ import { minUtilSeries, UtilSeries, utilIntegral } from '../../src/analysis/chec
  */
 function everyCandidate(s: UtilSeries, windowNs: number): { mmu: number; t0: number | null } {
   const n = s.length;
-  const T = s.t;
-  const U = s.util;
+  const steps = s.steps();
+  const T = steps.t;
+  const U = Float64Array.from(steps.code, (c) => steps.values[c]);
   const w = Math.min(windowNs, T[n - 1] - T[0]);
   if (n < 2 || w <= 0) return { mmu: 1, t0: null };
   const F = utilIntegral(s);
@@ -65,7 +66,7 @@ describe('minUtilSeries', () => {
   it('gives the minimum and the earliest worst start of a search over every candidate', () => {
     for (let seed = 1; seed <= 12; seed++) {
       const s = series(seed, 300 + seed * 40, [1, 2, 4, 8][seed % 4]);
-      const span = s.t[s.length - 1] - s.t[0];
+      const span = s.t(s.length - 1) - s.t(0);
       for (const w of [1, 1e3, 50e3, 1e6, 5e6, 20e6, span / 3, span, 2 * span]) {
         const got = minUtilSeries(s, w);
         const want = everyCandidate(s, w);
@@ -93,5 +94,40 @@ describe('minUtilSeries', () => {
     const s = new UtilSeries();
     s.push(5, 0.5);
     expect(minUtilSeries(s, 10)).toEqual({ mmu: 1, t0: null });
+  });
+});
+
+describe('UtilSeries storage', () => {
+  it('gives back every time and utilization exactly, across chunks and past 65536 distinct values', () => {
+    const s = new UtilSeries();
+    const t: number[] = [];
+    const u: number[] = [];
+    for (let i = 0; i < 140_000; i++) {
+      // Distinct values for the first 70k points (the codes widen to 32 bits), then repeats.
+      const ui = i < 70_000 ? i / 70_001 : ((i * 7) % 13) / 13;
+      t.push(22_178_892_710_464 + i * 1_003);
+      u.push(ui);
+      s.push(t[i], ui);
+    }
+    // As the collector's pushUtil does: a point's value replaced, the last point dropped.
+    s.setUtil(5, 0.25);
+    u[5] = 0.25;
+    s.length--;
+    t.pop();
+    u.pop();
+    expect(s.util(5)).toBe(0.25);
+    expect(s.t(139_998)).toBe(t[139_998]);
+    const st = s.steps();
+    expect(st.length).toBe(t.length);
+    expect(st.code).toBeInstanceOf(Uint32Array);
+    expect(Array.from(st.t)).toEqual(t);
+    expect(Array.from(st.code, (c) => st.values[c])).toEqual(u);
+    expect(() => s.push(0, 1)).toThrow(/after steps/);
+  });
+
+  it('keeps 16-bit codes for a trace-like series', () => {
+    const st = series(7, 5000, 8).steps();
+    expect(st.code).toBeInstanceOf(Uint16Array);
+    expect(st.values.length).toBeLessThanOrEqual(10);
   });
 });

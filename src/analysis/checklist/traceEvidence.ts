@@ -266,25 +266,78 @@ class WaitSamples {
   }
 }
 
-/** A step function of utilization: util[i] from t[i] until t[i + 1] (growable columns). */
+const UTIL_SHIFT = 16;
+const UTIL_MASK = (1 << UTIL_SHIFT) - 1;
+
+/** The flat form of a UtilSeries: utilization values[code[i]] from t[i] until t[i + 1]. */
+export interface UtilSteps {
+  length: number;
+  t: Float64Array;
+  code: Uint16Array | Uint32Array;
+  values: Float64Array;
+}
+
+/**
+ * A step function of utilization, appended point by point: a big trace's has millions of
+ * points (7M for a 110 MB trace). Times are kept as they are (Float64), utilizations as codes
+ * into a table of the distinct values (a handful: 1 − k/GOMAXPROCS and 0), 2 bytes a point
+ * (4 past 65536 distinct values), in fixed-size chunks (no growth copies); `steps()` lays
+ * them out flat once for the MMU search. Values are the same doubles: results are exact.
+ */
 export class UtilSeries {
-  t = new Float64Array(1024);
-  util = new Float64Array(1024);
+  private tChunks: Float64Array[] = [];
+  private codeChunks: (Uint16Array | Uint32Array)[] = [];
+  private readonly values: number[] = [];
+  private readonly codeOf = new Map<number, number>();
+  private flat: UtilSteps | null = null;
   length = 0;
+
   push(t: number, u: number): void {
-    if (this.length === this.t.length) {
-      // By half: a big trace's series has millions of points (doubling left up to 2x slack).
-      const n = Math.ceil(this.length * 1.5);
-      const t2 = new Float64Array(n);
-      const u2 = new Float64Array(n);
-      t2.set(this.t);
-      u2.set(this.util);
-      this.t = t2;
-      this.util = u2;
+    if (this.flat) throw new Error('UtilSeries: push after steps()');
+    const c = this.length >>> UTIL_SHIFT;
+    if (c === this.tChunks.length) {
+      this.tChunks.push(new Float64Array(1 << UTIL_SHIFT));
+      this.codeChunks.push(this.values.length > 0x10000 ? new Uint32Array(1 << UTIL_SHIFT) : new Uint16Array(1 << UTIL_SHIFT));
     }
-    this.t[this.length] = t;
-    this.util[this.length] = u;
+    this.tChunks[c][this.length & UTIL_MASK] = t;
+    this.setCode(this.length, u);
     this.length++;
+  }
+  private setCode(i: number, u: number): void {
+    let code = this.codeOf.get(u);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(u);
+      this.codeOf.set(u, code);
+      if (code === 0x10000) this.codeChunks = this.codeChunks.map((a) => Uint32Array.from(a));
+    }
+    this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK] = code;
+  }
+  t(i: number): number {
+    return this.tChunks[i >>> UTIL_SHIFT][i & UTIL_MASK];
+  }
+  util(i: number): number {
+    return this.values[this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK]];
+  }
+  setUtil(i: number, u: number): void {
+    this.setCode(i, u);
+  }
+  /** The points laid out flat (computed once; the chunks are dropped and no point can be added after). */
+  steps(): UtilSteps {
+    if (this.flat) return this.flat;
+    const n = this.length;
+    const t = new Float64Array(n);
+    const code = this.values.length > 0x10000 ? new Uint32Array(n) : new Uint16Array(n);
+    for (let c = 0; c * (1 << UTIL_SHIFT) < n; c++) {
+      const at = c << UTIL_SHIFT;
+      const m = Math.min(1 << UTIL_SHIFT, n - at);
+      t.set(this.tChunks[c].subarray(0, m), at);
+      code.set(this.codeChunks[c].subarray(0, m), at);
+    }
+    this.tChunks = [];
+    this.codeChunks = [];
+    this.flat = { length: n, t, code, values: Float64Array.from(this.values) };
+    return this.flat;
   }
 }
 
@@ -441,13 +494,13 @@ class Collector {
     const util = this.stwGC > 0 ? 0 : 1 - Math.min(this.gcBusy, this.procs) / this.procs;
     const s = this.util;
     const n = s.length;
-    if (n > 0 && s.t[n - 1] === t) {
+    if (n > 0 && s.t(n - 1) === t) {
       // Only the state after the last event at a time lasts.
-      s.util[n - 1] = util;
-      if (n > 1 && s.util[n - 2] === util) s.length--;
+      s.setUtil(n - 1, util);
+      if (n > 1 && s.util(n - 2) === util) s.length--;
       return;
     }
-    if (n > 0 && s.util[n - 1] === util) return;
+    if (n > 0 && s.util(n - 1) === util) return;
     s.push(t, util);
   }
 
@@ -640,7 +693,7 @@ class Collector {
     const endAbs = Number.isNaN(this.lastT) ? origin : this.lastT;
     const end = endAbs - origin;
     const u = this.util;
-    if (this.procs > 0 && (u.length === 0 || u.t[u.length - 1] < endAbs)) u.push(endAbs, u.length > 0 ? u.util[u.length - 1] : 1);
+    if (this.procs > 0 && (u.length === 0 || u.t(u.length - 1) < endAbs)) u.push(endAbs, u.length > 0 ? u.util(u.length - 1) : 1);
     // Start function: root frame of the first stack seen (Go's goroutine summary names them so).
     const name = (g: G) => g.name;
     const isApp = (g: G) => !isSystemGoroutine(g.name);
@@ -875,9 +928,10 @@ class Collector {
     const survivors = [...survivorCount.values()].sort((a, b) => b.count - a.count).slice(0, 5);
 
     // MMU per window, with the worst window's position.
-    const integral = utilIntegral(this.util);
+    const steps = this.util.steps();
+    const integral = utilIntegral(steps);
     const mmuList = MMU_WINDOWS_MS.map((ms) => {
-      const r = minUtilSeries(this.util, ms * 1e6, integral);
+      const r = minUtilSeries(steps, ms * 1e6, integral);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
     });
 
@@ -938,12 +992,14 @@ function thin<T>(a: T[], max: number): T[] {
 }
 
 /** F[i] = ∫ utilization from the first point to point i (shared by every window of minUtilSeries). */
-export function utilIntegral(s: UtilSeries): Float64Array {
+export function utilIntegral(series: UtilSeries | UtilSteps): Float64Array {
+  const s = series instanceof UtilSeries ? series.steps() : series;
   const n = s.length;
   const T = s.t;
-  const U = s.util;
+  const C = s.code;
+  const V = s.values;
   const F = new Float64Array(n);
-  for (let i = 1; i < n; i++) F[i] = F[i - 1] + U[i - 1] * (T[i] - T[i - 1]);
+  for (let i = 1; i < n; i++) F[i] = F[i - 1] + V[C[i - 1]] * (T[i] - T[i - 1]);
   return F;
 }
 
@@ -983,11 +1039,13 @@ function firstAbove(T: Float64Array, n: number, from: number, y: number, off: nu
  * (less a margin covering the rounding of the computed means, so a skipped start could not
  * have won by rounding either). The result is the one every candidate would give.
  */
-export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
+export function minUtilSeries(series: UtilSeries | UtilSteps, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
+  const s = series instanceof UtilSeries ? series.steps() : series;
   const n = s.length;
   if (n < 2) return { mmu: 1, t0: null };
   const T = s.t;
-  const U = s.util;
+  const C = s.code;
+  const V = s.values;
   const start = T[0];
   const end = T[n - 1];
   const w = Math.min(windowNs, end - start);
@@ -1007,8 +1065,8 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
     const x = T[i];
     if (x > last) break;
     b = firstAbove(T, n, b + 1, x + w, 0) - 1;
-    // ∫ from the start to y is F[c] + U[c]·(y − T[c]) for the step c at or before y (c = i at x).
-    const m = (F[b] + U[b] * (x + w - T[b]) - F[i]) / w;
+    // ∫ from the start to y is F[c] + V[C[c]]·(y − T[c]) for the step c at or before y (c = i at x).
+    const m = (F[b] + V[C[b]] * (x + w - T[b]) - F[i]) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
@@ -1029,7 +1087,7 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
     if (x > last) break;
     a = firstAbove(T, n, a + 1, x, 0) - 1;
     c = firstAbove(T, n, c + 1, x + w, 0) - 1;
-    const m = (F[c] + U[c] * (x + w - T[c]) - F[a] - U[a] * (x - T[a])) / w;
+    const m = (F[c] + V[C[c]] * (x + w - T[c]) - F[a] - V[C[a]] * (x - T[a])) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
@@ -1039,7 +1097,7 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
   }
   // The last window position (ending at the end) is a candidate too.
   const e = firstAbove(T, n, 0, last, 0) - 1;
-  const m = (F[n - 1] - F[e] - U[e] * (last - T[e])) / w;
+  const m = (F[n - 1] - F[e] - V[C[e]] * (last - T[e])) / w;
   if (m < best) {
     best = m;
     at = last;
