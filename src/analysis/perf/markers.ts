@@ -16,6 +16,7 @@ import type { PerfDump } from '../../formats/perf/model';
 import { parsePerfScript, parseTracepointFields, type PerfTime } from '../../formats/perf/parse';
 import type { ProcessEvents } from './events';
 import { taskKind } from './lineage';
+import { StringInterner } from '../../model/builder';
 
 export const MarkerKind = {
   /** syscalls:sys_enter_execve / sys_enter_execveat: a thread asked for a new image. */
@@ -84,18 +85,7 @@ class MarkerBuilder {
   text = new Int32Array(256);
   comm = new Int32Array(256);
   event = new Int32Array(256);
-  readonly texts: string[] = [''];
-  private readonly textIndex = new Map<string, number>([['', 0]]);
-
-  str(s: string): number {
-    let i = this.textIndex.get(s);
-    if (i === undefined) {
-      i = this.texts.length;
-      this.texts.push(s);
-      this.textIndex.set(s, i);
-    }
-    return i;
-  }
+  private readonly texts = new StringInterner();
 
   private grow(): void {
     const n = this.kind.length * 2;
@@ -122,9 +112,9 @@ class MarkerBuilder {
     this.pid[i] = pid;
     this.tid[i] = tid;
     this.other[i] = Number.isFinite(other) ? other : -1;
-    this.text[i] = this.str(text);
-    this.comm[i] = this.str(comm);
-    this.event[i] = this.str(event);
+    this.text[i] = this.texts.intern(text);
+    this.comm[i] = this.texts.intern(comm);
+    this.event[i] = this.texts.intern(event);
   }
 
   finish(droppedSwitches: number): PerfMarkers {
@@ -139,7 +129,7 @@ class MarkerBuilder {
       text: this.text.slice(0, n),
       comm: this.comm.slice(0, n),
       event: this.event.slice(0, n),
-      texts: this.texts,
+      texts: this.texts.strings,
       droppedSwitches,
     };
   }

@@ -25,7 +25,7 @@
 
 import type { PerfFrame } from './grammar';
 import { PerfScanner, type ScannedRecord } from './scan';
-import { float64s, int32s, uint8s } from '../../model/builder';
+import { float64s, int32s, StringInterner, uint8s } from '../../model/builder';
 
 /** Inputs smaller than this are decoded on one thread (a second costs more to start). */
 export const MIN_SPLIT_BYTES = 16 << 20;
@@ -108,8 +108,7 @@ export function perfSplitPoint(bytes: Uint8Array, minBytes = MIN_SPLIT_BYTES): n
 
 /** Collects the records the scanner hands over, block by block. */
 class PartCollector {
-  private strings = [''];
-  private stringIds = new Map<string, number>([['', 0]]);
+  private strings = new StringInterner();
   private line = int32s(4096);
   private comm = int32s(4096);
   private event = int32s(4096);
@@ -130,27 +129,17 @@ class PartCollector {
   /** Lines before the block (record lines are counted from its start). */
   lineBase = 0;
 
-  private str(s: string): number {
-    let i = this.stringIds.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, i);
-    }
-    return i;
-  }
-
   add(r: ScannedRecord): void {
     const h = r.head;
     const k = this.line.length;
     this.line.push(r.line - this.lineBase);
     if (h.comm !== this.lastComm || k === 0) {
       this.lastComm = h.comm;
-      this.lastCommId = this.str(h.comm);
+      this.lastCommId = this.strings.intern(h.comm);
     }
     this.comm.push(this.lastCommId);
-    this.event.push(this.str(h.event));
-    this.payload.push(r.payload === '' ? 0 : this.str(r.payload));
+    this.event.push(this.strings.intern(h.event));
+    this.payload.push(r.payload === '' ? 0 : this.strings.intern(r.payload));
     this.restStart.push(h.restStart);
     this.strong.push(h.strong ? 1 : 0);
     this.pid.push(h.pid ?? NaN);
@@ -186,7 +175,7 @@ class PartCollector {
       unparsedExamples: sc.takeUnparsedExamples().map((e) => ({ line: e.line - before.lines, text: e.text })),
       stats: { shortcutLines: sc.stats.shortcutLines - before.stats.shortcutLines, grammarLines: sc.stats.grammarLines - before.stats.grammarLines },
       frames,
-      strings: this.strings,
+      strings: this.strings.strings,
       line: this.line.finish(),
       comm: this.comm.finish(),
       event: this.event.finish(),
@@ -204,8 +193,7 @@ class PartCollector {
       srclines: this.srclines,
     };
     for (const c of [this.line, this.comm, this.event, this.payload, this.restStart, this.strong, this.pid, this.tid, this.cpu, this.period, this.sec, this.nsec, this.frameEnd, this.fids]) c.length = 0;
-    this.strings = [''];
-    this.stringIds = new Map([['', 0]]);
+    this.strings = new StringInterner();
     this.srclines = [];
     this.lastComm = '';
     return part;

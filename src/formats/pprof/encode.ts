@@ -20,6 +20,7 @@
 import pb from 'protobufjs/minimal.js';
 import { FuncKind, MAPPING_HAS_FILENAMES, MAPPING_HAS_FUNCTIONS, MAPPING_HAS_INLINE_FRAMES, MAPPING_HAS_LINE_NUMBERS, type StackProfile } from '../../model/profile';
 import { pprofDisplayName, unsymbolizedName } from '../../model/names';
+import { StringInterner } from '../../model/builder';
 
 type Writer = InstanceType<typeof pb.Writer>;
 type Long = Parameters<Writer['uint64']>[0];
@@ -55,20 +56,6 @@ function uint64Opt(w: Writer, field: number, v: bigint): void {
   if (v !== 0n) w.uint32(key(field, VARINT)).uint64(long(v));
 }
 
-class StringTable {
-  readonly list: string[] = [''];
-  private readonly index = new Map<string, number>([['', 0]]);
-  of(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-}
-
 /**
  * True when frame `fr` stands for "no function" — the name pprof itself derives from the
  * location's mapping ("[libc.so.6]", "<unknown>") — so it is written without a function.
@@ -82,7 +69,7 @@ function isDerivedUnsymbolized(p: StackProfile, fr: number, mappingFile: string)
 export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uint8Array {
   const mask = opts.mask ?? null;
   const { samples, locations, frames, funcs, mappings } = p;
-  const str = new StringTable();
+  const str = new StringInterner();
   const mapFile = (m: number) => (m >= 0 ? p.strings[mappings.fileName[m]] : '');
 
   // ---- which rows the kept samples use (all rows when nothing is filtered) ----
@@ -117,8 +104,8 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
   // ---- sample types ----
   for (const t of p.sampleTypes) {
     w.uint32(key(PROFILE.sampleType, LEN)).fork();
-    int64Opt(w, 1, str.of(t.type));
-    int64Opt(w, 2, str.of(t.unit));
+    int64Opt(w, 1, str.intern(t.type));
+    int64Opt(w, 2, str.intern(t.unit));
     w.ldelim();
   }
 
@@ -141,11 +128,11 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
     }
     for (let r = samples.labelStart[s]; r < samples.labelStart[s + 1]; r++) {
       w.uint32(key(3, LEN)).fork();
-      int64Opt(w, 1, str.of(p.strings[labels.key[r]]));
-      if (labels.str[r] >= 0) int64Opt(w, 2, str.of(p.strings[labels.str[r]]));
+      int64Opt(w, 1, str.intern(p.strings[labels.key[r]]));
+      if (labels.str[r] >= 0) int64Opt(w, 2, str.intern(p.strings[labels.str[r]]));
       else {
         int64Opt(w, 3, labels.num[r]);
-        if (labels.unit[r] >= 0) int64Opt(w, 4, str.of(p.strings[labels.unit[r]]));
+        if (labels.unit[r] >= 0) int64Opt(w, 4, str.intern(p.strings[labels.unit[r]]));
       }
       w.ldelim();
     }
@@ -163,8 +150,8 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
     uint64Opt(w, 2, mappings.start[m]);
     uint64Opt(w, 3, mappings.limit[m]);
     uint64Opt(w, 4, mappings.offset[m]);
-    int64Opt(w, 5, str.of(p.strings[mappings.fileName[m]]));
-    int64Opt(w, 6, str.of(p.strings[mappings.buildId[m]]));
+    int64Opt(w, 5, str.intern(p.strings[mappings.fileName[m]]));
+    int64Opt(w, 6, str.intern(p.strings[mappings.buildId[m]]));
     if (flags & MAPPING_HAS_FUNCTIONS) w.uint32(key(7, VARINT)).bool(true);
     if (flags & MAPPING_HAS_FILENAMES) w.uint32(key(8, VARINT)).bool(true);
     if (flags & MAPPING_HAS_LINE_NUMBERS) w.uint32(key(9, VARINT)).bool(true);
@@ -214,9 +201,9 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
     const system = pprofDisplayName(recorded, recorded) === shown ? recorded : '';
     w.uint32(key(PROFILE.function, LEN)).fork();
     int64Opt(w, 1, f + 1);
-    int64Opt(w, 2, str.of(recorded));
-    int64Opt(w, 3, str.of(system));
-    int64Opt(w, 4, str.of(p.strings[funcs.fileName[f]]));
+    int64Opt(w, 2, str.intern(recorded));
+    int64Opt(w, 3, str.intern(system));
+    int64Opt(w, 4, str.intern(p.strings[funcs.fileName[f]]));
     int64Opt(w, 5, funcs.startLine[f]);
     w.ldelim();
   }
@@ -228,16 +215,16 @@ export function encodePprof(p: StackProfile, opts: PprofEncodeOptions = {}): Uin
   }
 
   // ---- profile scalars (their strings go into the table below) ----
-  const dropX = str.of(p.dropFrames);
-  const keepX = str.of(p.keepFrames);
-  const periodType = p.periodType ? [str.of(p.periodType.type), str.of(p.periodType.unit)] : null;
-  const comments = [...p.comments, ...(opts.extraComments ?? [])].map((c) => str.of(c));
+  const dropX = str.intern(p.dropFrames);
+  const keepX = str.intern(p.keepFrames);
+  const periodType = p.periodType ? [str.intern(p.periodType.type), str.intern(p.periodType.unit)] : null;
+  const comments = [...p.comments, ...(opts.extraComments ?? [])].map((c) => str.intern(c));
   // pprof's implicit default is the last sample type: name it only when it is another one.
   const dflt = opts.defaultSampleType ?? p.defaultSampleType;
-  const dfltX = dflt >= 0 && dflt < nTypes - 1 ? str.of(p.sampleTypes[dflt].type) : 0;
-  const docX = str.of(p.docUrl);
+  const dfltX = dflt >= 0 && dflt < nTypes - 1 ? str.intern(p.sampleTypes[dflt].type) : 0;
+  const docX = str.intern(p.docUrl);
 
-  for (const s of str.list) w.uint32(key(PROFILE.stringTable, LEN)).string(s);
+  for (const s of str.strings) w.uint32(key(PROFILE.stringTable, LEN)).string(s);
   int64Opt(w, PROFILE.dropFrames, dropX);
   int64Opt(w, PROFILE.keepFrames, keepX);
   const time = BigInt(p.timeNanos || '0');
