@@ -291,7 +291,9 @@ export class GoroutineSummarizer {
     a.push(r);
   }
 
-  private statsOf(gi: number): GoroutineExecStats {
+  /** gi's statistics; `shareRanges`: its range record itself (the final summary) instead of a
+   * copy (a snapshot, which later events must not change). */
+  private statsOf(gi: number, shareRanges = false): GoroutineExecStats {
     const rg = this.rangeNs.get(gi);
     return {
       execNs: this.execNs[gi],
@@ -300,7 +302,7 @@ export class GoroutineSummarizer {
       syscallNs: this.syscallNs[gi],
       syscallBlockNs: this.syscallBlockNs[gi],
       totalNs: this.totalNs[gi],
-      rangeNs: rg === undefined ? NO_RANGES : { ...rg },
+      rangeNs: rg === undefined ? NO_RANGES : shareRanges ? rg : { ...rg },
     };
   }
 
@@ -678,13 +680,7 @@ export class GoroutineSummarizer {
         startNs: this.startNs[gi],
         endNs: this.endNs[gi],
         regions: regions ?? NO_REGIONS,
-        execNs: this.execNs[gi],
-        schedWaitNs: this.schedWaitNs[gi],
-        blockNs: this.blockRecord(gi),
-        syscallNs: this.syscallNs[gi],
-        syscallBlockNs: this.syscallBlockNs[gi],
-        totalNs: this.totalNs[gi],
-        rangeNs: this.rangeNs.get(gi) ?? NO_RANGES,
+        ...this.statsOf(gi, true),
       });
     }
     out.sort((a, b) => cmpU64(a.id, b.id));
