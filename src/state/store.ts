@@ -15,7 +15,7 @@ import { create } from 'zustand';
 import type { SourceEvidence } from '../analysis/checklist';
 import type { TagFilter } from '../analysis/labels';
 import { CancelledLoad, SourceWorker, type LoadProgress } from '../worker/client';
-import type { AnalysisQuery, AnalysisResult, SimulationResult, SourceSummary } from '../worker/protocol';
+import type { AnalysisQuery, AnalysisResult, LoadPhase as WorkerLoadPhase, SimulationResult, SourceSummary } from '../worker/protocol';
 import { exampleFileName, exampleUrl } from './examples';
 import { perfQueryFields } from '../analysis/perf/selection';
 import { DEFAULT_SETTINGS, WORKSPACE_SETTINGS, sameRange, sameTagFocus, type ViewName, type ViewSettings } from './settings';
@@ -41,7 +41,8 @@ export const MAX_SOURCES = 8;
 /** Fetched or unpacked sources up to this size keep their bytes (a Blob) for Share / Export report. */
 export const KEEP_BYTES_LIMIT = 64 << 20;
 
-export type LoadPhase = 'read' | 'download' | 'inflate' | 'decode';
+/** The worker's phases, and the page downloading a ?url= / ?example= source. */
+export type LoadPhase = 'download' | WorkerLoadPhase;
 
 export interface LoadingState {
   name: string;
@@ -327,8 +328,6 @@ interface LoadJob {
   fromUrl: boolean;
   /** The bytes, or a picked file for the worker to read itself. */
   read(token: number, signal: AbortSignal): Promise<ArrayBuffer | Blob>;
-  /** A picked file: kept as the source's evidence instead of a copy of its bytes. */
-  file?: Blob;
 }
 
 const queue: LoadJob[] = [];
@@ -434,7 +433,7 @@ async function decodeInWorker(job: LoadJob, bytes: ArrayBuffer | Blob, token: nu
   // The worker takes the buffer (transferred) or reads the picked file. Share / Export read a
   // picked file again from the File; other small sources keep a copy (the Blob constructor
   // copies before the transfer).
-  const kept = job.file ?? (bytes instanceof ArrayBuffer && bytes.byteLength <= KEEP_BYTES_LIMIT ? new Blob([bytes]) : null);
+  const kept = bytes instanceof Blob ? bytes : bytes.byteLength <= KEEP_BYTES_LIMIT ? new Blob([bytes]) : null;
   try {
     const summary = await worker.load(job.name, bytes, (p: LoadProgress) => progress(token, p.phase, p.done, p.total));
     if (!isCurrent(token)) {
@@ -557,7 +556,6 @@ export function openFile(file: File): void {
     phase: 'read',
     origin: { kind: 'file', value: file.name },
     fromUrl: false,
-    file,
     // The worker reads the file (structured clone passes a File by reference, no copy): the
     // page never holds its bytes, and a Go trace is streamed from it, never held whole.
     read: async () => file,

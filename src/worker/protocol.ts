@@ -17,10 +17,10 @@ import type { TraceViewData } from '../analysis/trace/view';
 import type { PerfViewData } from '../analysis/perf/viewData';
 import type { PartMessage } from '../formats/perf/part';
 
-/** One frame of a dump group, as text (function, file:line). */
 /** What a load's progress counts: the worker reading a picked file (bytes), inflating, decoding. */
 export type LoadPhase = 'read' | DecodePhase;
 
+/** One frame of a dump group, as text (function, file:line). */
 export interface DumpFrame {
   func: string;
   file: string;
