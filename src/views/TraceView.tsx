@@ -223,24 +223,29 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
         const xb = Math.min(width, xOf(tb));
         for (let i = 0; i < trace.pIds.length; i++) if (Number(trace.pIds[i]) >= procs[j].v) ctx.fillRect(xa, pTop + i * P_H, Math.max(1, xb - xa), P_H);
       }
-      // A marker at every change; labels that would overlap the previous one are left out
-      // (the hover says it).
+      // A marker at every change, then the labels over them (a later marker must not cross an
+      // earlier label); labels that would overlap the previous one are left out (the hover says it).
+      ctx.strokeStyle = '#1c7ed6';
+      ctx.setLineDash([3, 2]);
+      ctx.beginPath();
+      for (let j = 1; j < procs.length; j++) {
+        const t = procs[j].t;
+        if (t < v0 || t > v1) continue;
+        const x = Math.round(xOf(t)) + 0.5;
+        ctx.moveTo(x, pTop - 6);
+        ctx.lineTo(x, pHeight);
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
       ctx.font = '10px system-ui, sans-serif';
       let labelEnd = -Infinity;
       for (let j = 1; j < procs.length; j++) {
         const t = procs[j].t;
         if (t < v0 || t > v1) continue;
         const x = Math.round(xOf(t)) + 0.5;
-        ctx.strokeStyle = '#1c7ed6';
-        ctx.setLineDash([3, 2]);
-        ctx.beginPath();
-        ctx.moveTo(x, pTop - 6);
-        ctx.lineTo(x, pHeight);
-        ctx.stroke();
-        ctx.setLineDash([]);
+        if (x + 2 < labelEnd) continue;
         const text = `GOMAXPROCS ${procs[j - 1].v}→${procs[j].v}`;
         const w = ctx.measureText(text).width + 6;
-        if (x + 2 < labelEnd) continue;
         labelEnd = x + 2 + w;
         ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
         ctx.fillRect(x + 2, pTop - 8, w, 11);
