@@ -413,12 +413,26 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const tokStart = new Int32Array(MAX_TOKENS);
 const tokEnd = new Int32Array(MAX_TOKENS);
 
-const codes: number[] = [];
+/** Longest run asciiText turns into a string through an array of char codes. */
+const MAX_CODES = 256;
+/** One array of char codes per length, reused. (One array emptied with `length = 0` per
+ * call gave up its backing store each time, and refilling it by push() reallocated it
+ * several times per line: ~2 KB of garbage per line, most of the scanner's allocation.) */
+const codesOfLength: number[][] = [];
+const latin1 = new TextDecoder('latin1');
 
-function asciiText(b: Uint8Array, s: number, e: number): string {
+/** The bytes b[s, e), all ASCII, as a string. */
+export function asciiText(b: Uint8Array, s: number, e: number): string {
+  const n = e - s;
+  if (n > MAX_CODES) return latin1.decode(b.subarray(s, e)); // ASCII: the same chars
+  let codes = codesOfLength[n];
+  if (codes === undefined) {
+    codes = [];
+    for (let i = 0; i < n; i++) codes.push(0);
+    codesOfLength[n] = codes;
+  }
+  for (let i = 0; i < n; i++) codes[i] = b[s + i];
   // apply() over a plain array is the fast path (not over a typed array).
-  codes.length = 0;
-  for (let i = s; i < e; i++) codes.push(b[i]);
   return String.fromCharCode.apply(null, codes);
 }
 

@@ -30,7 +30,7 @@
 // bound.
 
 import { DecodeError, type ProgressFn } from '../errors';
-import { AsciiStrings, isSrcline, isWs, parseFrameLine, parseHeaderBytes, parseHeaderComment, parseHeaderLine, splitTrailingFrame, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
+import { AsciiStrings, asciiText, isSrcline, isWs, parseFrameLine, parseHeaderBytes, parseHeaderComment, parseHeaderLine, splitTrailingFrame, type HeaderParse, type PerfFrame, type PerfHeaderInfo } from './grammar';
 import { forEachLine, sniffEncoding } from './lines';
 import { partFrame, type PerfPart } from './part';
 
@@ -92,7 +92,6 @@ const WAYS = 4;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const codes: number[] = [];
 
 /** Line text as lines.ts would give it: one trailing "\r" stripped; UTF-8 with U+FFFD for bad bytes. */
 function decodeLine(buf: Uint8Array, p: number, q: number): string {
@@ -107,12 +106,7 @@ function decodeLine(buf: Uint8Array, p: number, q: number): string {
         break;
       }
     }
-    if (ascii) {
-      // apply() over a plain array is the fast path (not over a typed array).
-      codes.length = 0;
-      for (let i = p; i < q; i++) codes.push(buf[i]);
-      return String.fromCharCode.apply(null, codes);
-    }
+    if (ascii) return asciiText(buf, p, q);
   }
   return utf8.decode(buf.subarray(p, q));
 }
