@@ -113,17 +113,20 @@ function decodeLine(buf: Uint8Array, p: number, q: number): string {
 
 /**
  * The n remembered bytes at arena offset s (8-aligned) equal buf[p, p + n), which lies
- * within buf: compared 8 bytes at a time as float64s, then the tail byte by byte. Equal
- * doubles have equal bits except +0/-0 (and NaN never equals: such a line just misses).
- * An arena word is never ±0, which needs zero bytes, and a line with a NUL byte is never
- * remembered. So equal means equal.
+ * within buf: compared 8 bytes at a time as float64s, the last 8 (which may overlap the
+ * word before) as one more float64 read unaligned from both sides; lines shorter than 8
+ * byte by byte. Equal doubles have equal bits except +0/-0 (and NaN never equals: such a
+ * line just misses). A word of a remembered line is never ±0, which needs zero bytes,
+ * and a line with a NUL byte is never remembered. So equal means equal.
  */
-function sameBytes(a64: Float64Array, a8: Uint8Array, s: number, n: number, buf: Uint8Array, dv: DataView, p: number): boolean {
-  const n8 = n & ~7;
-  let i = 0;
-  for (let w = s >> 3; i < n8; i += 8, w++) if (a64[w] !== dv.getFloat64(p + i, true)) return false;
-  for (; i < n; i++) if (a8[s + i] !== buf[p + i]) return false;
-  return true;
+function sameBytes(a64: Float64Array, adv: DataView, a8: Uint8Array, s: number, n: number, buf: Uint8Array, dv: DataView, p: number): boolean {
+  const last = n - 8;
+  if (last < 0) {
+    for (let i = 0; i < n; i++) if (a8[s + i] !== buf[p + i]) return false;
+    return true;
+  }
+  for (let w = s >> 3, i = 0; i < last; i += 8, w++) if (a64[w] !== dv.getFloat64(p + i, true)) return false;
+  return adv.getFloat64(s + last, true) === dv.getFloat64(p + last, true);
 }
 
 function numberOrUndefined(v: number): number | undefined {
@@ -171,6 +174,7 @@ export class PerfScanner {
   // sameBytes() for why that is exact here).
   private arena = new Uint8Array(1 << 16);
   private arena64 = new Float64Array(this.arena.buffer);
+  private arenaView = new DataView(this.arena.buffer);
   private arenaUsed = 0;
   private entStart = new Int32Array(1024);
   private entLen = new Int32Array(1024);
@@ -211,6 +215,7 @@ export class PerfScanner {
     // (background compile time and slow code meanwhile) the first time one grows.
     this.arena = new Uint8Array(this.arena.length);
     this.arena64 = new Float64Array(this.arena.buffer);
+    this.arenaView = new DataView(this.arena.buffer);
     this.entStart = new Int32Array(this.entStart.length);
     this.entLen = new Int32Array(this.entLen.length);
     this.entFid = new Int32Array(this.entFid.length);
@@ -542,6 +547,7 @@ export class PerfScanner {
     const entNext = this.entNext;
     const entFid = this.entFid;
     const a64 = this.arena64;
+    const adv = this.arenaView;
     const a8 = this.arena;
     const rec = this.rec;
     let frames = rec.frames;
@@ -558,7 +564,7 @@ export class PerfScanner {
         const n = entLen[cand];
         const q = p + n;
         if (q >= end || buf[q] !== 10) continue;
-        if (sameBytes(a64, a8, entStart[cand], n, buf, dv, p)) {
+        if (sameBytes(a64, adv, a8, entStart[cand], n, buf, dv, p)) {
           e = cand;
           break;
         }
@@ -600,7 +606,7 @@ export class PerfScanner {
       const v = t[i];
       if (v === 0) return -1;
       const e = v - 1;
-      if (this.entHash[e] === h && this.entLen[e] === n && sameBytes(this.arena64, this.arena, this.entStart[e], n, buf, dv, p)) return e;
+      if (this.entHash[e] === h && this.entLen[e] === n && sameBytes(this.arena64, this.arenaView, this.arena, this.entStart[e], n, buf, dv, p)) return e;
     }
   }
 
@@ -626,6 +632,7 @@ export class PerfScanner {
       grown8.set(this.arena.subarray(0, at));
       this.arena = grown8;
       this.arena64 = new Float64Array(grown8.buffer);
+      this.arenaView = new DataView(grown8.buffer);
     }
     this.arena.set(buf.subarray(p, this.rawQ), at);
     const e = this.entries++;
