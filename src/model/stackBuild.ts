@@ -21,6 +21,30 @@ import { PrefixTrie } from './trie';
 const GROUP_DEPTH = 8;
 const GROUPS = 1 << 16;
 
+/** How many root-most locations each sample shares with the sample before it (as a
+ * decoder that compared them found), and their sum. */
+export interface SharedPrefixes {
+  count: Int32Array;
+  total: number;
+}
+
+/** The SharedPrefixes of samples whose locations were not compared while decoding. */
+export function sharedPrefixes(locationStart: Int32Array, location: Int32Array): SharedPrefixes {
+  const n = locationStart.length - 1;
+  const count = new Int32Array(Math.max(0, n));
+  let total = 0;
+  for (let s = 1; s < n; s++) {
+    const prevTo = locationStart[s];
+    const to = locationStart[s + 1];
+    const max = Math.min(to - prevTo, prevTo - locationStart[s - 1]);
+    let d = 0;
+    while (d < max && location[to - 1 - d] === location[prevTo - 1 - d]) d++;
+    count[s] = d;
+    total += d;
+  }
+  return { count, total };
+}
+
 export interface SampleStacks {
   stacks: StackTable;
   /** Stack of each sample; -1 for a sample without frames. */
@@ -49,12 +73,16 @@ export class SampleGrouping {
   private readonly locAt = new Int32Array(GROUPS + 1);
   private kept = 0;
   private last = -1;
+  private lastLength = -1;
 
-  /** The next sample: its locations (location rows) are location[from .. to). */
-  add(location: Int32Array, from: number, to: number): void {
+  /** The next sample: its locations (location rows) are location[from .. to), the
+   * root-most `shared` of them the same as the previous sample's. */
+  add(location: Int32Array, from: number, to: number, shared = 0): void {
     const s = this.n++;
     if (s === this.key.length) this.key = grown(this.key, s + 1);
-    const h = sampleGroup(location, from, to);
+    const length = to - from;
+    const h = shared >= GROUP_DEPTH || (shared === length && length === this.lastLength) ? this.last : sampleGroup(location, from, to);
+    this.lastLength = length;
     this.key[s] = h;
     this.sampleAt[h + 1]++;
     this.locAt[h + 1] += to - from;
@@ -80,10 +108,18 @@ export function buildSampleStacks(
   frameFunc: Int32Array,
   funcCount: number,
   grouping: SampleGrouping | null = null,
+  shared: SharedPrefixes | null = null,
 ): SampleStacks {
   const nSamples = locationStart.length - 1;
   const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const sampleStack = new Int32Array(nSamples);
+  if (shared && shared.total * 2 > location.length) {
+    // Consecutive samples already share most of their stacks (heap profiles list their
+    // stacks roughly in the order the program made them): walk in input order, skipping
+    // the locations the decoder found shared without comparing them again.
+    walkInputOrder(w, shared.count, locationStart, location, sampleStack);
+    return { stacks: w.finish(), sampleStack };
+  }
   const g = grouping ? grouping.groups() : groupSamples(locationStart, location);
   // Each loop is its own small function so the JIT optimizes it early in a fresh process.
   if (g.kept * 2 > nSamples) {
@@ -149,6 +185,10 @@ function walkInPlace(w: StackWalker, order: Int32Array, locationStart: Int32Arra
     const s = order[k];
     sampleStack[s] = w.walk(location, locationStart[s], locationStart[s + 1]);
   }
+}
+
+function walkInputOrder(w: StackWalker, shared: Int32Array, locationStart: Int32Array, location: Int32Array, sampleStack: Int32Array): void {
+  for (let s = 0; s < sampleStack.length; s++) sampleStack[s] = w.walk(location, locationStart[s], locationStart[s + 1], shared[s]);
 }
 
 interface Copied {
@@ -234,8 +274,9 @@ class StackWalker {
   }
 
   /** Walks the frames of locations location[from .. to) (leaf first) root first; returns
-   * the last node (-1 for no frames). */
-  walk(location: Int32Array | Uint16Array, from: number, to: number): number {
+   * the last node (-1 for no frames). `shared` >= 0: the root-most locations known to be
+   * the previous walk's (else they are compared). */
+  walk(location: Int32Array | Uint16Array, from: number, to: number, shared = -1): number {
     const nLoc = to - from;
     if (nLoc > this.levelEnd.length) this.levelEnd = grown(this.levelEnd, nLoc);
     const levelEnd = this.levelEnd;
@@ -243,7 +284,8 @@ class StackWalker {
     const prevTo = this.prevTo;
     const kMax = location !== this.prevArray ? 0 : nLoc < this.prevLevels ? nLoc : this.prevLevels;
     let d = 0;
-    while (d < kMax && location[to - 1 - d] === location[prevTo - 1 - d]) d++;
+    if (shared >= 0) d = shared < kMax ? shared : kMax;
+    else while (d < kMax && location[to - 1 - d] === location[prevTo - 1 - d]) d++;
     let x = d > 0 ? levelEnd[d - 1] : 0;
     let path = this.path;
     let pathNode = this.pathNode;

@@ -17,7 +17,7 @@
 
 import pb from 'protobufjs/minimal.js';
 import { float64s, int32s } from '../../model/builder';
-import { buildSampleStacks, SampleGrouping } from '../../model/stackBuild';
+import { buildSampleStacks, SampleGrouping, sharedPrefixes, type SharedPrefixes } from '../../model/stackBuild';
 import {
   FuncKind,
   MAPPING_HAS_FILENAMES,
@@ -613,8 +613,8 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
     ? leading.finish(ids, locPrune)
     : decodeSamples(r, data, ids, extents, nTypes, locPrune, (done) => progress(end / 4 + (done / end) * (end * 0.5), end));
   if (!decoded) return null;
-  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation, grouping } = decoded;
-  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length, grouping);
+  const { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: sampleLocation, grouping, shared } = decoded;
+  const { stacks, sampleStack } = buildSampleStacks(sampleLocStart, sampleLocation, locFrameStart, framesFunc, funcName.length, grouping, shared);
   // Label strings were read before we knew the table size; check them now.
   const nLabels = labels.length;
   const lk = labels.key.slice(0, nLabels);
@@ -748,6 +748,17 @@ export class LeadingSamples {
   private labels = new SampleLabels();
   /** Largest id - 1 stored. */
   private maxLoc = -1;
+  /** Per sample: how many of its root-most locations it shares with the sample before it
+   * (found from their bytes; 0 when not looked for). */
+  private shared = new Int32Array(0);
+  private sharedSum = 0;
+  /** The previous sample's packed location ids: its bytes [prevIdsFrom, prevIdsTo) (-1: it
+   * had none, or not as one packed field), and whether each id took one byte. */
+  private prevIdsFrom = -1;
+  private prevIdsTo = -1;
+  private prevIdsOneByte = false;
+  /** A view of the buffer being read, for comparing four bytes at a time. */
+  private view: DataView | null = null;
 
   /** Decodes what `out[pos .. filled)` completes; never throws. */
   feed(out: Uint8Array, filled: number): void {
@@ -766,7 +777,10 @@ export class LeadingSamples {
 
   private consume(buf: Uint8Array, filled: number): void {
     let r = this.r;
-    if (r === null || r.buf !== buf) r = this.r = pb.Reader.create(buf) as Reader;
+    if (r === null || r.buf !== buf) {
+      r = this.r = pb.Reader.create(buf) as Reader;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
     r.len = filled;
     let pos = this.pos;
     while (pos < filled) {
@@ -830,6 +844,7 @@ export class LeadingSamples {
       };
       this.locStart = grow32(this.locStart);
       this.labelStart = grow32(this.labelStart);
+      this.shared = grow32(this.shared);
       this.columns = this.sampleTypes.map((_, c) => {
         const b = new Float64Array(cap);
         if (c < this.columns.length) b.set(this.columns[c].subarray(0, n));
@@ -852,16 +867,29 @@ export class LeadingSamples {
     const locs = this.locs;
     const columns = this.columns;
     const nTypes = columns.length;
-    let n = this.locStart[s];
+    const from = this.locStart[s];
+    let n = from;
     let maxLoc = this.maxLoc;
     let nVals = 0;
+    let idFields = 0;
+    let shared = 0;
+    let idsFrom = -1;
+    let idsTo = -1;
     while (pos < stop) {
       const key = buf[pos];
       if (key === 0x0a) {
         const pstop = fieldEnd(this.r!, pos + 1, stop, 'Sample.location_id');
         pos = this.r!.pos;
-        while (pos < pstop) {
-          const id = packedId(buf, pos, pstop);
+        idsFrom = pos;
+        idsTo = pstop;
+        // Ids that end as the previous sample's did are its root-most locations: copied, not decoded.
+        let end = pstop;
+        if (idFields++ === 0 && this.prevIdsFrom >= 0) {
+          end = this.sharedStart(buf, pos, pstop);
+          if (end < pstop) shared = this.prevIdsOneByte ? pstop - end : varintCount(buf, end, pstop);
+        }
+        while (pos < end) {
+          const id = packedId(buf, pos, end);
           if (id < 0) throw new Error('location id beyond 2^28');
           pos = varintEnd.at;
           if (id === 0) throw new Error('location id 0');
@@ -869,6 +897,11 @@ export class LeadingSamples {
           if (row > maxLoc) maxLoc = row;
           locs[n++] = row;
         }
+        if (shared > 0) {
+          locs.copyWithin(n, from - shared, from);
+          n += shared;
+        }
+        pos = pstop;
       } else if (key === 0x12) {
         const r = this.r!;
         const pstop = fieldEnd(r, pos + 1, stop, 'Sample.value');
@@ -899,15 +932,52 @@ export class LeadingSamples {
         const row = id - 1;
         if (row > maxLoc) maxLoc = row;
         locs[n++] = row;
+        idFields += 2;
       } else if (key === 0x1a) pos = sampleLabel(this.r!, buf, pos + 1, stop, this.labels);
       else throw new Error('a Sample field Go does not write this way');
     }
     if (nVals !== nTypes) throw new Error('fewer values than sample types');
     this.maxLoc = maxLoc;
-    this.grouping.add(locs, this.locStart[s], n);
+    // Only a sample whose ids are one packed field ends with the ids of that field.
+    if (idFields !== 1) {
+      shared = 0;
+      idsFrom = idsTo = -1;
+    }
+    this.grouping.add(locs, from, n, shared);
+    this.prevIdsFrom = idsFrom;
+    this.prevIdsTo = idsTo;
+    this.prevIdsOneByte = idsTo - idsFrom === n - from;
+    this.shared[s] = shared;
+    this.sharedSum += shared;
     this.locStart[s + 1] = n;
     this.labelStart[s + 1] = this.labels.length;
     this.n = s + 1;
+  }
+
+  /**
+   * Where the bytes of the packed ids [from, to) start to equal the end of the previous
+   * sample's (bytes compared from the end, four at a time, then moved to where an id
+   * starts in both); `to` when they end differently.
+   */
+  private sharedStart(buf: Uint8Array, from: number, to: number): number {
+    const view = this.view!;
+    const prevFrom = this.prevIdsFrom;
+    let a = to;
+    let b = this.prevIdsTo;
+    while (a - 4 >= from && b - 4 >= prevFrom && view.getInt32(a - 4) === view.getInt32(b - 4)) {
+      a -= 4;
+      b -= 4;
+    }
+    while (a > from && b > prevFrom && buf[a - 1] === buf[b - 1]) {
+      a--;
+      b--;
+    }
+    // A byte >= 0x80 continues its varint into the next one.
+    while (a < to && ((a > from && buf[a - 1] >= 0x80) || (b > prevFrom && buf[b - 1] >= 0x80))) {
+      a++;
+      b++;
+    }
+    return a;
   }
 
   /**
@@ -953,8 +1023,17 @@ export class LeadingSamples {
       locStart,
       locs: locs.subarray(0, kept),
       grouping: idsAreRows && !locPrune ? this.grouping : null,
+      // Equal ids are equal rows, so the counts hold for rows too (not once drop_frames cut the leaf ends).
+      shared: locPrune ? null : { count: nSamples > 0 ? this.shared.subarray(0, nSamples) : new Int32Array(0), total: this.sharedSum },
     };
   }
+}
+
+/** How many varints end in buf[from .. to). */
+function varintCount(buf: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let p = from; p < to; p++) if (buf[p] < 0x80) n++;
+  return n;
 }
 
 /** Whether the varint at `pos` runs past `filled` (its last byte is not inflated yet). */
@@ -1004,6 +1083,8 @@ interface DecodedSamples {
   locs: Int32Array;
   /** The samples' groups for the stack build, when already made. */
   grouping: SampleGrouping | null;
+  /** Root-most locations each sample shares with the one before it, when counted. */
+  shared: SharedPrefixes | null;
 }
 
 /** How location ids become rows. */
@@ -1070,7 +1151,10 @@ function decodeSamples(
     if ((s & (progressEvery - 1)) === progressEvery - 1) progress(ends[s]);
   }
   // A view, not a copy: the slack beyond `base` was never touched, so it costs no memory.
-  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: locs.subarray(0, base), grouping: null };
+  const kept = locs.subarray(0, base);
+  // Counted as the streamed decode counts them, so both walk the samples in the same order.
+  const shared = locPrune ? null : sharedPrefixes(sampleLocStart, kept);
+  return { n: nSamples, columns, labelStart, labels, locStart: sampleLocStart, locs: kept, grouping: null, shared };
 }
 
 /** The label table as it is decoded (its own class, so its stores see one array type each). */
