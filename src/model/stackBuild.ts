@@ -111,15 +111,18 @@ export function buildSampleStacks(
   shared: SharedPrefixes | null = null,
 ): SampleStacks {
   const nSamples = locationStart.length - 1;
-  const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const sampleStack = new Int32Array(nSamples);
   if (shared && shared.total * 2 > location.length) {
     // Consecutive samples already share most of their stacks (heap profiles list their
     // stacks roughly in the order the program made them): walk in input order, skipping
-    // the locations the decoder found shared without comparing them again.
+    // the locations the decoder found shared without comparing them again. Such samples
+    // add a node or two each: a tree sized for that (it grows if not) spares the GC
+    // runs that reserving for every location's frames brings about.
+    const w = new StackWalker(Math.min(location.length >> 1, 2 * nSamples + 1024), frameStart, frameFunc, funcCount);
     walkInputOrder(w, shared.count, locationStart, location, sampleStack);
     return { stacks: w.finish(), sampleStack };
   }
+  const w = new StackWalker(Math.max(1024, location.length >> 1), frameStart, frameFunc, funcCount);
   const g = grouping ? grouping.groups() : groupSamples(locationStart, location);
   // Each loop is its own small function so the JIT optimizes it early in a fresh process.
   if (g.kept * 2 > nSamples) {
