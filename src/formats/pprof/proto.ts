@@ -248,7 +248,9 @@ function decodeProfile(data: Uint8Array, opts: PprofDecodeOptions, leading: Lead
   let docUrl = 0;
   const comments: number[] = [];
   const strings: string[] = [];
-  const extents = new SampleExtents(end);
+  // With `leading` the samples are decoded already: no extents (reserving them for the
+  // whole file made V8 collect garbage for external memory pressure).
+  const extents = new SampleExtents(leading ? 0 : end);
   /** The next of leading's sample runs pass A meets. */
   let run = 0;
 
