@@ -899,10 +899,12 @@ export class LeadingSamples {
           if (row > maxLoc) maxLoc = row;
           locs[n++] = row;
         }
-        if (shared > 0) {
+        // copyWithin for a stack's worth of rows; a few rows (a random order of samples
+        // shares only the root or two) cost less than its call in a loop.
+        if (shared > 16) {
           locs.copyWithin(n, from - shared, from);
           n += shared;
-        }
+        } else for (let i = from - shared; i < from; i++) locs[n++] = locs[i];
         pos = pstop;
       } else if (key === 0x12) {
         const r = this.r!;
