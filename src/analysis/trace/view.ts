@@ -12,6 +12,7 @@ import type { Generation } from '../../formats/gotrace/model.ts';
 import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
+import { releaseAll, releaseArray } from '../../model/release.ts';
 import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
@@ -215,6 +216,7 @@ class U8Chunks {
   widened(): U16Chunks {
     const w = new U16Chunks();
     w.chunks = this.chunks.map((c) => Uint16Array.from(c));
+    releaseAll(this.chunks);
     w.length = this.length;
     return w;
   }
@@ -226,6 +228,7 @@ class U8Chunks {
     const tmp = new Uint8Array(dest.length);
     for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
     for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    releaseArray(tmp);
   }
   /** The values laid out by `blocks`, one flat array; each chunk is dropped once copied. */
   scatter(blocks: SpanBlocks): Uint8Array {
@@ -250,6 +253,7 @@ class U16Chunks {
   widened(): U32Chunks {
     const w = new U32Chunks();
     w.chunks = this.chunks.map((c) => Uint32Array.from(c));
+    releaseAll(this.chunks);
     w.length = this.length;
     return w;
   }
@@ -260,6 +264,7 @@ class U16Chunks {
     const tmp = new Uint16Array(dest.length);
     for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
     for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    releaseArray(tmp);
   }
   scatter(blocks: SpanBlocks): Uint16Array {
     const out = new Uint16Array(this.length);
@@ -287,6 +292,7 @@ class U32Chunks {
     const tmp = new Uint32Array(dest.length);
     for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
     for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    releaseArray(tmp);
   }
   scatter(blocks: SpanBlocks): Uint32Array {
     const out = new Uint32Array(this.length);
@@ -378,13 +384,16 @@ class SpanBlocks {
         const o = from & CHUNK_MASK;
         const m = Math.min(n, size - o);
         out.set(chunks[c].subarray(o, o + m), to);
-        if (o + m === size) (chunks as (T | undefined)[])[c] = undefined;
+        if (o + m === size) {
+          releaseArray(chunks[c]);
+          (chunks as (T | undefined)[])[c] = undefined;
+        }
         from += m;
         to += m;
         n -= m;
       }
     }
-    chunks.length = 0;
+    releaseAll(chunks);
   }
 }
 
@@ -646,6 +655,8 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     jumpsDone = jumps.idx.length;
     longsDone = longs.idx.length;
     batchStart = sDur.length;
+    releaseArray(at);
+    releaseArray(dest);
   };
   const close = (i: number, t: number): void => {
     const st = curState[i];
@@ -815,7 +826,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       const c = pSpans[i];
       const at = pOffsets[pRank.get(key(id))!];
       for (let j = 0; j < c.length; j++) pSpan[at + j] = blocks.final(c.get(j));
-      c.chunks = [];
+      releaseAll(c.chunks);
     });
 
     // Mark assists per goroutine.
