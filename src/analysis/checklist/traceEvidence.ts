@@ -21,6 +21,7 @@ import { isSystemGoroutine } from '../trace/goroutines';
 import { stackOf, stackRootFunc, traceEvents, type GoState, type StackRef, type TraceEvent } from '../trace/states';
 import type { Where } from './types';
 import { quantileSorted, round, sortedCopy } from './stats';
+import { releaseAll, releaseArray } from '../../model/release';
 
 export interface PauseStats {
   count: number;
@@ -203,6 +204,11 @@ class Samples {
   x(i: number): number {
     return this.xc[i >>> SAMPLE_SHIFT][i & SAMPLE_MASK];
   }
+  /** Frees the columns (no sample can be read after). */
+  release(): void {
+    for (const list of [this.gc, this.tc, this.dc, this.xc]) releaseAll(list);
+    this.length = 0;
+  }
 }
 
 /** A wait of 2^32 − 1 ns or more: its duration is in WaitSamples.longs. */
@@ -267,6 +273,12 @@ class WaitSamples {
   /** Whether every duration is an integer below 2^32 − 1 (fits a Uint32Array as it is). */
   get allFit32(): boolean {
     return this.longs.size === 0;
+  }
+  /** Frees the columns (no sample can be read after). */
+  release(): void {
+    releaseAll(this.gc);
+    releaseAll(this.dc);
+    this.length = 0;
   }
 }
 
@@ -338,10 +350,18 @@ export class UtilSeries {
       t.set(this.tChunks[c].subarray(0, m), at);
       code.set(this.codeChunks[c].subarray(0, m), at);
     }
-    this.tChunks = [];
-    this.codeChunks = [];
+    releaseAll(this.tChunks);
+    releaseAll(this.codeChunks);
     this.flat = { length: n, t, code, values: Float64Array.from(this.values) };
     return this.flat;
+  }
+  /** Frees the points (after the last steps() reader is done with them). */
+  release(): void {
+    this.steps();
+    releaseArray(this.flat!.t);
+    releaseArray(this.flat!.code);
+    this.flat = { length: 0, t: new Float64Array(0), code: new Uint16Array(0), values: new Float64Array(0) };
+    this.length = 0;
   }
 }
 
@@ -692,7 +712,12 @@ class Collector {
     this.pushUtil(t);
   }
 
+  private finished = false;
+
   finish(): TraceEvidence {
+    // finish() frees the samples it reads: a second call would read them empty.
+    if (this.finished) throw new Error('trace evidence: finish() called twice');
+    this.finished = true;
     const origin = this.origin;
     const endAbs = Number.isNaN(this.lastT) ? origin : this.lastT;
     const end = endAbs - origin;
@@ -866,6 +891,11 @@ class Collector {
       }
       return { windowNs: w, p99Ns, counts };
     });
+    // The waits' last reader was the windows: a big trace's 12M are ~100 MB.
+    W.release();
+    this.locks.release();
+    releaseArray(scratch);
+    if (byBin !== scratch) releaseArray(byBin);
 
     // Mark assists: time goroutines ran inside an assist (waiting for mark work inside the
     // assist range is not CPU) against the execution time of application goroutines.
@@ -940,6 +970,8 @@ class Collector {
       const r = minUtilSeries(steps, ms * 1e6, integral);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
     });
+    releaseArray(integral);
+    this.util.release();
 
     // Processor bins, merged so that there are at most MAX_BINS.
     let binNs = this.binNs;
