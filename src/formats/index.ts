@@ -7,7 +7,7 @@ import { decodePerfScriptParallel, isTracepointName, type PerfDump } from './per
 import type { PerfPartRunner } from './perf/part';
 import { blobChunks, readGenerations, readGenerationsAsync, readGoTrace, type ReadEnd, type ReadResult } from './gotrace/reader';
 import { TraceCpuProfileBuilder, traceCpuProfile } from './gotrace/cpuProfile';
-import type { Generation } from './gotrace/model';
+import { releaseGenerationColumns, type Generation } from './gotrace/model';
 import { DecodeError } from './errors';
 import { gunzip, isGzip, MAX_INFLATED_BYTES, type InflatedSoFar } from './gzip';
 import { decodeLegacyPprof } from './pprof/legacy';
@@ -28,6 +28,8 @@ export interface DecodeOptions {
    * Go execution traces: each generation is handed here as soon as it is read (the partial
    * one last, `complete` false) and not kept, so memory holds one generation at a time; the
    * result's `trace.list` is then empty and `trace.partial` null. The worker's load path.
+   * A generation's event and CPU-sample columns are freed when the sink returns
+   * (releaseGenerationColumns): a sink reads what it needs during its call.
    */
   traceSink?: (g: Generation, complete: boolean) => void;
 }
@@ -136,12 +138,16 @@ function streamGoTrace(bytes: Uint8Array, onProgress: (d: number, t: number) => 
     if (r.done) return endStream(r.value, cpu, sink);
     cpu.add(r.value);
     sink(r.value, true);
+    releaseGenerationColumns(r.value);
   }
 }
 
 function endStream(end: ReadEnd, cpu: TraceCpuProfileBuilder, sink: TraceSink): StreamedTrace {
   // Like the worker's tables before: the partial generation is shown, not in the CPU profile.
-  if (end.partial) sink(end.partial, false);
+  if (end.partial) {
+    sink(end.partial, false);
+    releaseGenerationColumns(end.partial);
+  }
   return { trace: { ...end, partial: null, list: [] }, cpu };
 }
 
@@ -168,5 +174,6 @@ export async function decodeGoTraceBlob(blob: Blob, opts: { traceSink: TraceSink
     }
     cpu.add(r.value);
     opts.traceSink(r.value, true);
+    releaseGenerationColumns(r.value);
   }
 }

@@ -15,6 +15,7 @@ import { SPECS, TIMED_EXTRA_ARGS } from './spec.ts';
 import type { U64 } from './u64.ts';
 import { decodeU64Code } from './u64.ts';
 import type { GoTraceV1Version } from './v1/spec.ts';
+import { releaseArray } from '../../model/release.ts';
 
 export type BatchKind = 'events' | 'strings' | 'stacks' | 'cpu' | 'sync' | 'experimental';
 
@@ -145,6 +146,21 @@ export interface LegacyEvents {
   readonly ticksPerSec: U64;
   /** Delivers the events like orderGenerations does (Syncs included); throws OrderingError where Go's conversion fails. */
   replay(gen: Generation, onEvent: (e: OrderedEvent) => void): void;
+}
+
+/**
+ * Frees a generation's event and CPU-sample columns (see src/model/release.ts) once its
+ * one consumer is done with it: a streamed trace drops a generation after each turn, and
+ * a big trace's are ~25 MB each, which otherwise stayed resident until the next major GC
+ * (the tab's peak held several). The tables (strings, stacks, frames) are left as they are.
+ */
+export function releaseGenerationColumns(g: Generation): void {
+  const e = g.events;
+  for (const a of [e.type, e.ticks, e.argOff, e.args]) releaseArray(a);
+  g.events = { count: 0, type: new Uint8Array(0), ticks: new Float64Array(0), argOff: new Uint32Array(0), args: new Float64Array(0) };
+  const c = g.cpuSamples;
+  for (const a of [c.ticks, c.m, c.p, c.g, c.stack]) releaseArray(a);
+  g.cpuSamples = { count: 0, ticks: new Float64Array(0), m: new Float64Array(0), p: new Float64Array(0), g: new Float64Array(0), stack: new Float64Array(0) };
 }
 
 /** Exact value of argument k (0-based, after dt) of event i. */
