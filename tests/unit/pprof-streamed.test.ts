@@ -13,7 +13,9 @@ import { decodeAny } from '../../src/formats';
 import { DecodeError } from '../../src/formats/errors';
 import { gunzipNode } from '../../src/cli/inflate';
 import { gunzip, gunzipNative } from '../../src/formats/gzip';
+import { encodePprof } from '../../src/formats/pprof/encode';
 import { decodePprof, LeadingSamples } from '../../src/formats/pprof/proto';
+import { ProfileBuilder } from '../../src/model/builder';
 import { repoRoot } from '../helpers/corpus';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'testdata', name)));
@@ -286,5 +288,43 @@ describe('errors found after some chunks were decoded', () => {
       expect(differs(got, want), `mutation ${i}`).toBeNull();
     }
     expect(failed).toBeGreaterThan(10);
+  });
+});
+
+// A sample's location ids that end with the same bytes as the previous sample's are copied
+// from it rather than decoded (LeadingSamples.sharedStart): only whole ids may be shared, so
+// a byte match that starts inside a multi-byte id (in either sample) must not count. The
+// id sequences are chosen for their varint bytes; the profile is written by our encoder.
+describe('root-most ids shared with the previous sample', () => {
+  it('counts whole ids only, wherever a byte match starts', () => {
+    const b = new ProfileBuilder(1);
+    const rows = 6000;
+    for (let i = 0; i < rows; i++) b.location(BigInt(0x1000 + i), -1, [{ func: b.func(`main.f${i}`) }]);
+    // Location ids (row + 1), leaf first, and their packed bytes.
+    const stacks = [
+      [1, 300], // 01 ac02
+      [44, 2], // 2c 02: "02" matches the end of 300's bytes (a continuation before it)
+      [200, 300], // c801 ac02: "02" matches the end of 2c 02 but starts inside 300 here
+      [7, 200, 300], // 07 c801 ac02: two ids shared
+      [2, 44], // 02 2c
+      [5633], // 812c: "2c" matches 44, but starts inside this sample's id
+      [129, 5633], // 8101 812c: one id shared
+      [1, 129, 5633], // 01 8101 812c: two ids shared
+      [3], // 03
+      [3], // all shared
+      [],
+      [3],
+    ];
+    for (const ids of stacks) b.sample(ids.map((id) => id - 1), [1]);
+    const raw = encodePprof(b.finish({ format: 'pprof', encoding: 'pprof protobuf', sampleTypes: [{ type: 'samples', unit: 'count' }] }));
+    const rowsOf = (p: ReturnType<typeof decodePprof>) =>
+      Array.from({ length: p.samples.length }, (_, s) => Array.from(p.samples.location.subarray(p.samples.locationStart[s], p.samples.locationStart[s + 1]), (r) => r + 1));
+    const twoPass = decodePprof(raw, { leading: null });
+    expect(rowsOf(twoPass)).toEqual(stacks);
+    for (const chunk of [1, 3, raw.length]) {
+      const streamed = decodePprof(raw, { leading: fedInChunks(raw, chunk) });
+      expect(rowsOf(streamed), `chunks of ${chunk}`).toEqual(stacks);
+      expect(differs(streamed, twoPass), `chunks of ${chunk}`).toBeNull();
+    }
   });
 });
