@@ -13,6 +13,9 @@
 // memory and stays in cache while it grows; within a group, consecutive walks share the
 // root-most locations, which the walker skips without lookups. Any order gives the same
 // tree (only node numbering differs), so the grouping is purely a matter of speed.
+// Profiles whose consecutive samples already share most of their locations (Go heap
+// profiles: 8.1M of 10.1M on a 300k-sample one; the decoder counts them, SharedPrefixes)
+// are walked in input order instead, skipping the shared part uncompared.
 
 import type { StackTable } from './profile';
 import { PrefixTrie } from './trie';
