@@ -14,9 +14,12 @@ import { chromium } from '@playwright/test';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.STACKLENS_BENCH_PORT ?? 4199);
-// The built app to serve; another directory than dist/ lets the benchmark run beside
-// end-to-end tests that serve dist/ (building into dist/ under them would break them).
-const outDir = path.resolve(repo, process.env.STACKLENS_BENCH_DIST ?? 'dist');
+// The built app to serve. STACKLENS_BENCH_DIST: a build the caller made (served as it is).
+// Otherwise the app is built afresh into bench/.data/app for every run: a build left over
+// from an earlier checkout would measure old code, and building into dist/ would break
+// end-to-end tests serving it meanwhile.
+const givenDist = process.env.STACKLENS_BENCH_DIST;
+const outDir = path.resolve(repo, givenDist ?? 'bench/.data/app');
 const runs = Number(process.env.BENCH_BROWSER_RUNS ?? 1);
 const files = process.argv.slice(2).filter((f) => existsSync(f));
 
@@ -41,7 +44,11 @@ if (!exe) {
   console.log('browser benchmark skipped: no chromium (apt-get install chromium)');
   process.exit(0);
 }
-if (!existsSync(path.join(outDir, 'index.html'))) spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], { cwd: repo, stdio: 'ignore' });
+if (!givenDist) {
+  const built = spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], { cwd: repo, stdio: 'ignore' });
+  if (built.status !== 0) throw new Error(`vite build into ${outDir} failed (exit ${built.status})`);
+}
+if (!existsSync(path.join(outDir, 'index.html'))) throw new Error(`no built app in ${outDir}`);
 const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], { cwd: repo, stdio: 'ignore', detached: true });
 try {
   const base = `http://127.0.0.1:${port}/`;
