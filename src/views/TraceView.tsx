@@ -10,7 +10,7 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, tableRows, type TraceViewData } from '../analysis/trace/view';
 import { indexedSpanRow, spanDur, spanRow } from '../analysis/trace/spans';
 import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
@@ -691,7 +691,9 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
   // The range's table from the spans: same numbers as Go's summarizer over the window
   // (tests/unit/trace-window-spans.test.ts), computed in a pass over the spans.
   const windowRows = useMemo(() => (range ? spanWindowTable(trace, range[0], range[1]) : null), [trace, range]);
-  const rows = windowRows ?? trace.table;
+  // The whole trace's table arrives as columns (transferable); its rows are made here, once.
+  const fullRows = useMemo(() => tableRows(trace), [trace]);
+  const rows = windowRows ?? fullRows;
   const total = source.summary.counts.samples;
   const fn = settings.selectedFunction;
   const highlight = useMemo(() => (fn !== null ? functionHighlight(trace, fn) : null), [trace, fn]);

@@ -5,12 +5,20 @@
 
 import { GoroutineSummarizer } from '../../src/analysis/trace/goroutines';
 import { traceEvents } from '../../src/analysis/trace/states';
-import { rowOf, type GoroutineRow } from '../../src/analysis/trace/view';
+import type { GoroutineRow } from '../../src/analysis/trace/view';
 import type { Generation } from '../../src/formats/gotrace/model';
 
 /** Goroutine table for [t0, t1) (ns relative to originNs). */
 export function windowTable(gens: Iterable<Generation>, originNs: number, t0: number, t1: number): GoroutineRow[] {
   const s = new GoroutineSummarizer({ window: { t0: t0 + originNs, t1: t1 + originNs } });
   traceEvents(gens, (e) => s.event(e), { reuse: true });
-  return s.finish().goroutines.map(rowOf);
+  return s.finish().goroutines.map((g) => ({
+    id: String(g.id),
+    name: g.name,
+    execNs: g.execNs,
+    schedWaitNs: g.schedWaitNs,
+    blockNs: Object.values(g.blockNs).reduce((a, b) => a + b, 0),
+    syscallNs: g.syscallNs,
+    totalNs: g.totalNs,
+  }));
 }

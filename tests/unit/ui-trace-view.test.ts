@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, traceMask } from '../../src/analysis/query.ts';
-import { ST_RUNNING, traceViewData } from '../../src/analysis/trace/view.ts';
+import { ST_RUNNING, tableRows, traceViewData } from '../../src/analysis/trace/view.ts';
 import { windowTable } from '../helpers/traceWindow';
 import { spanTimesF64 } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceGoroutines } from '../../src/cli/trace.ts';
@@ -20,7 +20,7 @@ describe('trace view data', () => {
 
   it('table equals the CLI goroutine summary', () => {
     const cli = traceGoroutines(bytes);
-    expect(d.table.map((r) => [r.id, r.execNs, r.schedWaitNs])).toEqual(cli.map((g) => [String(g.id), g.execNs, g.schedWaitNs]));
+    expect(tableRows(d).map((r) => [r.id, r.execNs, r.schedWaitNs])).toEqual(cli.map((g) => [String(g.id), g.execNs, g.schedWaitNs]));
     expect(d.gIds.length).toBeGreaterThanOrEqual(cli.length);
   });
 
@@ -33,7 +33,7 @@ describe('trace view data', () => {
         if (k > d.gOffsets[i]) expect(spanStart[k]).toBeGreaterThanOrEqual(spanEnd[k - 1]);
         if (d.spanState[k] === ST_RUNNING) run += spanEnd[k] - spanStart[k];
       }
-      const row = d.table.find((r) => r.id === d.gIds[i]);
+      const row = tableRows(d).find((r) => r.id === d.gIds[i]);
       if (row && row.execNs > 0) expect(Math.abs(run - row.execNs) / row.execNs).toBeLessThan(0.01);
     }
     expect(d.pIds.length).toBeGreaterThan(0);

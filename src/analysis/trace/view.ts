@@ -45,6 +45,22 @@ export interface GoroutineRow {
   totalNs: number;
 }
 
+/**
+ * The goroutine analysis table as columns (transferable: a big trace has 231k rows, which as
+ * objects existed in the worker, in the message and in the page at once), one entry per row
+ * in the summarizer's order; the row's goroutine is display index g[k] (gIds, gNames).
+ * tableRows() gives the rows.
+ */
+export interface GoroutineTableColumns {
+  g: Uint32Array;
+  execNs: Float64Array;
+  schedWaitNs: Float64Array;
+  /** Block time summed over reasons. */
+  blockNs: Float64Array;
+  syscallNs: Float64Array;
+  totalNs: Float64Array;
+}
+
 export interface TraceViewData {
   originNs: number;
   /** Relative end of the trace (ns). */
@@ -122,7 +138,7 @@ export interface TraceViewData {
   sampleT: Float64Array;
   sampleG: Int32Array;
   sampleStack: Uint32Array;
-  table: GoroutineRow[];
+  table: GoroutineTableColumns;
   groups: GoroutineGroup[];
 }
 
@@ -143,11 +159,18 @@ function stateCode(s: GoState): number {
   }
 }
 
-/** A summarizer's goroutine as a table row (block time summed over reasons). */
-export function rowOf(g: { id: U64; name: string; execNs: number; schedWaitNs: number; blockNs: Record<string, number>; syscallNs: number; totalNs: number }): GoroutineRow {
-  let block = 0;
-  for (const v of Object.values(g.blockNs)) block += v;
-  return { id: key(g.id), name: g.name, execNs: g.execNs, schedWaitNs: g.schedWaitNs, blockNs: block, syscallNs: g.syscallNs, totalNs: g.totalNs };
+/** The goroutine table's rows, in the summarizer's order. */
+export function tableRows(d: Pick<TraceViewData, 'table' | 'gIds' | 'gNames'>): GoroutineRow[] {
+  const t = d.table;
+  return Array.from(t.g, (g, k) => ({
+    id: d.gIds[g],
+    name: d.gNames[g],
+    execNs: t.execNs[k],
+    schedWaitNs: t.schedWaitNs[k],
+    blockNs: t.blockNs[k],
+    syscallNs: t.syscallNs[k],
+    totalNs: t.totalNs[k],
+  }));
 }
 
 /** The goroutine (display index) a span belongs to. */
@@ -778,11 +801,10 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     endBatch();
     const summary = summarizer.finish();
     const tl = collector.finish();
-    const table = summary.goroutines.map(rowOf);
     const groups = goroutineGroups(summary.goroutines);
 
     // Display order: by group (the table's order), then name, then id.
-    const nameOf = new Map<string, string>(table.map((r) => [r.id, r.name]));
+    const nameOf = new Map<string, string>(summary.goroutines.map((g) => [key(g.id), g.name]));
     const seenKeys = gSeenIds.map(key);
     for (const id of seenKeys) if (!nameOf.has(id)) nameOf.set(id, '');
     const groupRank = new Map<string, number>(groups.map((g, i) => [g.name, i]));
@@ -800,6 +822,25 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     const disp = new Uint32Array(gSeenIds.length);
     seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
     const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
+    const nRows = summary.goroutines.length;
+    const table: GoroutineTableColumns = {
+      g: new Uint32Array(nRows),
+      execNs: new Float64Array(nRows),
+      schedWaitNs: new Float64Array(nRows),
+      blockNs: new Float64Array(nRows),
+      syscallNs: new Float64Array(nRows),
+      totalNs: new Float64Array(nRows),
+    };
+    summary.goroutines.forEach((g, k) => {
+      let block = 0;
+      for (const v of Object.values(g.blockNs)) block += v;
+      table.g[k] = gIndex.get(key(g.id))!;
+      table.execNs[k] = g.execNs;
+      table.schedWaitNs[k] = g.schedWaitNs;
+      table.blockNs[k] = block;
+      table.syscallNs[k] = g.syscallNs;
+      table.totalNs[k] = g.totalNs;
+    });
 
     // Goroutine spans grouped by display index, each goroutine's blocks in order; every
     // column is copied into its flat final array, widest first, dropping its chunks as it goes.
@@ -1060,6 +1101,12 @@ export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
     d.sampleT,
     d.sampleG,
     d.sampleStack,
+    d.table.g,
+    d.table.execNs,
+    d.table.schedWaitNs,
+    d.table.blockNs,
+    d.table.syscallNs,
+    d.table.totalNs,
   ];
   return [...new Set([...a.map((x) => x.buffer as ArrayBuffer), ...spanTimesTransferables(d.spanTimes)])];
 }
