@@ -248,9 +248,20 @@ class U8Chunks {
   }
   /** Moves the value at start + j to start + dest[j]. */
   regroup(start: number, dest: Uint32Array): void {
-    const tmp = new Uint8Array(dest.length);
-    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    const n = dest.length;
+    const c = start >>> CHUNK_SHIFT;
+    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
+      // The batch lies in one chunk (always, at the default batch size): move it in place there.
+      const chunk = this.chunks[c];
+      const o = start & CHUNK_MASK;
+      const tmp = chunk.slice(o, o + n);
+      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
+      releaseArray(tmp);
+      return;
+    }
+    const tmp = new Uint8Array(n);
+    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
     releaseArray(tmp);
   }
   /** The values laid out by `blocks`, one flat array; each chunk is dropped once copied. */
@@ -284,9 +295,20 @@ class U16Chunks {
     this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
   }
   regroup(start: number, dest: Uint32Array): void {
-    const tmp = new Uint16Array(dest.length);
-    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    const n = dest.length;
+    const c = start >>> CHUNK_SHIFT;
+    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
+      // The batch lies in one chunk (always, at the default batch size): move it in place there.
+      const chunk = this.chunks[c];
+      const o = start & CHUNK_MASK;
+      const tmp = chunk.slice(o, o + n);
+      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
+      releaseArray(tmp);
+      return;
+    }
+    const tmp = new Uint16Array(n);
+    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
     releaseArray(tmp);
   }
   scatter(blocks: SpanBlocks): Uint16Array {
@@ -312,9 +334,20 @@ class U32Chunks {
     this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
   }
   regroup(start: number, dest: Uint32Array): void {
-    const tmp = new Uint32Array(dest.length);
-    for (let j = 0; j < dest.length; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < dest.length; j++) this.set(start + dest[j], tmp[j]);
+    const n = dest.length;
+    const c = start >>> CHUNK_SHIFT;
+    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
+      // The batch lies in one chunk (always, at the default batch size): move it in place there.
+      const chunk = this.chunks[c];
+      const o = start & CHUNK_MASK;
+      const tmp = chunk.slice(o, o + n);
+      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
+      releaseArray(tmp);
+      return;
+    }
+    const tmp = new Uint32Array(n);
+    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
+    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
     releaseArray(tmp);
   }
   scatter(blocks: SpanBlocks): Uint32Array {
