@@ -218,6 +218,25 @@ const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
 /** Spans regrouped by goroutine at a time (SpanBlocks). */
 const BATCH = 1 << 20;
 
+/** Moves the value at start + j to start + dest[j] in a chunked column of 2^20-entry chunks (a batch's regrouping; exported for its test). */
+export function regroupChunks(chunks: (Uint8Array | Uint16Array | Uint32Array)[], start: number, dest: Uint32Array): void {
+  const n = dest.length;
+  const c = start >>> CHUNK_SHIFT;
+  if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
+    // The batch lies in one chunk (always, at the default batch size): moved in place there.
+    const chunk = chunks[c];
+    const o = start & CHUNK_MASK;
+    const tmp = chunk.slice(o, o + n);
+    for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
+    releaseArray(tmp);
+    return;
+  }
+  const tmp = new Uint32Array(n);
+  for (let j = 0; j < n; j++) tmp[j] = chunks[(start + j) >>> CHUNK_SHIFT][(start + j) & CHUNK_MASK];
+  for (let j = 0; j < n; j++) chunks[(start + dest[j]) >>> CHUNK_SHIFT][(start + dest[j]) & CHUNK_MASK] = tmp[j];
+  releaseArray(tmp);
+}
+
 /**
  * Append-only columns in fixed-size chunks (no copy when they grow: a big trace's span
  * columns are hundreds of MB), read back by index. One class per element type so each
@@ -243,26 +262,9 @@ class U8Chunks {
     w.length = this.length;
     return w;
   }
-  set(k: number, v: number): void {
-    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
-  }
   /** Moves the value at start + j to start + dest[j]. */
   regroup(start: number, dest: Uint32Array): void {
-    const n = dest.length;
-    const c = start >>> CHUNK_SHIFT;
-    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
-      // The batch lies in one chunk (always, at the default batch size): move it in place there.
-      const chunk = this.chunks[c];
-      const o = start & CHUNK_MASK;
-      const tmp = chunk.slice(o, o + n);
-      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
-      releaseArray(tmp);
-      return;
-    }
-    const tmp = new Uint8Array(n);
-    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
-    releaseArray(tmp);
+    regroupChunks(this.chunks, start, dest);
   }
   /** The values laid out by `blocks`, one flat array; each chunk is dropped once copied. */
   scatter(blocks: SpanBlocks): Uint8Array {
@@ -291,25 +293,8 @@ class U16Chunks {
     w.length = this.length;
     return w;
   }
-  set(k: number, v: number): void {
-    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
-  }
   regroup(start: number, dest: Uint32Array): void {
-    const n = dest.length;
-    const c = start >>> CHUNK_SHIFT;
-    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
-      // The batch lies in one chunk (always, at the default batch size): move it in place there.
-      const chunk = this.chunks[c];
-      const o = start & CHUNK_MASK;
-      const tmp = chunk.slice(o, o + n);
-      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
-      releaseArray(tmp);
-      return;
-    }
-    const tmp = new Uint16Array(n);
-    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
-    releaseArray(tmp);
+    regroupChunks(this.chunks, start, dest);
   }
   scatter(blocks: SpanBlocks): Uint16Array {
     const out = new Uint16Array(this.length);
@@ -330,25 +315,8 @@ class U32Chunks {
   get(k: number): number {
     return this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK];
   }
-  set(k: number, v: number): void {
-    this.chunks[k >>> CHUNK_SHIFT][k & CHUNK_MASK] = v;
-  }
   regroup(start: number, dest: Uint32Array): void {
-    const n = dest.length;
-    const c = start >>> CHUNK_SHIFT;
-    if (n > 0 && c === (start + n - 1) >>> CHUNK_SHIFT) {
-      // The batch lies in one chunk (always, at the default batch size): move it in place there.
-      const chunk = this.chunks[c];
-      const o = start & CHUNK_MASK;
-      const tmp = chunk.slice(o, o + n);
-      for (let j = 0; j < n; j++) chunk[o + dest[j]] = tmp[j];
-      releaseArray(tmp);
-      return;
-    }
-    const tmp = new Uint32Array(n);
-    for (let j = 0; j < n; j++) tmp[j] = this.get(start + j);
-    for (let j = 0; j < n; j++) this.set(start + dest[j], tmp[j]);
-    releaseArray(tmp);
+    regroupChunks(this.chunks, start, dest);
   }
   scatter(blocks: SpanBlocks): Uint32Array {
     const out = new Uint32Array(this.length);
