@@ -57,10 +57,16 @@ function utf8Len(b: Uint8Array, i: number): number {
   return n;
 }
 
+/** Go's unicode.IsPrint beyond ASCII: letters, marks, numbers, punctuation and symbols
+ * (categories L, M, N, P, S), as the JS engine's Unicode tables have them. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
 /**
- * Go strconv.Quote of bytes: exact for ASCII and invalid bytes (\xNN); non-ASCII code points
- * are treated as printable except C1 controls and U+FFFD-like specials (approximation of
- * unicode.IsPrint).
+ * Go strconv.Quote of bytes: invalid UTF-8 as \xNN, the usual backslash escapes, control
+ * characters as \xNN, and other runes that are not printable (unicode.IsPrint: format
+ * characters such as U+0602, separators, unassigned code points) as \uNNNN or \UNNNNNNNN.
+ * (Trace data such as experimental batches is arbitrary bytes: any valid UTF-8 sequence
+ * in it may decode to such a rune.)
  */
 export function goQuote(data: Uint8Array | string): string {
   const b = typeof data === 'string' ? enc.encode(data) : data;
@@ -76,9 +82,9 @@ export function goQuote(data: Uint8Array | string): string {
     const e = ESC[cp];
     if (e !== undefined) out += e;
     else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0x80 && cp < 0xa0) out += '\\u' + cp.toString(16).padStart(4, '0');
-    else if (cp === 0xfeff || cp === 0xfffe || cp === 0xffff) out += '\\u' + cp.toString(16);
-    else out += String.fromCodePoint(cp);
+    else if (cp < 0x7f || PRINTABLE.test(String.fromCodePoint(cp))) out += String.fromCodePoint(cp);
+    else if (cp < 0x10000) out += '\\u' + cp.toString(16).padStart(4, '0');
+    else out += '\\U' + cp.toString(16).padStart(8, '0');
   }
   return out + '"';
 }
