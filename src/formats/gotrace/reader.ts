@@ -524,14 +524,14 @@ class GenerationBuilder {
       if (s1 < 0 && r1 < 0) continue;
       const off = evArgOff[i];
       if (s1 >= 0) {
-        this.checkStack(stackIds, args[off + s1], i, typ);
+        this.checkRef(this.stacks, stackIds, 'stack', args[off + s1], i, typ);
         const s2 = STACK_ARG_2[typ];
-        if (s2 >= 0) this.checkStack(stackIds, args[off + s2], i, typ);
+        if (s2 >= 0) this.checkRef(this.stacks, stackIds, 'stack', args[off + s2], i, typ);
       }
       if (r1 >= 0) {
-        this.checkString(stringIds, args[off + r1], i, typ);
+        this.checkRef(this.strings, stringIds, 'string', args[off + r1], i, typ);
         const r2 = STRING_ARG_2[typ];
-        if (r2 >= 0) this.checkString(stringIds, args[off + r2], i, typ);
+        if (r2 >= 0) this.checkRef(this.strings, stringIds, 'string', args[off + r2], i, typ);
       }
     }
     const n = this.nCpu;
@@ -575,17 +575,11 @@ class GenerationBuilder {
     return g;
   }
 
-  private checkStack(dense: Uint8Array | null, c: number, i: number, typ: number): void {
+  /** Event i (of type typ) refers to id code c in `table` (its stacks or strings; `dense`: denseIds of it). */
+  private checkRef(table: Map<U64, unknown>, dense: Uint8Array | null, what: 'stack' | 'string', c: number, i: number, typ: number): void {
     if (c === 0 || (dense !== null && c > 0 && c < dense.length && dense[c] === 1)) return;
-    if (!this.stacks.has(c >= 0 ? c : this.decode(c))) {
-      throw new FormatProblem(`found invalid stack ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
-    }
-  }
-
-  private checkString(dense: Uint8Array | null, c: number, i: number, typ: number): void {
-    if (c === 0 || (dense !== null && c > 0 && c < dense.length && dense[c] === 1)) return;
-    if (!this.strings.has(c >= 0 ? c : this.decode(c))) {
-      throw new FormatProblem(`found invalid string ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
+    if (!table.has(c >= 0 ? c : this.decode(c))) {
+      throw new FormatProblem(`found invalid ${what} ID ${this.decodeStr(c)} for event ${SPECS[typ]!.name}`, this.eventOffset(i));
     }
   }
 
