@@ -136,10 +136,15 @@ function streamGoTrace(bytes: Uint8Array, onProgress: (d: number, t: number) => 
   for (;;) {
     const r = it.next();
     if (r.done) return endStream(r.value, cpu, sink);
-    cpu.add(r.value);
-    sink(r.value, true);
-    releaseGenerationColumns(r.value);
+    handOver(r.value, cpu, sink);
   }
+}
+
+/** A complete generation to the CPU profile and the sink, then its columns freed (DecodeOptions.traceSink). */
+function handOver(g: Generation, cpu: TraceCpuProfileBuilder, sink: TraceSink): void {
+  cpu.add(g);
+  sink(g, true);
+  releaseGenerationColumns(g);
 }
 
 function endStream(end: ReadEnd, cpu: TraceCpuProfileBuilder, sink: TraceSink): StreamedTrace {
@@ -172,8 +177,6 @@ export async function decodeGoTraceBlob(blob: Blob, opts: { traceSink: TraceSink
       progress('decode', blob.size, blob.size);
       return streamedTrace(endStream(r.value, cpu, opts.traceSink));
     }
-    cpu.add(r.value);
-    opts.traceSink(r.value, true);
-    releaseGenerationColumns(r.value);
+    handOver(r.value, cpu, opts.traceSink);
   }
 }
