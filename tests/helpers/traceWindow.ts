@@ -3,7 +3,7 @@
 // trace's generations. The app computes the same table from the timeline's spans
 // (views/traceModel.ts spanWindowTable); the tests compare the two.
 
-import { GoroutineSummarizer } from '../../src/analysis/trace/goroutines';
+import { blockedNs, GoroutineSummarizer } from '../../src/analysis/trace/goroutines';
 import { traceEvents } from '../../src/analysis/trace/states';
 import type { GoroutineRow } from '../../src/analysis/trace/view';
 import type { Generation } from '../../src/formats/gotrace/model';
@@ -17,7 +17,7 @@ export function windowTable(gens: Iterable<Generation>, originNs: number, t0: nu
     name: g.name,
     execNs: g.execNs,
     schedWaitNs: g.schedWaitNs,
-    blockNs: Object.values(g.blockNs).reduce((a, b) => a + b, 0),
+    blockNs: blockedNs(g),
     syscallNs: g.syscallNs,
     totalNs: g.totalNs,
   }));

@@ -85,6 +85,13 @@ export function subStats(a: GoroutineExecStats, b: GoroutineExecStats): Goroutin
   return r;
 }
 
+/** Block time summed over reasons (the goroutine table's column). */
+export function blockedNs(s: Pick<GoroutineExecStats, 'blockNs'>): number {
+  let sum = 0;
+  for (const v of Object.values(s.blockNs)) sum += v;
+  return sum;
+}
+
 /** Whatever isn't accounted for in totalNs (Go's UnknownTime). */
 export function unknownNs(s: GoroutineExecStats): number {
   let sum = s.execNs + s.schedWaitNs + s.syscallNs + s.syscallBlockNs;

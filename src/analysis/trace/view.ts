@@ -13,7 +13,7 @@ import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { releaseAll, releaseArray } from '../../model/release.ts';
-import { goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
+import { blockedNs, goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';
@@ -833,12 +833,10 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       totalNs: new Float64Array(nRows),
     };
     summary.goroutines.forEach((g, k) => {
-      let block = 0;
-      for (const v of Object.values(g.blockNs)) block += v;
       table.g[k] = gIndex.get(key(g.id))!;
       table.execNs[k] = g.execNs;
       table.schedWaitNs[k] = g.schedWaitNs;
-      table.blockNs[k] = block;
+      table.blockNs[k] = blockedNs(g);
       table.syscallNs[k] = g.syscallNs;
       table.totalNs[k] = g.totalNs;
     });
