@@ -739,7 +739,7 @@ class Collector {
     const endAbs = Number.isNaN(this.lastT) ? origin : this.lastT;
     const end = endAbs - origin;
     const u = this.util;
-    if (this.procs > 0 && (u.length === 0 || u.t(u.length - 1) < endAbs)) u.push(endAbs, u.length > 0 ? u.util(u.length - 1) : 1);
+    if (this.procs > 0 && (u.length === 0 || u.lastT < endAbs)) u.push(endAbs, u.length > 0 ? u.lastU : 1);
     // Start function: root frame of the first stack seen (Go's goroutine summary names them so).
     const name = (g: G) => g.name;
     const isApp = (g: G) => !isSystemGoroutine(g.name);
