@@ -212,7 +212,7 @@ export function GoroutinesView({ source, dump, result, settings, unit, keyMatch 
       <div className="dump-panel">
         <CrashBanner dump={dump} />
         <div className="dump-head">
-          <strong>{dump.goroutineCount.toLocaleString()}</strong> goroutines in <strong>{dump.groups.length.toLocaleString()}</strong> groups
+          <strong>{dump.goroutineCount.toLocaleString()}</strong> {dump.goroutineCount === 1 ? 'goroutine' : 'goroutines'} in <strong>{dump.groups.length.toLocaleString()}</strong> {dump.groups.length === 1 ? 'group' : 'groups'}
           <span className="muted"> · {dump.kind} dump</span>
           {leaks > 0 && <span className="muted"> · {leaks} group(s) look like leaks</span>}
           <span

@@ -7,7 +7,7 @@ import { LESSONS } from '../lessons/lessons';
 import { actions, cancelLoad, openExample, openFiles, sampleTypeIndex, statusState, useStore, type AppState, type LoadPhase, type Source } from '../state/store';
 import type { ViewName } from '../state/settings';
 import type { Matcher, SearchStats } from './flameData';
-import { fmtPct } from './format';
+import { fmtCount, fmtPct } from './format';
 import { ExportMenu } from './ExportMenu';
 import { PerfControls } from './perf/PerfControls';
 
@@ -143,8 +143,8 @@ function SourceLine({ source, analyzing }: { source: Source; analyzing: boolean 
       </span>
       <span className="muted">
         {s.map
-          ? `${s.map.snapshot.layout} map · ${s.map.snapshot.count.toLocaleString()} entries · read in ${s.decodeMs.toFixed(0)} ms`
-          : `${s.counts.samples.toLocaleString()} samples · ${s.nodeNames.length.toLocaleString()} functions · decoded in ${s.decodeMs.toFixed(0)} ms`}
+          ? `${s.map.snapshot.layout} map · ${fmtCount(s.map.snapshot.count, 'entry', 'entries')} · read in ${s.decodeMs.toFixed(0)} ms`
+          : `${fmtCount(s.counts.samples, 'sample')} · ${fmtCount(s.nodeNames.length, 'function')} · decoded in ${s.decodeMs.toFixed(0)} ms`}
       </span>
       {analyzing && <span className="status-busy">Analysing…</span>}
     </>

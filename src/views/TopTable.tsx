@@ -8,6 +8,7 @@ import { scaledLabel } from '../analysis/units';
 import { isMapInternal } from '../analysis/maps/functions';
 import { ExplainMapButton } from './maps/ExplainMapButton';
 import { DEFAULT_SORT, formatRow, nextSort, runningSums, tableUnit, topOrder, visibleRange, type TopColumn, type TopSort } from './topModel';
+import { fmtCount } from './format';
 
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 26;
@@ -144,7 +145,7 @@ export function TopTable({ result, summary, unit, selected, onSelect, onOpen, co
           data-testid="top-filter"
         />
         <span className="top-stats">
-          {order.length === top.keys.length ? `${top.keys.length.toLocaleString()} functions` : `${order.length.toLocaleString()} of ${top.keys.length.toLocaleString()} functions`}
+          {order.length === top.keys.length ? fmtCount(top.keys.length, 'function') : `${order.length.toLocaleString()} of ${top.keys.length.toLocaleString()} functions`}
           {' · total '}
           {scaledLabel(top.total, unit)}
           {' · '}double-click or Enter opens the sandwich

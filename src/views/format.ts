@@ -24,6 +24,11 @@ export function kindLabel(kind: number): string {
   }
 }
 
+/** "1 sample", "2,048 samples": a count with its noun, plural unless it is exactly one. */
+export function fmtCount(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? noun : plural}`;
+}
+
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
