@@ -76,7 +76,7 @@ if (mode === 'read') {
   collectEvidence({ ...decoded, traceEvidence: r.evidence }, file);
   warning = decoded.trace.warning?.message ?? null;
   goroutines = r.view.gIds.length;
-  spans = r.view.spanState.length;
+  spans = r.view.spanKind.length;
 } else {
   console.error('mode: read | analysis | worker');
   process.exit(2);

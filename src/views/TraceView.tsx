@@ -10,7 +10,7 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, tableRows, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, spanReasonOf, spanStateOf, tableRows, type TraceViewData } from '../analysis/trace/view';
 import { indexedSpanRow, spanDur, spanRow } from '../analysis/trace/spans';
 import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
@@ -337,7 +337,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       ctx.fillRect(0, y, width, ROW_H);
       ctx.fillStyle = match ? '#8a6d00' : '#333';
       label(ctx, `${match ? '● ' : '  '}G${trace.gIds[i]}`, 4, y + ROW_H / 2, LABEL_W - 8);
-      drawSpans(ctx, gRow, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, y + spanY, spanH, (k) => STATE_COLORS[trace.spanState[k]], LABEL_W, width);
+      drawSpans(ctx, gRow, trace.gOffsets[i], trace.gOffsets[i + 1], v0, v1, y + spanY, spanH, (k) => STATE_COLORS[spanStateOf(trace.spanKind[k])], LABEL_W, width);
       // GC mark assists: a band over the top of the spans.
       const a0 = trace.assistOffsets[i];
       const a1 = trace.assistOffsets[i + 1];
@@ -479,8 +479,9 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     const lo = trace.gOffsets[i];
     const k = spanAt(gRow, lo, trace.gOffsets[i + 1], t, tol);
     if (k < 0) return `G${trace.gIds[i]}: not in the trace at ${fmtNs(t)}`;
-    const st = trace.spanState[k];
-    const reason = st === ST_WAITING && trace.spanReason[k] > 0 ? ` (${trace.reasons[trace.spanReason[k]]})` : '';
+    const st = spanStateOf(trace.spanKind[k]);
+    const r = spanReasonOf(trace.spanKind[k]);
+    const reason = st === ST_WAITING && r > 0 ? ` (${trace.reasons[r]})` : '';
     const lines = [`G${trace.gIds[i]} ${trace.gNames[i]}`, `${STATE_NAMES[st]}${reason}`, `${fmtNs(spanDur(trace.spanTimes, k))} from ${fmtNs(gRow.start(k))}`];
     const assists = intervalsAt(trace.assistStart, trace.assistEnd, trace.assistOffsets[i], trace.assistOffsets[i + 1], t, tol);
     for (const a of assists) lines.push(`GC mark assist ${fmtNs(trace.assistEnd[a] - trace.assistStart[a])} from ${fmtNs(trace.assistStart[a])}`);
@@ -497,13 +498,13 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
       );
     }
     const stack = stackLines(trace, trace.spanStack[k]);
-    const began = spanBeginning(trace.spanState, lo, k);
+    const began = spanBeginning(trace.spanKind, lo, k);
     if (stack.length > 0) lines.push(`${began}:`, ...stack.map((s) => `  ${s}`));
     else lines.push(`${began} (no stack recorded)`);
     // A running span's end is where the goroutine stopped: the next span's stack.
     if (st === ST_RUNNING && k + 1 < trace.gOffsets[i + 1]) {
       const next = stackLines(trace, trace.spanStack[k + 1], 6);
-      if (next.length > 0) lines.push(`stopped running — ${spanBeginning(trace.spanState, lo, k + 1)}:`, ...next.map((s) => `  ${s}`));
+      if (next.length > 0) lines.push(`stopped running — ${spanBeginning(trace.spanKind, lo, k + 1)}:`, ...next.map((s) => `  ${s}`));
     }
     return lines.join('\n');
   };
@@ -628,7 +629,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
         data-testid="goroutine-timeline"
         data-rows={trace.gIds.length}
         data-visible-rows={rows.length}
-        data-spans={trace.spanState.length}
+        data-spans={trace.spanKind.length}
         data-regions={trace.regionStart.length}
         data-assists={trace.assistStart.length}
         className="goroutine-timeline"

@@ -2,7 +2,7 @@
 // time formatting, axis ticks, row layout with collapsible groups, span lookup, group stats.
 
 import { scaleLinear } from 'd3';
-import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
+import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanReasonOf, spanStateOf, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
 import { forEachSpan, type SpanRow } from '../analysis/trace/spans';
 
 /** A duration or time in ns, e.g. "850 ns", "12.3 µs", "4.56 ms", "1.23 s". */
@@ -313,10 +313,10 @@ export function stackLines(d: Pick<TraceViewData, 'frameFunc' | 'frameLoc' | 'st
 }
 
 /** What began span k of goroutine row [lo, hi): the transition, named from the states around it. */
-export function spanBeginning(state: Uint8Array, lo: number, k: number): string {
-  const st = state[k];
+export function spanBeginning(kind: ArrayLike<number>, lo: number, k: number): string {
+  const st = spanStateOf(kind[k]);
   if (k === lo) return st === ST_RUNNABLE || st === ST_WAITING ? 'created by' : 'first seen';
-  const prev = state[k - 1];
+  const prev = spanStateOf(kind[k - 1]);
   const fromSyscall = prev === ST_SYSCALL || prev === ST_SYSCALL_BLOCKED;
   if (st === ST_RUNNING) return fromSyscall ? 'syscall returned' : 'started running';
   if (st === ST_RUNNABLE) return prev === ST_WAITING ? 'unblocked by' : fromSyscall ? 'syscall returned without its P' : 'preempted / yielded at';
@@ -334,7 +334,7 @@ export function spanBeginning(state: Uint8Array, lo: number, k: number): string 
  * window are left out. Instant for any range, where re-summarizing the trace took seconds.
  */
 export function spanWindowTable(
-  d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanTimes' | 'spanState' | 'spanReason' | 'reasons'>,
+  d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanTimes' | 'spanKind' | 'reasons'>,
   t0: number,
   t1: number,
 ): GoroutineRow[] {
@@ -350,8 +350,8 @@ export function spanWindowTable(
     let sys = 0;
     let total = 0;
     forEachSpan(d.spanTimes, lo, hi, t0, t1, (k, start, end) => {
-      const st = d.spanState[k];
-      if (st === ST_WAITING && d.spanReason[k] === forever) return false;
+      const st = spanStateOf(d.spanKind[k]);
+      if (st === ST_WAITING && spanReasonOf(d.spanKind[k]) === forever) return false;
       const w = Math.min(end, t1) - Math.max(start, t0);
       if (w <= 0) return;
       total += w;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { foldedStacks } from '../../src/analysis/collapse.ts';
 import { summarizeGoroutines } from '../../src/analysis/trace/goroutines.ts';
 import { stackRootFunc, traceEvents, type TraceEvent } from '../../src/analysis/trace/states.ts';
-import { ST_RUNNING, tableRows, traceViewData } from '../../src/analysis/trace/view.ts';
+import { ST_RUNNING, spanStateOf, tableRows, traceViewData } from '../../src/analysis/trace/view.ts';
 import { spanTimesF64 } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceGoroutines, traceSummary } from '../../src/cli/trace.ts';
 import { CancelledError, DecodeError } from '../../src/formats/errors.ts';
@@ -415,12 +415,12 @@ describeCorpus('gotrace', 'legacy traces: the corpus', () => {
     expect(d.pIds).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     const cli = traceGoroutines(bytes);
     expect(tableRows(d).map((r) => [r.id, r.execNs, r.schedWaitNs])).toEqual(cli.map((g) => [String(g.id), g.execNs, g.schedWaitNs]));
-    const { start: spanStart, end: spanEnd } = spanTimesF64(d.spanTimes, d.spanState.length);
+    const { start: spanStart, end: spanEnd } = spanTimesF64(d.spanTimes, d.spanKind.length);
     for (let i = 0; i < d.gIds.length; i++) {
       let run = 0;
       for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
         expect(spanEnd[k]).toBeGreaterThan(spanStart[k]);
-        if (d.spanState[k] === ST_RUNNING) run += spanEnd[k] - spanStart[k];
+        if (spanStateOf(d.spanKind[k]) === ST_RUNNING) run += spanEnd[k] - spanStart[k];
       }
       const row = tableRows(d).find((r) => r.id === d.gIds[i]);
       if (row && row.execNs > 0) expect(Math.abs(run - row.execNs) / row.execNs).toBeLessThan(0.01);

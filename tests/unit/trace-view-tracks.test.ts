@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { foldedStacks } from '../../src/analysis/collapse.ts';
 import { stackOf, traceEvents, type TraceEvent } from '../../src/analysis/trace/states.ts';
 import { traceTimeline } from '../../src/analysis/trace/timeline.ts';
-import { OPEN_START, ST_RUNNABLE, ST_WAITING, traceViewData, type TraceViewData } from '../../src/analysis/trace/view.ts';
+import { OPEN_START, ST_RUNNABLE, ST_WAITING, spanReasonOf, spanStateOf, traceViewData, type TraceViewData } from '../../src/analysis/trace/view.ts';
 import { spanStart } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceSummary } from '../../src/cli/trace.ts';
 import { decodeAny } from '../../src/formats/index.ts';
@@ -123,7 +123,7 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
           if (w === undefined) continue; // a span from the start of the trace / a generation
           expect(frames(d, d.spanStack[k])).toEqual(w);
           checked++;
-          if (d.spanState[k] === ST_WAITING && w.length > 0) blocked++;
+          if (spanStateOf(d.spanKind[k]) === ST_WAITING && w.length > 0) blocked++;
         }
       }
       expect(checked).toBeGreaterThan(100);
@@ -139,12 +139,12 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
       if (d.gNames[i] !== 'main.chanWorker') continue;
       for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
         const f = frames(d, d.spanStack[k]);
-        if (d.spanState[k] === ST_WAITING && d.reasons[d.spanReason[k]] === 'chan receive') {
+        if (spanStateOf(d.spanKind[k]) === ST_WAITING && d.reasons[spanReasonOf(d.spanKind[k])] === 'chan receive') {
           expect(f).toContain('main.chanWorker');
           expect(f[0]).toMatch(/^runtime\./);
           recv++;
         }
-        if (d.spanState[k] === ST_RUNNABLE && k > d.gOffsets[i] && d.spanState[k - 1] === ST_WAITING && f.includes('main.chanWorkers')) unblockedBySender++;
+        if (spanStateOf(d.spanKind[k]) === ST_RUNNABLE && k > d.gOffsets[i] && spanStateOf(d.spanKind[k - 1]) === ST_WAITING && f.includes('main.chanWorkers')) unblockedBySender++;
       }
     }
     expect(recv).toBeGreaterThan(20);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ST_SYSCALL_BLOCKED, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
+import { ST_SYSCALL_BLOCKED, spanStateOf, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
 import { windowTable } from '../helpers/traceWindow';
 import { traceGenerations } from '../../src/cli/trace.ts';
 import { spanWindowTable } from '../../src/views/traceModel.ts';
@@ -42,7 +42,7 @@ describe('range table from spans = Go summarizer over the window', () => {
     const d = traceViewData(gens);
     const readers = new Set<string>();
     for (let i = 0; i < d.gIds.length; i++) {
-      for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) if (d.spanState[k] === ST_SYSCALL_BLOCKED) readers.add(d.gNames[i]);
+      for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) if (spanStateOf(d.spanKind[k]) === ST_SYSCALL_BLOCKED) readers.add(d.gNames[i]);
     }
     expect(readers.has('main.pipeReader')).toBe(true);
   });

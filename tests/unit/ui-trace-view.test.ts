@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, traceMask } from '../../src/analysis/query.ts';
-import { ST_RUNNING, tableRows, traceViewData } from '../../src/analysis/trace/view.ts';
+import { ST_RUNNING, spanStateOf, tableRows, traceViewData } from '../../src/analysis/trace/view.ts';
 import { windowTable } from '../helpers/traceWindow';
 import { spanTimesF64 } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceGoroutines } from '../../src/cli/trace.ts';
@@ -25,13 +25,13 @@ describe('trace view data', () => {
   });
 
   it('spans are ordered and running time matches exec time', () => {
-    const { start: spanStart, end: spanEnd } = spanTimesF64(d.spanTimes, d.spanState.length);
+    const { start: spanStart, end: spanEnd } = spanTimesF64(d.spanTimes, d.spanKind.length);
     for (let i = 0; i < d.gIds.length; i++) {
       let run = 0;
       for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
         expect(spanEnd[k]).toBeGreaterThan(spanStart[k]);
         if (k > d.gOffsets[i]) expect(spanStart[k]).toBeGreaterThanOrEqual(spanEnd[k - 1]);
-        if (d.spanState[k] === ST_RUNNING) run += spanEnd[k] - spanStart[k];
+        if (spanStateOf(d.spanKind[k]) === ST_RUNNING) run += spanEnd[k] - spanStart[k];
       }
       const row = tableRows(d).find((r) => r.id === d.gIds[i]);
       if (row && row.execNs > 0) expect(Math.abs(run - row.execNs) / row.execNs).toBeLessThan(0.01);

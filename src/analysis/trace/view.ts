@@ -27,6 +27,19 @@ export const ST_SYSCALL = 3;
 export const ST_SYSCALL_BLOCKED = 4;
 export const STATE_NAMES = ['running', 'runnable', 'waiting', 'syscall', 'syscall, P retaken'] as const;
 
+/**
+ * A span's kind packs its state (the low SPAN_STATE_BITS bits) and, for a waiting span, its
+ * block reason (index into `reasons`, the bits above): one byte a span while a trace has at
+ * most 31 reasons (Go writes about 20), where a state and a reason column took two.
+ */
+export const SPAN_STATE_BITS = 3;
+export function spanStateOf(kind: number): number {
+  return kind & ((1 << SPAN_STATE_BITS) - 1);
+}
+export function spanReasonOf(kind: number): number {
+  return kind >>> SPAN_STATE_BITS;
+}
+
 /** Flags of tasks and regions. */
 export const OPEN_START = 1; // began before the trace
 export const OPEN_END = 2; // still open at its end
@@ -72,9 +85,10 @@ export interface TraceViewData {
   gOffsets: Uint32Array;
   /** Start and end of every span (spans.ts: spanStart, spanEnd, forEachSpan; compact, exact). */
   spanTimes: SpanTimes;
-  spanState: Uint8Array;
-  /** Index into `reasons` (waiting spans; 0 = ''); 16 bits when there are more than 255 reasons. */
-  spanReason: Uint8Array | Uint16Array;
+  /** State and block reason of every span (spanStateOf, spanReasonOf): 8 bits while there
+   * are at most 31 reasons, then 16 and 32. */
+  spanKind: Uint8Array | Uint16Array | Uint32Array;
+  /** Block reasons of waiting spans (0 = ''). */
   reasons: string[];
   /**
    * Stack of the event that began the span (index into the stack table, 0 = none): the
@@ -554,7 +568,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
   /** End of the goroutine's last span (NaN before its first). */
   let lastEnd = new Float64Array(1024).fill(NaN);
   let curState = new Int8Array(1024);
-  let curReason = new Uint16Array(1024);
+  let curReason = new Uint32Array(1024);
   let curStack = new Uint32Array(1024);
   let curP = new Int32Array(1024);
   /** Spans per goroutine (seen index), those of the current batch excluded. */
@@ -574,7 +588,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
         curSince = grow(curSince, new Float64Array(n));
         lastEnd = grow(lastEnd, new Float64Array(n).fill(NaN));
         curState = grow(curState, new Int8Array(n));
-        curReason = grow(curReason, new Uint16Array(n));
+        curReason = grow(curReason, new Uint32Array(n));
         curStack = grow(curStack, new Uint32Array(n));
         curP = grow(curP, new Int32Array(n));
         gSpans = grow(gSpans, new Uint32Array(n));
@@ -610,14 +624,13 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     return i;
   };
 
-  // Span columns: duration (ns; LONG with the duration in `longs`), state, reason, stack, in
+  // Span columns: duration (ns; LONG with the duration in `longs`), kind, stack, in
   // closing order within a batch of BATCH spans, regrouped by goroutine when the batch is full
   // (SpanBlocks); the batch's goroutines (seen index) are in batchG. A span that does not
   // start where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
   // Span positions (in jumps, longs, pSpans) are column positions, moved with their batch.
   const sDur = new U32Chunks();
-  const sState = new U8Chunks();
-  let sReason: U8Chunks | U16Chunks = new U8Chunks();
+  let sKind: U8Chunks | U16Chunks | U32Chunks = new U8Chunks();
   let sStack: U16Chunks | U32Chunks = new U16Chunks();
   const jumps = { idx: [] as number[], start: [] as number[] };
   const longs = { idx: [] as number[], ns: [] as number[] };
@@ -666,8 +679,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     const dest = new Uint32Array(len);
     for (let j = 0; j < len; j++) dest[j] = at[batchG[j]]++;
     sDur.regroup(batchStart, dest);
-    sState.regroup(batchStart, dest);
-    sReason.regroup(batchStart, dest);
+    sKind.regroup(batchStart, dest);
     sStack.regroup(batchStart, dest);
     const b0 = batchStart;
     for (let q = jumpsDone; q < jumps.idx.length; q++) jumps.idx[q] = b0 + dest[jumps.idx[q] - b0];
@@ -700,10 +712,9 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       }
       batchG[k - batchStart] = i;
       sDur.push(Math.min(d, LONG));
-      sState.push(st);
-      const r = curReason[i];
-      if (r > sReason.max) sReason = (sReason as U8Chunks).widened();
-      sReason.push(r);
+      const kind = st + curReason[i] * (1 << SPAN_STATE_BITS);
+      while (kind > sKind.max) sKind = (sKind as U8Chunks | U16Chunks).widened();
+      sKind.push(kind);
       const st2 = curStack[i];
       if (st2 > sStack.max) sStack = (sStack as U16Chunks).widened();
       sStack.push(st2);
@@ -849,8 +860,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     blocks.place(gOffsets, disp);
     const spanDur = sDur.scatter(blocks) as Uint32Array;
     const spanStack = sStack.scatter(blocks) as Uint16Array | Uint32Array;
-    const spanReason = sReason.scatter(blocks) as Uint8Array | Uint16Array;
-    const spanState = sState.scatter(blocks) as Uint8Array;
+    const spanKind = sKind.scatter(blocks);
     const jumpIdx = Uint32Array.from(jumps.idx, (k) => blocks.final(k));
     const longIdx = Uint32Array.from(longs.idx, (k) => blocks.final(k));
     const spanTimes = finishSpanTimes(spanDur, jumpIdx, Float64Array.from(jumps.start), longIdx, Float64Array.from(longs.ns));
@@ -990,8 +1000,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       gNames: ids.map((id) => nameOf.get(id) ?? ''),
       gOffsets,
       spanTimes,
-      spanState,
-      spanReason,
+      spanKind,
       reasons,
       spanStack,
       stackOffsets: stacks.offsets.data.slice(0, stacks.offsets.length),
@@ -1061,8 +1070,7 @@ export function traceViewData(gens: Generation[], opts: { batch?: number } = {})
 export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
   const a = [
     d.gOffsets,
-    d.spanState,
-    d.spanReason,
+    d.spanKind,
     d.spanStack,
     d.stackOffsets,
     d.stackFrames,
