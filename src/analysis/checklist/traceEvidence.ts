@@ -134,38 +134,7 @@ const MAX_GROUPS = 20;
 const MAX_HEAP_CYCLES = 200;
 const MAX_CHANGES = 20;
 
-/** The blocked stack of a goroutine not blocked on a lock: one shared array (never written;
- * a big trace has 231k goroutines, and an empty array each was ~4 MB of the worker's heap). */
-const NO_STACK: string[] = [];
-
 const LOCK_FRAME = /sync\.\(\*(RW)?Mutex\)\.(Lock|RLock|lockSlow|rLock)\b/;
-
-interface G {
-  id: string;
-  /** Position in Collector.gList. */
-  index: number;
-  state: GoState;
-  name: string;
-  created: number;
-  ended: number;
-  runnableSince: number;
-  blockSince: number;
-  blockReason: string;
-  blockIsLock: boolean;
-  blockStack: string[];
-  inAssist: boolean;
-  assistSince: number;
-  workerMode: '' | 'dedicated' | 'fractional' | 'idle';
-  gcBusy: boolean;
-  assistBusy: boolean;
-  idleBusy: boolean;
-  execNs: number;
-  runningSince: number;
-  /** The goroutine's longest scheduler wait (first of equals): duration (-1 none), end (relative ns), sample number. */
-  waitMaxNs: number;
-  waitMaxT: number;
-  waitMaxSeq: number;
-}
 
 const SAMPLE_SHIFT = 16;
 const SAMPLE_MASK = (1 << SAMPLE_SHIFT) - 1;
@@ -219,12 +188,14 @@ class Samples {
 const LONG_WAIT = 0xffffffff;
 
 /**
- * Scheduler waits (runnable → running), one per running span: 12M in a 110 MB trace, so
- * only what the evidence reads is kept, 8 bytes each: the goroutine (for its group) and the
- * duration. Times are not kept: the samples arrive in time order (the ordered stream's
- * times strictly increase), so each latency window is a range of sample numbers, recorded
- * as they arrive; and each goroutine keeps its own longest wait (G.waitMax*), which is all
- * the "worst wait" of a group needs.
+ * Scheduler waits (runnable → running), one per running span: 11M in a 110 MB trace, so
+ * only what the evidence reads is kept: the waits of goroutines that may be application
+ * ones (3M there: the collector leaves out those of goroutines already named as system
+ * ones), 8 bytes each: the goroutine (for its group) and the duration. Times are not kept:
+ * the samples arrive in time order (the ordered stream's times strictly increase), so each
+ * latency window is a range of sample numbers, recorded as they arrive; and each goroutine
+ * keeps its own longest wait (Goroutines.waitMax*), which is all the "worst wait" of a
+ * group needs.
  */
 class WaitSamples {
   private readonly gc: Int32Array[] = [];
@@ -237,10 +208,12 @@ class WaitSamples {
   private lastT = -Infinity;
   private lastB0 = -1;
 
-  /** A wait of goroutine g ending at t (relative ns) that lasted d ns. */
-  push(g: number, t: number, d: number): void {
+  /** A wait of goroutine g ending at t (relative ns) that lasted d ns; kept only if `keep`
+   * (a wait left out is in no window: windows are ranges of the kept ones). */
+  push(g: number, t: number, d: number, keep: boolean): void {
     if (t < this.lastT) throw new Error(`scheduler waits out of time order (${t} after ${this.lastT})`);
     this.lastT = t;
+    if (!keep) return;
     const c = this.length >>> SAMPLE_SHIFT;
     const j = this.length & SAMPLE_MASK;
     if (c === this.gc.length) {
@@ -288,6 +261,11 @@ class WaitSamples {
 
 const UTIL_SHIFT = 16;
 const UTIL_MASK = (1 << UTIL_SHIFT) - 1;
+/** Points per time base (a block): a point's time is its block's base plus a 32-bit offset. */
+const BASE_SHIFT = 8;
+const BASE_MASK = (1 << BASE_SHIFT) - 1;
+/** An offset that does not fit: the point's time is in UtilSeries.longT. */
+const LONG_OFFSET = 0xffffffff;
 
 /** The flat form of a UtilSeries: utilization values[code[i]] from t[i] until t[i + 1]. */
 export interface UtilSteps {
@@ -299,14 +277,23 @@ export interface UtilSteps {
 
 /**
  * A step function of utilization, appended point by point: a big trace's has millions of
- * points (7M for a 110 MB trace). Times are kept as they are (Float64), utilizations as codes
- * into a table of the distinct values (a handful: 1 − k/GOMAXPROCS and 0), 2 bytes a point
- * (4 past 65536 distinct values), in fixed-size chunks (no growth copies); `steps()` lays
- * them out flat once for the MMU search. Values are the same doubles: results are exact.
+ * points (7M for a 110 MB trace), so each takes 6 bytes, in fixed-size chunks (no growth
+ * copies). Times: every block of 2^BASE_SHIFT points keeps its first point's time (a
+ * double), each point its offset from it (a Uint32; trace times are whole ns and a block
+ * spans far less than 4.3 s), with the rare point whose offset is not a whole number below
+ * 2^32 − 1 kept whole in a map. Utilizations: codes into a table of the distinct values (a
+ * handful: 1 − k/GOMAXPROCS and 0), 2 bytes (4 past 65536 distinct values). Every point
+ * reads back as the same doubles (base + offset is exact when it is checked to be), so
+ * results are exact; and every point can be read at random (the MMU search needs that), so
+ * there is no flat copy of the times beside the chunks (it was 57 MB for a 110 MB trace).
  */
 export class UtilSeries {
-  private tChunks: Float64Array[] = [];
+  private offChunks: Uint32Array[] = [];
   private codeChunks: (Uint16Array | Uint32Array)[] = [];
+  /** Time of the first point of each block. */
+  private readonly bases: number[] = [];
+  /** Times of the points whose offset is LONG_OFFSET, by point number. */
+  private readonly longT = new Map<number, number>();
   private readonly values: number[] = [];
   private readonly codeOf = new Map<number, number>();
   private flat: UtilSteps | null = null;
@@ -318,13 +305,24 @@ export class UtilSeries {
 
   push(t: number, u: number): void {
     if (this.flat) throw new Error('UtilSeries: push after steps()');
-    const c = this.length >>> UTIL_SHIFT;
-    if (c === this.tChunks.length) {
-      this.tChunks.push(new Float64Array(1 << UTIL_SHIFT));
+    const i = this.length;
+    const c = i >>> UTIL_SHIFT;
+    if (c === this.offChunks.length) {
+      this.offChunks.push(new Uint32Array(1 << UTIL_SHIFT));
       this.codeChunks.push(this.values.length > 0x10000 ? new Uint32Array(1 << UTIL_SHIFT) : new Uint16Array(1 << UTIL_SHIFT));
     }
-    this.tChunks[c][this.length & UTIL_MASK] = t;
-    this.setCode(this.length, u);
+    if ((i & BASE_MASK) === 0) this.bases[i >>> BASE_SHIFT] = t;
+    const base = this.bases[i >>> BASE_SHIFT];
+    const off = t - base;
+    if (off >>> 0 === off && off !== LONG_OFFSET && base + off === t) {
+      this.offChunks[c][i & UTIL_MASK] = off;
+      // A point dropped by pop() may have left its long time behind.
+      if (this.longT.size > 0) this.longT.delete(i);
+    } else {
+      this.offChunks[c][i & UTIL_MASK] = LONG_OFFSET;
+      this.longT.set(i, t);
+    }
+    this.setCode(i, u);
     this.length++;
     this.lastT = t;
     this.lastU = u;
@@ -346,7 +344,8 @@ export class UtilSeries {
     this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK] = code;
   }
   t(i: number): number {
-    return this.tChunks[i >>> UTIL_SHIFT][i & UTIL_MASK];
+    const off = this.offChunks[i >>> UTIL_SHIFT][i & UTIL_MASK];
+    return off === LONG_OFFSET ? this.longT.get(i)! : this.bases[i >>> BASE_SHIFT] + off;
   }
   util(i: number): number {
     return this.values[this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK]];
@@ -355,28 +354,25 @@ export class UtilSeries {
     this.setCode(i, u);
     if (i === this.length - 1) this.lastU = u;
   }
-  /** The points laid out flat (computed once; the chunks are dropped and no point can be added after). */
+  /** The points laid out flat (computed once; no point can be added after). */
   steps(): UtilSteps {
     if (this.flat) return this.flat;
     const n = this.length;
     const t = new Float64Array(n);
     const code = this.values.length > 0x10000 ? new Uint32Array(n) : new Uint16Array(n);
-    for (let c = 0; c * (1 << UTIL_SHIFT) < n; c++) {
-      const at = c << UTIL_SHIFT;
-      const m = Math.min(1 << UTIL_SHIFT, n - at);
-      t.set(this.tChunks[c].subarray(0, m), at);
-      code.set(this.codeChunks[c].subarray(0, m), at);
-    }
-    releaseAll(this.tChunks);
-    releaseAll(this.codeChunks);
+    for (let i = 0; i < n; i++) t[i] = this.t(i);
+    for (let c = 0; c * (1 << UTIL_SHIFT) < n; c++) code.set(this.codeChunks[c].subarray(0, Math.min(1 << UTIL_SHIFT, n - (c << UTIL_SHIFT))), c << UTIL_SHIFT);
     this.flat = { length: n, t, code, values: Float64Array.from(this.values) };
     return this.flat;
   }
-  /** Frees the points (after the last steps() reader is done with them). */
+  /** Frees the points (after the last reader is done with them). */
   release(): void {
-    this.steps();
-    releaseArray(this.flat!.t);
-    releaseArray(this.flat!.code);
+    releaseAll(this.offChunks);
+    releaseAll(this.codeChunks);
+    if (this.flat) {
+      releaseArray(this.flat.t);
+      releaseArray(this.flat.code);
+    }
     this.flat = { length: 0, t: new Float64Array(0), code: new Uint16Array(0), values: new Float64Array(0) };
     this.length = 0;
   }
@@ -392,19 +388,153 @@ function window(t0: number, t1: number, end: number): Where {
   return { view: 'timeline', timeRange: [a, b > a ? b : a + 1] };
 }
 
+/** Goroutine states, as codes in Goroutines.state. */
+const GO_STATES: readonly GoState[] = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'];
+const STATE_CODE = new Map<string, number>(GO_STATES.map((s, i) => [s, i]));
+const NOT_EXIST = 1;
+const RUNNABLE = 2;
+const RUNNING = 3;
+const WAITING = 4;
+
+/** Goroutines.flags bits: inside a mark assist range, and what GC work it counts for now. */
+const IN_ASSIST = 1;
+const GC_BUSY = 2;
+const ASSIST_BUSY = 4;
+const IDLE_BUSY = 8;
+/** Goroutines.workerMode codes (the GC (…) label of a mark worker). */
+const DEDICATED = 1;
+const FRACTIONAL = 2;
+const IDLE = 3;
+
+/**
+ * The collector's per-goroutine state, one typed column per field indexed by the goroutine's
+ * number (a big trace has 231k goroutines: as one object each they were ~60 MB of the
+ * worker's heap; as columns ~70 bytes each). Strings are interned: names, block reasons and
+ * blocked stacks are codes into tables.
+ */
+class Goroutines {
+  length = 0;
+  private cap = 0;
+  /** The raw id (keyed to a string only for the goroutines the evidence names). */
+  readonly ids: U64[] = [];
+  state = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  workerMode = new Uint8Array(0);
+  /** Start function (code into names; 0 = '' = not known yet). */
+  name = new Int32Array(0);
+  /** Block reason (code into reasons) of the last block. */
+  reason = new Int32Array(0);
+  /** While Waiting on a sync.Mutex / RWMutex: the blocked stack (index into the collector's lockStacks), else -1. */
+  lockStack = new Int32Array(0);
+  created = new Float64Array(0);
+  ended = new Float64Array(0);
+  /** Since when the goroutine is in its state: set while Runnable, Running or Waiting (NaN otherwise). */
+  since = new Float64Array(0);
+  assistSince = new Float64Array(0);
+  execNs = new Float64Array(0);
+  /** The goroutine's longest scheduler wait (first of equals): duration (-1 none), end (relative ns), wait number. */
+  waitMaxNs = new Float64Array(0);
+  waitMaxT = new Float64Array(0);
+  waitMaxSeq = new Float64Array(0);
+
+  readonly names: string[] = [''];
+  private readonly nameCode = new Map<string, number>([['', 0]]);
+  /** Per name code: whether it names a system goroutine (isSystemGoroutine). */
+  readonly systemName: boolean[] = [true];
+  readonly reasons: string[] = [''];
+  private readonly reasonCode = new Map<string, number>([['', 0]]);
+
+  /** A new goroutine (in state NotExist), its number. */
+  add(id: U64, created: number): number {
+    const i = this.length++;
+    if (i === this.cap) this.grow();
+    this.ids.push(id);
+    this.state[i] = NOT_EXIST;
+    this.lockStack[i] = -1;
+    this.created[i] = created;
+    this.ended[i] = NaN;
+    this.since[i] = NaN;
+    this.assistSince[i] = NaN;
+    this.waitMaxNs[i] = -1;
+    this.waitMaxT[i] = NaN;
+    this.waitMaxSeq[i] = -1;
+    return i;
+  }
+  private grow(): void {
+    const cap = Math.max(1024, Math.ceil(this.cap * 1.5));
+    const widen = <A extends Uint8Array | Int32Array | Float64Array>(a: A): A => {
+      const b = new (a.constructor as new (n: number) => A)(cap);
+      b.set(a);
+      releaseArray(a);
+      return b;
+    };
+    this.state = widen(this.state);
+    this.flags = widen(this.flags);
+    this.workerMode = widen(this.workerMode);
+    this.name = widen(this.name);
+    this.reason = widen(this.reason);
+    this.lockStack = widen(this.lockStack);
+    this.created = widen(this.created);
+    this.ended = widen(this.ended);
+    this.since = widen(this.since);
+    this.assistSince = widen(this.assistSince);
+    this.execNs = widen(this.execNs);
+    this.waitMaxNs = widen(this.waitMaxNs);
+    this.waitMaxT = widen(this.waitMaxT);
+    this.waitMaxSeq = widen(this.waitMaxSeq);
+    this.cap = cap;
+  }
+  setName(i: number, name: string): void {
+    let k = this.nameCode.get(name);
+    if (k === undefined) {
+      k = this.names.length;
+      this.names.push(name);
+      this.systemName.push(isSystemGoroutine(name));
+      this.nameCode.set(name, k);
+    }
+    this.name[i] = k;
+  }
+  setReason(i: number, reason: string): void {
+    let k = this.reasonCode.get(reason);
+    if (k === undefined) {
+      k = this.reasons.length;
+      this.reasons.push(reason);
+      this.reasonCode.set(reason, k);
+    }
+    this.reason[i] = k;
+  }
+  /** The goroutine's id as the evidence shows it. */
+  key(i: number): string {
+    return key(this.ids[i]);
+  }
+  isApp(i: number): boolean {
+    return !this.systemName[this.name[i]];
+  }
+  /** Frees the columns. */
+  release(): void {
+    for (const a of [this.state, this.flags, this.workerMode, this.name, this.reason, this.lockStack, this.created, this.ended, this.since, this.assistSince, this.execNs, this.waitMaxNs, this.waitMaxT, this.waitMaxSeq]) releaseArray(a);
+    this.ids.length = 0;
+    this.length = 0;
+    this.cap = 0;
+  }
+}
+
 class Collector {
   // Keyed by the raw id (ids keep one representation through a trace, as in goroutines.ts).
-  private readonly gs = new Map<U64, G>();
-  private readonly gList: G[] = [];
-  /** gs by the transitions' goroutine slot (what gs.get(id) gives, without the lookup). */
-  private readonly bySlot: (G | undefined)[] = [];
+  private readonly gs = new Map<U64, number>();
+  private readonly G = new Goroutines();
+  /** gs by the transitions' goroutine slot plus one (0: not seen), what gs.get(id) gives without the lookup. */
+  private bySlot = new Int32Array(1024);
   private readonly waits = new WaitSamples();
+  /** Scheduler waits seen (the stored ones and those of system goroutines). */
+  private waitCount = 0;
   private readonly locks = new Samples();
   private readonly tasks = new Map<string, { t: number; name: string }>();
   private readonly taskDone = new Map<string, { t: number[]; d: number[] }>();
   private readonly openStw = new Map<string, { t: number; kind: string; gc: boolean }>();
   readonly pauses: { t0: number; t1: number; kind: string; gc: boolean }[] = [];
-  private worstAssist: { g: string; t0: number; t1: number } | null = null;
+  /** The longest mark assist: goroutine number, start and end (relative ns). */
+  private worstAssist: { g: number; t0: number; t1: number } | null = null;
   private gcCycles = 0;
   private inGc = false;
   private procs = 0;
@@ -427,7 +557,7 @@ class Collector {
   private idleMarkNs = 0;
   private runningNs = 0;
   private assistCount = 0;
-  /** Distinct blocked stacks of lock waits (Samples.x indexes them). */
+  /** Distinct blocked stacks of lock waits (Samples.x and Goroutines.lockStack index them). */
   private readonly lockStacks: string[][] = [];
   private readonly lockStackIndex = new Map<string, number>();
   private binNs = 100e6;
@@ -438,14 +568,15 @@ class Collector {
   private pendingGoal: { live: number } | null = null;
   readonly heap: HeapAfterGc[] = [];
 
-  /** Per stack id of the generation being read: the blocked stack's top frames when it waits
-   * on a Mutex, else null (only one generation's, so a streamed trace keeps no old one alive). */
+  /** Per stack id of the generation being read: when it waits on a Mutex, the blocked stack's
+   * top frames (index into lockStacks), else -1 (only one generation's, so a streamed trace
+   * keeps no old one alive). */
   private lockStackGen: Generation | null = null;
-  private lockStackCache = new Map<U64, string[] | null>();
+  private lockStackCache = new Map<U64, number>();
 
   constructor(readonly origin: number) {}
 
-  private lockStackOf(ref: StackRef): string[] | null {
+  private lockStackOf(ref: StackRef): number {
     if (ref.gen !== this.lockStackGen) {
       this.lockStackGen = ref.gen;
       this.lockStackCache = new Map();
@@ -454,42 +585,29 @@ class Collector {
     let v = m.get(ref.id);
     if (v === undefined) {
       const frames = stackOf(ref).map((f) => f.func);
-      v = frames.some((f) => LOCK_FRAME.test(f)) ? frames.slice(0, 8) : null;
+      v = -1;
+      if (frames.some((f) => LOCK_FRAME.test(f))) {
+        const top = frames.slice(0, 8);
+        const k = top.join('\n');
+        v = this.lockStackIndex.get(k);
+        if (v === undefined) {
+          v = this.lockStacks.length;
+          this.lockStacks.push(top);
+          this.lockStackIndex.set(k, v);
+        }
+      }
       m.set(ref.id, v);
     }
     return v;
   }
 
-  private g(id: U64, t: number, from: GoState | null): G {
+  /** The goroutine's number (a new one the first time its id is seen). */
+  private g(id: U64, t: number, from: GoState | null): number {
     let g = this.gs.get(id);
     if (g === undefined) {
       const existed = from === null || from === 'Undetermined';
-      g = {
-        id: key(id),
-        index: this.gList.length,
-        state: 'NotExist',
-        name: '',
-        created: existed ? (Number.isNaN(this.lastSync) ? t : this.lastSync) : t,
-        ended: NaN,
-        runnableSince: NaN,
-        blockSince: NaN,
-        blockReason: '',
-        blockIsLock: false,
-        blockStack: NO_STACK,
-        inAssist: false,
-        assistSince: NaN,
-        workerMode: '',
-        gcBusy: false,
-        assistBusy: false,
-        idleBusy: false,
-        execNs: 0,
-        runningSince: NaN,
-        waitMaxNs: -1,
-        waitMaxT: NaN,
-        waitMaxSeq: -1,
-      };
+      g = this.G.add(id, existed ? (Number.isNaN(this.lastSync) ? t : this.lastSync) : t);
       this.gs.set(id, g);
-      this.gList.push(g);
     }
     return g;
   }
@@ -546,23 +664,19 @@ class Collector {
   }
 
   /** Re-derives whether g does GC work on a P now (and which kind). */
-  private refresh(g: G): void {
-    const runs = g.state === 'Running';
-    const assist = runs && g.inAssist;
-    const busy = assist || (runs && (g.workerMode === 'dedicated' || g.workerMode === 'fractional'));
-    const idle = runs && !g.inAssist && g.workerMode === 'idle';
-    if (busy !== g.gcBusy) {
-      this.gcBusy += busy ? 1 : -1;
-      g.gcBusy = busy;
-    }
-    if (assist !== g.assistBusy) {
-      this.assistBusy += assist ? 1 : -1;
-      g.assistBusy = assist;
-    }
-    if (idle !== g.idleBusy) {
-      this.idleMark += idle ? 1 : -1;
-      g.idleBusy = idle;
-    }
+  private refresh(g: number): void {
+    const G = this.G;
+    const f = G.flags[g];
+    const mode = G.workerMode[g];
+    const runs = G.state[g] === RUNNING;
+    const inAssist = (f & IN_ASSIST) !== 0;
+    const assist = runs && inAssist;
+    const busy = assist || (runs && (mode === DEDICATED || mode === FRACTIONAL));
+    const idle = runs && !inAssist && mode === IDLE;
+    if (busy !== ((f & GC_BUSY) !== 0)) this.gcBusy += busy ? 1 : -1;
+    if (assist !== ((f & ASSIST_BUSY) !== 0)) this.assistBusy += assist ? 1 : -1;
+    if (idle !== ((f & IDLE_BUSY) !== 0)) this.idleMark += idle ? 1 : -1;
+    G.flags[g] = (f & IN_ASSIST) | (busy ? GC_BUSY : 0) | (assist ? ASSIST_BUSY : 0) | (idle ? IDLE_BUSY : 0);
   }
 
   event(e: TraceEvent): void {
@@ -604,10 +718,11 @@ class Collector {
           this.inGc = true;
         } else if (e.name === 'GC mark assist' && e.scope.kind === 'goroutine' && e.scope.id !== null) {
           const g = this.g(e.scope.id, t, null);
-          if (!g.inAssist) {
+          const G = this.G;
+          if ((G.flags[g] & IN_ASSIST) === 0) {
             if (e.kind === 'rangeBegin') this.assistCount++;
-            g.inAssist = true;
-            g.assistSince = e.kind === 'rangeBegin' ? t : NaN;
+            G.flags[g] |= IN_ASSIST;
+            G.assistSince[g] = e.kind === 'rangeBegin' ? t : NaN;
             this.refresh(g);
           }
         }
@@ -624,10 +739,12 @@ class Collector {
           }
         } else if (e.name === 'GC mark assist' && e.scope.kind === 'goroutine' && e.scope.id !== null) {
           const g = this.g(e.scope.id, t, null);
-          if (g.inAssist) {
+          const G = this.G;
+          if ((G.flags[g] & IN_ASSIST) !== 0) {
             const w = this.worstAssist;
-            if (!Number.isNaN(g.assistSince) && (w === null || t - g.assistSince > w.t1 - w.t0)) this.worstAssist = { g: g.id, t0: g.assistSince - this.origin, t1: t - this.origin };
-            g.inAssist = false;
+            const since = G.assistSince[g];
+            if (!Number.isNaN(since) && (w === null || t - since > w.t1 - w.t0)) this.worstAssist = { g, t0: since - this.origin, t1: t - this.origin };
+            G.flags[g] &= ~IN_ASSIST;
             this.refresh(g);
           }
         } else if (e.name === 'GC concurrent mark phase') {
@@ -641,7 +758,7 @@ class Collector {
       case 'label':
         if (e.ctx.g !== null && e.label.startsWith('GC (')) {
           const g = this.g(e.ctx.g, t, null);
-          g.workerMode = e.label === 'GC (dedicated)' ? 'dedicated' : e.label === 'GC (fractional)' ? 'fractional' : e.label === 'GC (idle)' ? 'idle' : '';
+          this.G.workerMode[g] = e.label === 'GC (dedicated)' ? DEDICATED : e.label === 'GC (fractional)' ? FRACTIONAL : e.label === 'GC (idle)' ? IDLE : 0;
           this.refresh(g);
         }
         break;
@@ -660,66 +777,60 @@ class Collector {
         break;
       }
       case 'go': {
-        let g = e.slot < 0 ? undefined : this.bySlot[e.slot];
-        if (g === undefined) {
+        const G = this.G;
+        let g = e.slot < 0 || e.slot >= this.bySlot.length ? -1 : this.bySlot[e.slot] - 1;
+        if (g < 0) {
           g = this.g(e.id, t, e.from);
-          if (e.slot >= 0) this.bySlot[e.slot] = g;
-        }
-        if (g.name === '' && e.stack !== null) g.name = stackRootFunc(e.stack);
-        const from = g.state;
-        const to = e.to;
-        if (from === to && from !== 'NotExist') break;
-        if (from === 'Running') {
-          this.running--;
-          if (!Number.isNaN(g.runningSince)) g.execNs += t - g.runningSince;
-          g.runningSince = NaN;
-        }
-        if (from === 'Runnable') {
-          this.runnable--;
-          if (to === 'Running' && !Number.isNaN(g.runnableSince)) {
-            const d = t - g.runnableSince;
-            if (d > g.waitMaxNs) {
-              g.waitMaxNs = d;
-              g.waitMaxT = t - this.origin;
-              g.waitMaxSeq = this.waits.length;
+          if (e.slot >= 0) {
+            if (e.slot >= this.bySlot.length) {
+              const wider = new Int32Array(Math.max(e.slot + 1, this.bySlot.length * 2));
+              wider.set(this.bySlot);
+              this.bySlot = wider;
             }
-            this.waits.push(g.index, t - this.origin, d);
+            this.bySlot[e.slot] = g + 1;
           }
         }
-        if (from === 'Waiting' && !Number.isNaN(g.blockSince) && g.blockIsLock) {
-          const k = g.blockStack.join('\n');
-          let si = this.lockStackIndex.get(k);
-          if (si === undefined) {
-            si = this.lockStacks.length;
-            this.lockStacks.push(g.blockStack);
-            this.lockStackIndex.set(k, si);
-          }
-          this.locks.push(g.index, t - this.origin, t - g.blockSince, si);
+        if (G.name[g] === 0 && e.stack !== null) G.setName(g, stackRootFunc(e.stack));
+        const from = G.state[g];
+        const to = STATE_CODE.get(e.to)!;
+        if (from === to && from !== NOT_EXIST) break;
+        const was = G.since[g];
+        if (from === RUNNING) {
+          this.running--;
+          if (!Number.isNaN(was)) G.execNs[g] += t - was;
         }
-        g.state = to;
-        g.runnableSince = NaN;
-        g.blockSince = NaN;
+        if (from === RUNNABLE) {
+          this.runnable--;
+          if (to === RUNNING && !Number.isNaN(was)) {
+            const d = t - was;
+            if (d > G.waitMaxNs[g]) {
+              G.waitMaxNs[g] = d;
+              G.waitMaxT[g] = t - this.origin;
+              G.waitMaxSeq[g] = this.waitCount;
+            }
+            this.waitCount++;
+            // Only application goroutines' waits are read (a system goroutine's keeps only its
+            // longest, above): most of a big trace's are GC workers' (8 of its 11M).
+            this.waits.push(g, t - this.origin, d, !G.systemName[G.name[g]] || G.name[g] === 0);
+          }
+        }
+        if (from === WAITING && !Number.isNaN(was) && G.lockStack[g] >= 0) this.locks.push(g, t - this.origin, t - was, G.lockStack[g]);
+        G.state[g] = to;
+        G.since[g] = NaN;
         // First sight of a goroutine that already existed: like Go's summary, it has been in
         // this state since the generation's sync (the runtime emits its status lazily).
-        const since = e.from === 'Undetermined' && from === 'NotExist' && !Number.isNaN(this.lastSync) ? this.lastSync : t;
-        if (to === 'Running') {
+        const since = e.from === 'Undetermined' && from === NOT_EXIST && !Number.isNaN(this.lastSync) ? this.lastSync : t;
+        if (to === RUNNING) {
           this.running++;
-          g.runningSince = since;
-        } else if (to === 'Runnable') {
+          G.since[g] = since;
+        } else if (to === RUNNABLE) {
           this.runnable++;
-          g.runnableSince = since;
-        } else if (to === 'Waiting') {
-          g.blockSince = since;
-          g.blockReason = e.reason;
-          g.blockIsLock = false;
-          if (e.reason === 'sync' && e.stack !== null) {
-            const lock = this.lockStackOf(e.stack);
-            if (lock !== null) {
-              g.blockIsLock = true;
-              g.blockStack = lock;
-            }
-          }
-        } else if (to === 'NotExist') g.ended = t;
+          G.since[g] = since;
+        } else if (to === WAITING) {
+          G.since[g] = since;
+          G.setReason(g, e.reason);
+          G.lockStack[g] = e.reason === 'sync' && e.stack !== null ? this.lockStackOf(e.stack) : -1;
+        } else if (to === NOT_EXIST) G.ended[g] = t;
         this.refresh(g);
         break;
       }
@@ -741,8 +852,8 @@ class Collector {
     const u = this.util;
     if (this.procs > 0 && (u.length === 0 || u.lastT < endAbs)) u.push(endAbs, u.length > 0 ? u.lastU : 1);
     // Start function: root frame of the first stack seen (Go's goroutine summary names them so).
-    const name = (g: G) => g.name;
-    const isApp = (g: G) => !isSystemGoroutine(g.name);
+    const G = this.G;
+    const nG = G.length;
 
     // Stop-the-world pauses.
     const pauseStats = (ps: { t0: number; t1: number; kind: string }[]): PauseStats => {
@@ -781,22 +892,22 @@ class Collector {
     };
 
     // Waits of application goroutines by group (start function).
-    const groupOf = new Map<string, number>();
+    const groupOf = new Int32Array(G.names.length).fill(-1);
     const groupNames: string[] = [];
     const groupGoroutines: number[] = [];
-    const gGroup = new Int32Array(this.gList.length).fill(-1);
-    this.gList.forEach((g, i) => {
-      if (!isApp(g)) return;
-      let k = groupOf.get(g.name);
-      if (k === undefined) {
-        k = groupNames.length;
-        groupOf.set(g.name, k);
-        groupNames.push(g.name);
+    const gGroup = new Int32Array(nG).fill(-1);
+    for (let i = 0; i < nG; i++) {
+      if (!G.isApp(i)) continue;
+      const n = G.name[i];
+      let k = groupOf[n];
+      if (k < 0) {
+        k = groupOf[n] = groupNames.length;
+        groupNames.push(G.names[n]);
         groupGoroutines.push(0);
       }
       groupGoroutines[k]++;
       gGroup[i] = k;
-    });
+    }
     // Their durations, bucketed by group with a counting sort into one scratch array (a big
     // trace has millions: the scratch array is the only copy, reused below for the windows).
     const W = this.waits;
@@ -822,22 +933,19 @@ class Collector {
     // in sample order, as a scan of the samples finds it), from each goroutine's own longest.
     const worstOfGroup = new Int32Array(nGroups).fill(-1);
     let worstOfAll = -1;
-    const longer = (g: G, than: number): boolean => {
+    const longer = (g: number, than: number): boolean => {
       if (than < 0) return true;
-      const o = this.gList[than];
-      return g.waitMaxNs > o.waitMaxNs || (g.waitMaxNs === o.waitMaxNs && g.waitMaxSeq < o.waitMaxSeq);
+      const a = G.waitMaxNs[g];
+      const b = G.waitMaxNs[than];
+      return a > b || (a === b && G.waitMaxSeq[g] < G.waitMaxSeq[than]);
     };
-    this.gList.forEach((g, i) => {
+    for (let i = 0; i < nG; i++) {
       const k = gGroup[i];
-      if (k < 0 || g.waitMaxSeq < 0) return;
-      if (longer(g, worstOfGroup[k])) worstOfGroup[k] = i;
-      if (longer(g, worstOfAll)) worstOfAll = i;
-    });
-    const worstOfG = (i: number): WaitStats['worst'] => {
-      if (i < 0) return null;
-      const g = this.gList[i];
-      return worstWait(g.id, g.waitMaxT, g.waitMaxNs, []);
-    };
+      if (k < 0 || G.waitMaxSeq[i] < 0) continue;
+      if (longer(i, worstOfGroup[k])) worstOfGroup[k] = i;
+      if (longer(i, worstOfAll)) worstOfAll = i;
+    }
+    const worstOfG = (i: number): WaitStats['worst'] => (i < 0 ? null : worstWait(G.key(i), G.waitMaxT[i], G.waitMaxNs[i], []));
     const groups: SchedWaitGroup[] = groupNames
       .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...statsOf(scratch.subarray(perGroup[k], perGroup[k + 1]), worstOfG(worstOfGroup[k])) }))
       .filter((g) => g.samples > 0);
@@ -854,7 +962,7 @@ class Collector {
         d[i] = L.d(i);
         if (d[i] > d[w]) w = i;
       }
-      lockWait = statsOf(d, L.length === 0 ? null : worstWait(this.gList[L.g(w)].id, L.t(w), L.d(w), this.lockStacks[L.x(w)]));
+      lockWait = statsOf(d, L.length === 0 ? null : worstWait(G.key(L.g(w)), L.t(w), L.d(w), this.lockStacks[L.x(w)]));
     }
 
     // Latency: the most common completed task, else scheduler waits of application goroutines.
@@ -917,14 +1025,14 @@ class Collector {
     // Mark assists: time goroutines ran inside an assist (waiting for mark work inside the
     // assist range is not CPU) against the execution time of application goroutines.
     let appExec = 0;
-    for (const g of this.gList) if (isApp(g)) appExec += g.execNs + (Number.isNaN(g.runningSince) ? 0 : endAbs - g.runningSince);
+    for (let i = 0; i < nG; i++) if (G.isApp(i)) appExec += G.execNs[i] + (G.state[i] !== RUNNING || Number.isNaN(G.since[i]) ? 0 : endAbs - G.since[i]);
     const assistApp = this.assistBusyNs;
     let worstAssist: TraceEvidence['assist']['worst'] = null;
     const wa = this.worstAssist;
     if (wa !== null) {
       const where = window(wa.t0, wa.t1, end);
-      where.goroutine = wa.g;
-      worstAssist = { goroutine: wa.g, t0: wa.t0, t1: wa.t1, where };
+      where.goroutine = G.key(wa.g);
+      worstAssist = { goroutine: G.key(wa.g), t0: wa.t0, t1: wa.t1, where };
     }
 
     // Live goroutines over time (application goroutines; created/ended inside the trace).
@@ -932,12 +1040,12 @@ class Collector {
     let ended = 0;
     const births: number[] = [];
     const deaths: number[] = [];
-    for (const g of this.gList) {
-      if (!isApp(g)) continue;
-      births.push(Math.max(0, g.created - origin));
-      if (g.created > origin) created++;
-      if (!Number.isNaN(g.ended)) {
-        deaths.push(g.ended - origin);
+    for (let i = 0; i < nG; i++) {
+      if (!G.isApp(i)) continue;
+      births.push(Math.max(0, G.created[i] - origin));
+      if (G.created[i] > origin) created++;
+      if (!Number.isNaN(G.ended[i])) {
+        deaths.push(G.ended[i] - origin);
         ended++;
       }
     }
@@ -970,21 +1078,23 @@ class Collector {
     }
     upTo(Infinity);
     const survivorCount = new Map<string, { name: string; state: string; count: number }>();
-    for (const g of this.gList) {
-      if (!isApp(g) || g.created <= origin || !Number.isNaN(g.ended)) continue;
-      const state = g.state === 'Waiting' ? g.blockReason || 'waiting' : g.state.toLowerCase();
-      const k2 = `${name(g)}\u0000${state}`;
-      const s = survivorCount.get(k2) ?? { name: name(g), state, count: 0 };
+    for (let i = 0; i < nG; i++) {
+      if (!G.isApp(i) || G.created[i] <= origin || !Number.isNaN(G.ended[i])) continue;
+      const state = G.state[i] === WAITING ? G.reasons[G.reason[i]] || 'waiting' : GO_STATES[G.state[i]].toLowerCase();
+      const name = G.names[G.name[i]];
+      const k2 = `${name}\u0000${state}`;
+      const s = survivorCount.get(k2) ?? { name, state, count: 0 };
       s.count++;
       survivorCount.set(k2, s);
     }
     const survivors = [...survivorCount.values()].sort((a, b) => b.count - a.count).slice(0, 5);
+    // The goroutines' last reader was the survivors (the assist's worst goroutine is keyed above).
+    G.release();
 
     // MMU per window, with the worst window's position.
-    const steps = this.util.steps();
-    const integral = utilIntegral(steps);
+    const integral = utilIntegral(this.util);
     const mmuList = MMU_WINDOWS_MS.map((ms) => {
-      const r = minUtilSeries(steps, ms * 1e6, integral);
+      const r = minUtilSeries(this.util, ms * 1e6, integral);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
     });
     releaseArray(integral);
@@ -1047,14 +1157,10 @@ function thin<T>(a: T[], max: number): T[] {
 }
 
 /** F[i] = ∫ utilization from the first point to point i (shared by every window of minUtilSeries). */
-export function utilIntegral(series: UtilSeries | UtilSteps): Float64Array {
-  const s = series instanceof UtilSeries ? series.steps() : series;
+export function utilIntegral(s: UtilSeries): Float64Array {
   const n = s.length;
-  const T = s.t;
-  const C = s.code;
-  const V = s.values;
   const F = new Float64Array(n);
-  for (let i = 1; i < n; i++) F[i] = F[i - 1] + V[C[i - 1]] * (T[i] - T[i - 1]);
+  for (let i = 1; i < n; i++) F[i] = F[i - 1] + s.util(i - 1) * (s.t(i) - s.t(i - 1));
   return F;
 }
 
@@ -1062,12 +1168,12 @@ export function utilIntegral(series: UtilSeries | UtilSteps): Float64Array {
  * The first index j ≥ from with T[j] − off > y (n if none), T increasing: galloping from
  * `from`, since the answer is usually there or close.
  */
-function firstAbove(T: Float64Array, n: number, from: number, y: number, off: number): number {
-  if (from >= n || T[from] - off > y) return from;
+function firstAbove(s: UtilSeries, n: number, from: number, y: number, off: number): number {
+  if (from >= n || s.t(from) - off > y) return from;
   let lo = from; // T[lo] − off ≤ y
   let step = 1;
   let hi = lo + 1;
-  while (hi < n && T[hi] - off <= y) {
+  while (hi < n && s.t(hi) - off <= y) {
     lo = hi;
     step *= 2;
     hi = lo + step;
@@ -1075,7 +1181,7 @@ function firstAbove(T: Float64Array, n: number, from: number, y: number, off: nu
   if (hi > n) hi = n;
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (T[mid] - off <= y) lo = mid;
+    if (s.t(mid) - off <= y) lo = mid;
     else hi = mid;
   }
   return hi;
@@ -1094,15 +1200,11 @@ function firstAbove(T: Float64Array, n: number, from: number, y: number, off: nu
  * (less a margin covering the rounding of the computed means, so a skipped start could not
  * have won by rounding either). The result is the one every candidate would give.
  */
-export function minUtilSeries(series: UtilSeries | UtilSteps, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
-  const s = series instanceof UtilSeries ? series.steps() : series;
+export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
   const n = s.length;
   if (n < 2) return { mmu: 1, t0: null };
-  const T = s.t;
-  const C = s.code;
-  const V = s.values;
-  const start = T[0];
-  const end = T[n - 1];
+  const start = s.t(0);
+  const end = s.t(n - 1);
   const w = Math.min(windowNs, end - start);
   if (w <= 0) return { mmu: 1, t0: null };
   // A big trace's series has millions of points: the integral is computed once for all windows.
@@ -1117,42 +1219,42 @@ export function minUtilSeries(series: UtilSeries | UtilSteps, windowNs: number, 
   // Windows starting at a step: x = t_i; b = last step at or before x + w.
   let b = 0;
   for (let i = 0; i < n; ) {
-    const x = T[i];
+    const x = s.t(i);
     if (x > last) break;
-    b = firstAbove(T, n, b + 1, x + w, 0) - 1;
-    // ∫ from the start to y is F[c] + V[C[c]]·(y − T[c]) for the step c at or before y (c = i at x).
-    const m = (F[b] + V[C[b]] * (x + w - T[b]) - F[i]) / w;
+    b = firstAbove(s, n, b + 1, x + w, 0) - 1;
+    // ∫ from the start to y is F[c] + u_c·(y − t_c) for the step c at or before y (c = i at x).
+    const m = (F[b] + s.util(b) * (x + w - s.t(b)) - F[i]) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
     }
     const skip = (m - best - margin) * w;
-    i = skip > 0 ? firstAbove(T, n, i + 1, x + skip, 0) : i + 1;
+    i = skip > 0 ? firstAbove(s, n, i + 1, x + skip, 0) : i + 1;
   }
   // Windows ending at a step: x = t_k − w; a = last step at or before x, c at or before x + w
   // (x + w may round to either side of t_k).
   let a = 0;
   let c = 0;
   for (let k = 0; k < n; ) {
-    const x = T[k] - w;
+    const x = s.t(k) - w;
     if (x < start) {
       k++;
       continue;
     }
     if (x > last) break;
-    a = firstAbove(T, n, a + 1, x, 0) - 1;
-    c = firstAbove(T, n, c + 1, x + w, 0) - 1;
-    const m = (F[c] + V[C[c]] * (x + w - T[c]) - F[a] - V[C[a]] * (x - T[a])) / w;
+    a = firstAbove(s, n, a + 1, x, 0) - 1;
+    c = firstAbove(s, n, c + 1, x + w, 0) - 1;
+    const m = (F[c] + s.util(c) * (x + w - s.t(c)) - F[a] - s.util(a) * (x - s.t(a))) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
     }
     const skip = (m - best - margin) * w;
-    k = skip > 0 ? firstAbove(T, n, k + 1, x + skip, w) : k + 1;
+    k = skip > 0 ? firstAbove(s, n, k + 1, x + skip, w) : k + 1;
   }
   // The last window position (ending at the end) is a candidate too.
-  const e = firstAbove(T, n, 0, last, 0) - 1;
-  const m = (F[n - 1] - F[e] - V[C[e]] * (last - T[e])) / w;
+  const e = firstAbove(s, n, 0, last, 0) - 1;
+  const m = (F[n - 1] - F[e] - s.util(e) * (last - s.t(e))) / w;
   if (m < best) {
     best = m;
     at = last;
