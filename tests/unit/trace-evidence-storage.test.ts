@@ -3,7 +3,8 @@
 // base does not fit 32 bits (a gap of 4.3 s or more, a time that is not a whole number), a
 // scheduler wait of 2^32 ns or more, waits of goroutines named only after they waited (kept,
 // and counted for the group the later name gives), waits of system goroutines (left out),
-// goroutine ids that are bigints, and more goroutines than the first columns hold.
+// goroutine ids that are bigints or far past the goroutine count, and more goroutines than
+// the first columns hold.
 import { describe, expect, it } from 'vitest';
 import type { Frame, Generation } from '../../src/formats/gotrace/model';
 import { minUtilSeries, traceEvidenceCollector, UtilSeries, utilIntegral, MMU_WINDOWS_MS } from '../../src/analysis/checklist/traceEvidence';
@@ -139,7 +140,10 @@ describe('trace evidence storage edges, on a hand-made event stream', () => {
   };
   events.push({ kind: 'sync', t: O, ctx, n: 0 });
   events.push({ kind: 'metric', t: O, ctx, name: '/sched/gomaxprocs:threads', value: 2 });
-  go(10, 1, 'NotExist', 'Runnable', WORKER); // main.worker: waits LONG_WAIT
+  // main.worker: waits LONG_WAIT. Its id is past what the first id index holds (kept apart,
+  // then still found once the index has grown past it).
+  const W = 9000;
+  go(10, W, 'NotExist', 'Runnable', WORKER);
   go(20, 2, 'Undetermined', 'Runnable'); // existed (runnable since the sync), no stack yet: named main.handler only after its wait
   go(30, 3, 'NotExist', 'Runnable', MARK_WORKER); // a system goroutine: its waits are left out
   go(40, 4, 'Undetermined', 'Runnable'); // never named: a system goroutine too ('')
@@ -162,19 +166,24 @@ describe('trace evidence storage edges, on a hand-made event stream', () => {
   const SPAWNED = 3000;
   for (let k = 0; k < SPAWNED; k++) {
     const t = 10_000 + 10 * k;
-    go(t, 100 + k, 'NotExist', 'Runnable', SPAWN);
-    go(t + 1, 100 + k, 'Runnable', 'Running'); // wait 1
-    go(t + 2, 100 + k, 'Running', 'NotExist');
+    const id = k < SPAWNED - 1 ? 100 + k : 12_000; // the last one widens the id index past W
+    go(t, id, 'NotExist', 'Runnable', SPAWN);
+    go(t + 1, id, 'Runnable', 'Running'); // wait 1
+    go(t + 2, id, 'Running', 'NotExist');
   }
   // main.worker runs after LONG_WAIT and to the end of the trace.
   const run1 = 10 + LONG_WAIT;
-  go(run1, 1, 'Runnable', 'Running');
+  go(run1, W, 'Runnable', 'Running');
   // A dedicated mark worker after the long gap: 10 ms at utilization 1 − 1/2.
   const dip = run1 + 1_000_000;
   go(dip, 3, 'Waiting', 'Running');
   events.push({ kind: 'label', t: O + dip, ctx: { m: null, p: null, g: 3 }, label: 'GC (dedicated)' });
   go(dip + 10_000_000, 3, 'Running', 'Waiting', null, 'GC worker (idle)');
   go(dip + 20_000_000, 8, 'NotExist', 'Waiting', BLOCKER, 'chan receive'); // survives, blocked
+  // A mark assist of main.worker (found by its id), far from the dip.
+  const assist = dip + 1_500_000_000;
+  events.push({ kind: 'rangeBegin', t: O + assist, ctx, name: 'GC mark assist', scope: { kind: 'goroutine', id: W }, code: 0 });
+  events.push({ kind: 'rangeEnd', t: O + assist + 1000, ctx, name: 'GC mark assist', scope: { kind: 'goroutine', id: W }, code: 0 });
   const end = dip + 2_000_000_000;
   events.push({ kind: 'metric', t: O + end, ctx, name: '/sched/gomaxprocs:threads', value: 2 });
 
@@ -188,7 +197,7 @@ describe('trace evidence storage edges, on a hand-made event stream', () => {
     expect(all.samples).toBe(1 + 2 + 2 + SPAWNED);
     expect(all.maxNs).toBe(LONG_WAIT);
     expect(all.totalNs).toBe(LONG_WAIT + 1000 + 200 + 500 + 500 + SPAWNED);
-    expect(all.worst).toMatchObject({ goroutine: '1', t0: 10, t1: run1 });
+    expect(all.worst).toMatchObject({ goroutine: String(W), t0: 10, t1: run1 });
   });
 
   it('counts a wait before the goroutine was named for the group its name gives; leaves out system goroutines', () => {
@@ -211,6 +220,7 @@ describe('trace evidence storage edges, on a hand-made event stream', () => {
     expect(ev.lockWait.worst).toMatchObject({ goroutine: '2', t0: 1100, t1: 5000, stack: ['sync.(*Mutex).Lock', 'main.handler'] });
     // Execution of application goroutines: main.handler twice 100, the two main.tie 50 each, the
     // spawned 1 each, and main.worker from run1 to the end (still running).
+    expect(ev.assist).toMatchObject({ assists: 1, assistNs: 1000, worst: { goroutine: String(W), t0: assist, t1: assist + 1000 } });
     expect(ev.assist.appExecNs).toBe(100 + 100 + 50 + 50 + SPAWNED + (end - run1));
     expect(ev.goroutines).toMatchObject({ created: 1 + 2 + SPAWNED + 1, ended: 1 + 2 + SPAWNED });
     expect(ev.goroutines.survivors).toEqual([

@@ -444,11 +444,38 @@ class Goroutines {
   readonly reasons: string[] = [''];
   private readonly reasonCode = new Map<string, number>([['', 0]]);
 
+  /** Goroutine number + 1 by id (0: not seen), for whole-number ids below 8 × (goroutines +
+   * 1024): Go numbers goroutines 1, 2, 3… (a few skipped), so this is a few bytes a goroutine
+   * where a Map was ~40. */
+  private byId = new Int32Array(0);
+  /** Goroutine numbers of the other ids (bigints, ids far past the count). Keyed by the raw id:
+   * ids keep one representation through a trace, as in goroutines.ts. */
+  private readonly byIdMap = new Map<U64, number>();
+
+  /** The goroutine's number, -1 if its id was not seen. */
+  find(id: U64): number {
+    if (typeof id === 'number' && id < this.byId.length) {
+      const v = this.byId[id];
+      if (v > 0) return v - 1;
+    }
+    return this.byIdMap.size === 0 ? -1 : (this.byIdMap.get(id) ?? -1);
+  }
+
   /** A new goroutine (in state NotExist), its number. */
   add(id: U64, created: number): number {
     const i = this.length++;
     if (i === this.cap) this.grow();
     this.ids.push(id);
+    const bound = 8 * (this.length + 1024);
+    if (typeof id === 'number' && id < bound) {
+      if (id >= this.byId.length) {
+        const wider = new Int32Array(Math.min(bound, Math.max(id + 1, 2 * this.byId.length)));
+        wider.set(this.byId);
+        releaseArray(this.byId);
+        this.byId = wider;
+      }
+      this.byId[id] = i + 1;
+    } else this.byIdMap.set(id, i);
     this.state[i] = NOT_EXIST;
     this.lockStack[i] = -1;
     this.created[i] = created;
@@ -510,8 +537,10 @@ class Goroutines {
   isApp(i: number): boolean {
     return !this.systemName[this.name[i]];
   }
-  /** Frees the columns. */
+  /** Frees the columns and the id index. */
   release(): void {
+    releaseArray(this.byId);
+    this.byIdMap.clear();
     for (const a of [this.state, this.flags, this.workerMode, this.name, this.reason, this.lockStack, this.created, this.ended, this.since, this.assistSince, this.execNs, this.waitMaxNs, this.waitMaxT, this.waitMaxSeq]) releaseArray(a);
     this.ids.length = 0;
     this.length = 0;
@@ -520,10 +549,8 @@ class Goroutines {
 }
 
 class Collector {
-  // Keyed by the raw id (ids keep one representation through a trace, as in goroutines.ts).
-  private readonly gs = new Map<U64, number>();
   private readonly G = new Goroutines();
-  /** gs by the transitions' goroutine slot plus one (0: not seen), what gs.get(id) gives without the lookup. */
+  /** Goroutine number + 1 (0: not seen) by the transitions' goroutine slot: what G.find(id) gives, without the lookup. */
   private bySlot = new Int32Array(1024);
   private readonly waits = new WaitSamples();
   /** Scheduler waits seen (the stored ones and those of system goroutines). */
@@ -603,11 +630,10 @@ class Collector {
 
   /** The goroutine's number (a new one the first time its id is seen). */
   private g(id: U64, t: number, from: GoState | null): number {
-    let g = this.gs.get(id);
-    if (g === undefined) {
+    let g = this.G.find(id);
+    if (g < 0) {
       const existed = from === null || from === 'Undetermined';
       g = this.G.add(id, existed ? (Number.isNaN(this.lastSync) ? t : this.lastSync) : t);
-      this.gs.set(id, g);
     }
     return g;
   }
@@ -891,7 +917,8 @@ class Collector {
       return { goroutine: goroutine ?? '', t0, t1, stack, where };
     };
 
-    // Waits of application goroutines by group (start function).
+    // Application goroutines by group (start function). Everything read from the goroutines
+    // comes first, so that their columns are freed before the waits' scratch array is made.
     const groupOf = new Int32Array(G.names.length).fill(-1);
     const groupNames: string[] = [];
     const groupGoroutines: number[] = [];
@@ -908,27 +935,7 @@ class Collector {
       groupGoroutines[k]++;
       gGroup[i] = k;
     }
-    // Their durations, bucketed by group with a counting sort into one scratch array (a big
-    // trace has millions: the scratch array is the only copy, reused below for the windows).
-    const W = this.waits;
     const nGroups = groupNames.length;
-    const perGroup = new Int32Array(nGroups + 1);
-    for (let i = 0; i < W.length; i++) {
-      const k = gGroup[W.g(i)];
-      if (k >= 0) perGroup[k + 1]++;
-    }
-    for (let k = 0; k < nGroups; k++) perGroup[k + 1] += perGroup[k];
-    const nApp = perGroup[nGroups];
-    // Uint32 when every wait fits (the usual case: half the memory of the 12M waits of a big
-    // trace); the same values, so the same sort order, sums and quantiles.
-    const scratch = W.allFit32 ? new Uint32Array(nApp) : new Float64Array(nApp);
-    {
-      const fill = perGroup.slice(0, nGroups);
-      for (let i = 0; i < W.length; i++) {
-        const k = gGroup[W.g(i)];
-        if (k >= 0) scratch[fill[k]++] = W.d(i);
-      }
-    }
     // The worst wait of a set of goroutines: the longest, the earliest of equals (the first
     // in sample order, as a scan of the samples finds it), from each goroutine's own longest.
     const worstOfGroup = new Int32Array(nGroups).fill(-1);
@@ -946,11 +953,8 @@ class Collector {
       if (longer(i, worstOfAll)) worstOfAll = i;
     }
     const worstOfG = (i: number): WaitStats['worst'] => (i < 0 ? null : worstWait(G.key(i), G.waitMaxT[i], G.waitMaxNs[i], []));
-    const groups: SchedWaitGroup[] = groupNames
-      .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...statsOf(scratch.subarray(perGroup[k], perGroup[k + 1]), worstOfG(worstOfGroup[k])) }))
-      .filter((g) => g.samples > 0);
-    groups.sort((a, b) => (b.p99Ns ?? 0) - (a.p99Ns ?? 0) || b.samples - a.samples);
-    const allWaits = statsOf(scratch, worstOfG(worstOfAll));
+    const groupWorst = Array.from(worstOfGroup, worstOfG);
+    const allWorst = worstOfG(worstOfAll);
 
     // Lock waits (sync.Mutex / RWMutex), with the blocked stack.
     let lockWait: WaitStats;
@@ -964,63 +968,6 @@ class Collector {
       }
       lockWait = statsOf(d, L.length === 0 ? null : worstWait(G.key(L.g(w)), L.t(w), L.d(w), this.lockStacks[L.x(w)]));
     }
-
-    // Latency: the most common completed task, else scheduler waits of application goroutines.
-    let taskName: string | null = null;
-    let task: { t: number[]; d: number[] } = { t: [], d: [] };
-    for (const [n, d] of this.taskDone) {
-      if (d.d.length > task.d.length) {
-        taskName = n;
-        task = d;
-      }
-    }
-    let latencyStats = allWaits;
-    if (taskName !== null) {
-      let w = 0;
-      for (let i = 0; i < task.d.length; i++) if (task.d[i] > task.d[w]) w = i;
-      latencyStats = statsOf(Float64Array.from(task.d), worstWait(null, task.t[w], task.d[w], []));
-    }
-    // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
-    const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
-    const byBin = taskName !== null ? new Float64Array(task.d.length) : scratch;
-    const windows: LatencyWindows[] = lengths.map((ms) => {
-      const w = ms * 1e6;
-      const n = Math.max(1, Math.ceil(end / w));
-      // The samples of each window, one typed array: at[b] .. at[b + 1] is window b.
-      const at = new Int32Array(n + 1);
-      if (taskName !== null) {
-        // Task durations by end time, with a counting sort.
-        const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(task.t[i] / w)));
-        for (let i = 0; i < task.d.length; i++) at[bin(i) + 1]++;
-        for (let b = 0; b < n; b++) at[b + 1] += at[b];
-        const fill = at.slice(0, n);
-        for (let i = 0; i < task.d.length; i++) byBin[fill[bin(i)]++] = task.d[i];
-      } else {
-        // Waits arrive in time order, so each window's are consecutive samples (the last
-        // window takes any beyond the end, like the clamped bin of a task).
-        const starts = W.starts[LATENCY_WINDOWS_MS.indexOf(ms)];
-        let pos = 0;
-        let b = 0;
-        for (let i = 0; i < W.length; i++) {
-          while (b + 1 < n && b + 1 < starts.length && starts[b + 1] <= i) at[++b] = pos;
-          if (gGroup[W.g(i)] >= 0) byBin[pos++] = W.d(i);
-        }
-        while (b < n) at[++b] = pos;
-      }
-      const p99Ns: (number | null)[] = [];
-      const counts: number[] = [];
-      for (let b = 0; b < n; b++) {
-        const a = byBin.subarray(at[b], at[b + 1]);
-        p99Ns.push(a.length === 0 ? null : quantileSorted(a.sort(), 0.99));
-        counts.push(a.length);
-      }
-      return { windowNs: w, p99Ns, counts };
-    });
-    // The waits' last reader was the windows: a big trace's 12M are ~100 MB.
-    W.release();
-    this.locks.release();
-    releaseArray(scratch);
-    if (byBin !== scratch) releaseArray(byBin);
 
     // Mark assists: time goroutines ran inside an assist (waiting for mark work inside the
     // assist range is not CPU) against the execution time of application goroutines.
@@ -1088,8 +1035,92 @@ class Collector {
       survivorCount.set(k2, s);
     }
     const survivors = [...survivorCount.values()].sort((a, b) => b.count - a.count).slice(0, 5);
-    // The goroutines' last reader was the survivors (the assist's worst goroutine is keyed above).
+    // The goroutines' last reader was the survivors: their columns go before the waits'
+    // scratch array is made, which would otherwise be the evidence's peak.
     G.release();
+
+    // The waits' durations, bucketed by group with a counting sort into one scratch array (a big
+    // trace has millions: the scratch array is the only copy, reused below for the windows).
+    const W = this.waits;
+    const perGroup = new Int32Array(nGroups + 1);
+    for (let i = 0; i < W.length; i++) {
+      const k = gGroup[W.g(i)];
+      if (k >= 0) perGroup[k + 1]++;
+    }
+    for (let k = 0; k < nGroups; k++) perGroup[k + 1] += perGroup[k];
+    const nApp = perGroup[nGroups];
+    // Uint32 when every wait fits (the usual case: half the memory of the 12M waits of a big
+    // trace); the same values, so the same sort order, sums and quantiles.
+    const scratch = W.allFit32 ? new Uint32Array(nApp) : new Float64Array(nApp);
+    {
+      const fill = perGroup.slice(0, nGroups);
+      for (let i = 0; i < W.length; i++) {
+        const k = gGroup[W.g(i)];
+        if (k >= 0) scratch[fill[k]++] = W.d(i);
+      }
+    }
+    const groups: SchedWaitGroup[] = groupNames
+      .map((n, k) => ({ name: n, goroutines: groupGoroutines[k], ...statsOf(scratch.subarray(perGroup[k], perGroup[k + 1]), groupWorst[k]) }))
+      .filter((g) => g.samples > 0);
+    groups.sort((a, b) => (b.p99Ns ?? 0) - (a.p99Ns ?? 0) || b.samples - a.samples);
+    const allWaits = statsOf(scratch, allWorst);
+
+    // Latency: the most common completed task, else scheduler waits of application goroutines.
+    let taskName: string | null = null;
+    let task: { t: number[]; d: number[] } = { t: [], d: [] };
+    for (const [n, d] of this.taskDone) {
+      if (d.d.length > task.d.length) {
+        taskName = n;
+        task = d;
+      }
+    }
+    let latencyStats = allWaits;
+    if (taskName !== null) {
+      let w = 0;
+      for (let i = 0; i < task.d.length; i++) if (task.d[i] > task.d[w]) w = i;
+      latencyStats = statsOf(Float64Array.from(task.d), worstWait(null, task.t[w], task.d[w], []));
+    }
+    // Window lengths that cut the trace into at most MAX_BINS windows (the evidence stays small).
+    const lengths = LATENCY_WINDOWS_MS.filter((ms, i) => i === LATENCY_WINDOWS_MS.length - 1 || Math.ceil(end / (ms * 1e6)) <= MAX_BINS);
+    const byBin = taskName !== null ? new Float64Array(task.d.length) : scratch;
+    const windows: LatencyWindows[] = lengths.map((ms) => {
+      const w = ms * 1e6;
+      const n = Math.max(1, Math.ceil(end / w));
+      // The samples of each window, one typed array: at[b] .. at[b + 1] is window b.
+      const at = new Int32Array(n + 1);
+      if (taskName !== null) {
+        // Task durations by end time, with a counting sort.
+        const bin = (i: number) => Math.min(n - 1, Math.max(0, Math.floor(task.t[i] / w)));
+        for (let i = 0; i < task.d.length; i++) at[bin(i) + 1]++;
+        for (let b = 0; b < n; b++) at[b + 1] += at[b];
+        const fill = at.slice(0, n);
+        for (let i = 0; i < task.d.length; i++) byBin[fill[bin(i)]++] = task.d[i];
+      } else {
+        // Waits arrive in time order, so each window's are consecutive samples (the last
+        // window takes any beyond the end, like the clamped bin of a task).
+        const starts = W.starts[LATENCY_WINDOWS_MS.indexOf(ms)];
+        let pos = 0;
+        let b = 0;
+        for (let i = 0; i < W.length; i++) {
+          while (b + 1 < n && b + 1 < starts.length && starts[b + 1] <= i) at[++b] = pos;
+          if (gGroup[W.g(i)] >= 0) byBin[pos++] = W.d(i);
+        }
+        while (b < n) at[++b] = pos;
+      }
+      const p99Ns: (number | null)[] = [];
+      const counts: number[] = [];
+      for (let b = 0; b < n; b++) {
+        const a = byBin.subarray(at[b], at[b + 1]);
+        p99Ns.push(a.length === 0 ? null : quantileSorted(a.sort(), 0.99));
+        counts.push(a.length);
+      }
+      return { windowNs: w, p99Ns, counts };
+    });
+    // The waits' last reader was the windows: a big trace's 12M are ~100 MB.
+    W.release();
+    this.locks.release();
+    releaseArray(scratch);
+    if (byBin !== scratch) releaseArray(byBin);
 
     // MMU per window, with the worst window's position.
     const integral = utilIntegral(this.util);
