@@ -10,6 +10,7 @@
 import type { Generation } from '../../formats/gotrace/model.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
 import { stackRootFunc, traceEvents, type GoTransition, type TraceEvent } from './states.ts';
+import { IdIndex } from './idIndex.ts';
 
 export interface GoroutineExecStats {
   execNs: number;
@@ -166,7 +167,7 @@ export class GoroutineSummarizer {
    * Goroutine id -> index of its summary. Go starts a new summary when a goroutine is first
    * seen again (from Undetermined / NotExist), which replaces the old one here too.
    */
-  private readonly byId = new Map<U64, number>();
+  private readonly byId = new IdIndex();
   /** byId by the transitions' goroutine slot (-1: not looked up yet). */
   private bySlot = new Int32Array(1024).fill(-1);
   private n = 0;
@@ -372,7 +373,7 @@ export class GoroutineSummarizer {
 
   private takeSnapshot(now: number): Map<U64, GoroutineExecStats> {
     const m = new Map<U64, GoroutineExecStats>();
-    for (const [id, gi] of this.byId) m.set(id, this.snapshot(gi, now, false));
+    for (let gi = 0; gi < this.n; gi++) if (this.isCurrent(gi)) m.set(this.ids[gi], this.snapshot(gi, now, false));
     return m;
   }
 
@@ -391,7 +392,12 @@ export class GoroutineSummarizer {
   }
 
   private indexOf(id: U64 | null): number {
-    return id === null ? -1 : (this.byId.get(id) ?? -1);
+    return id === null ? -1 : this.byId.get(id);
+  }
+
+  /** Whether summary gi is its goroutine's latest (an id seen again starts a new summary). */
+  private isCurrent(gi: number): boolean {
+    return this.byId.get(this.ids[gi]) === gi;
   }
 
   /** What every event does first: the window's snapshots when time passes its edges, the times. */
@@ -676,7 +682,8 @@ export class GoroutineSummarizer {
       if (this.snap1 === null) this.snap1 = this.takeSnapshot(Math.min(this.window.t1, end));
     }
     const out: GoroutineSummary[] = [];
-    for (const gi of this.byId.values()) {
+    for (let gi = 0; gi < this.n; gi++) {
+      if (!this.isCurrent(gi)) continue;
       this.finalize(gi, end, false);
       const regions = this.regions.get(gi);
       if (regions !== undefined && regions.length > 1) regions.sort((a, b) => a.startNs - b.startNs);

@@ -14,6 +14,7 @@ import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { releaseAll, releaseArray } from '../../model/release.ts';
 import { blockedNs, goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
+import { IdIndex } from './idIndex.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';
@@ -562,7 +563,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
   const stacks = new StackTable();
 
   // Goroutines get a dense "seen" index on first sight; per-goroutine current state.
-  const gSeen = new Map<U64, number>();
+  const gSeen = new IdIndex();
   const gSeenIds: U64[] = [];
   let curSince = new Float64Array(1024);
   /** End of the goroutine's last span (NaN before its first). */
@@ -575,7 +576,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
   let gSpans = new Uint32Array(1024);
   const seen = (id: U64): number => {
     let i = gSeen.get(id);
-    if (i === undefined) {
+    if (i < 0) {
       i = gSeenIds.length;
       gSeen.set(id, i);
       gSeenIds.push(id);
@@ -810,6 +811,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     if (Number.isNaN(origin)) origin = 0;
     const endNs = last;
     for (let i = 0; i < gSeenIds.length; i++) close(i, endNs);
+    gSeen.release();
     endBatch();
     const summary = summarizer.finish();
     const tl = collector.finish();
