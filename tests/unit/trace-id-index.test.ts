@@ -1,9 +1,9 @@
-// IdIndex (analysis/trace/idIndex.ts) must behave as a Map from goroutine id to number for
+// IdIndex (formats/gotrace/idIndex.ts) must behave as a Map from goroutine id to number for
 // every kind of id a trace has: Go's small sequential numbers (array), numbers far past the
 // count (a Map, and still found there once the array has grown past them), 64-bit ids kept
 // as bigints, and values replaced when a goroutine is seen again.
 import { describe, expect, it } from 'vitest';
-import { IdIndex } from '../../src/analysis/trace/idIndex';
+import { IdIndex } from '../../src/formats/gotrace/idIndex';
 import type { U64 } from '../../src/formats/gotrace/u64';
 import { rng } from '../helpers/rng';
 

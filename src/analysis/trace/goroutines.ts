@@ -10,7 +10,7 @@
 import type { Generation } from '../../formats/gotrace/model.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
 import { stackRootFunc, traceEvents, type GoTransition, type TraceEvent } from './states.ts';
-import { IdIndex } from './idIndex.ts';
+import { IdIndex } from '../../formats/gotrace/idIndex.ts';
 
 export interface GoroutineExecStats {
   execNs: number;

@@ -14,7 +14,7 @@ import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { releaseAll, releaseArray } from '../../model/release.ts';
 import { blockedNs, goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
-import { IdIndex } from './idIndex.ts';
+import { IdIndex } from '../../formats/gotrace/idIndex.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
 import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';

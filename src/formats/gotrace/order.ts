@@ -14,6 +14,7 @@
 
 import { DecodeError } from '../errors.ts';
 import { GenerationFrontier, type FrontierCursor } from './frontier.ts';
+import { IdIndex } from './idIndex.ts';
 import { GOTRACE_FORMAT } from './header.ts';
 import type { Generation } from './model.ts';
 import { eventName, Ev, GoStatusCode as GS, ProcStatusCode as PS } from './spec.ts';
@@ -213,7 +214,8 @@ export class Ordering {
   /** Time of the raw event being advanced (its events are delivered with it). */
   private stepTime = 0;
   /** Goroutine id -> slot, never forgotten (a goroutine id seen again keeps its slot); null without OrderOptions.slots. */
-  private readonly slotOf: Map<Id, number> | null;
+  private readonly slotOf: IdIndex | null;
+  private slotCount = 0;
 
   /**
    * `deliver` receives each event as soon as the step that makes it succeeds (a step never
@@ -224,7 +226,7 @@ export class Ordering {
     opts: OrderOptions = {},
   ) {
     this.scratch = opts.reuse ? blank() : null;
-    this.slotOf = opts.slots ? new Map() : null;
+    this.slotOf = opts.slots ? new IdIndex() : null;
   }
 
   /** A goroutine's state from its first event on (its slot numbered in that order). */
@@ -232,9 +234,8 @@ export class Ordering {
     let slot = -1;
     const slots = this.slotOf;
     if (slots !== null) {
-      const s = slots.get(gid);
-      if (s !== undefined) slot = s;
-      else slots.set(gid, (slot = slots.size));
+      slot = slots.get(gid);
+      if (slot < 0) slots.set(gid, (slot = this.slotCount++));
     }
     const st: GState = { status, slot, seqGen: gen, seqN: 0, regions: null, ranges: null };
     this.gs.set(gid, st);

@@ -1,10 +1,11 @@
-// Goroutine id -> a consumer's number for it (a summary index, a row). A big trace has
-// hundreds of thousands of goroutines and each consumer of its events keeps such an index
-// while the trace is read, where a Map entry costs ~40 bytes. Go numbers goroutines 1, 2, 3…
-// (a few skipped), so whole-number ids below a bound proportional to the count index an
-// Int32Array (4 bytes an id); bigints and ids far past the count stay in a Map.
+// Goroutine id -> a number for it (the ordering's slot, a summary index, a timeline row). A
+// big trace has hundreds of thousands of goroutines and the ordering and each consumer of its
+// events keep such an index while the trace is read, where a Map entry costs ~40 bytes. Go
+// numbers goroutines 1, 2, 3… (a few skipped), so whole-number ids below a bound proportional
+// to the count index an Int32Array (4 bytes an id); bigints and ids far past the count stay
+// in a Map.
 
-import type { U64 } from '../../formats/gotrace/u64';
+import type { U64 } from './u64';
 import { releaseArray } from '../../model/release';
 
 /** Whole-number ids below SPREAD × (ids set + SLACK) go to the array. */
