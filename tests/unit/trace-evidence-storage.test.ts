@@ -1,6 +1,7 @@
 // The compact storage of the checklist's trace evidence (src/analysis/checklist/traceEvidence.ts)
 // on the edges real traces rarely reach: utilization times whose offset from their block's
-// base does not fit 32 bits (a gap of 4.3 s or more, a time that is not a whole number), a
+// base does not fit its bits (gaps, times that are not whole numbers), utilization codes
+// that outgrow their bits (16, 256, 65536 distinct values), a
 // scheduler wait of 2^32 ns or more, waits of goroutines named only after they waited (kept,
 // and counted for the group the later name gives), waits of system goroutines (left out),
 // goroutine ids that are bigints or far past the goroutine count, and more goroutines than
@@ -10,6 +11,7 @@ import type { Frame, Generation } from '../../src/formats/gotrace/model';
 import { minUtilSeries, traceEvidenceCollector, UtilSeries, utilIntegral, MMU_WINDOWS_MS } from '../../src/analysis/checklist/traceEvidence';
 import type { GoState, GoTransition, TraceEvent } from '../../src/analysis/trace/states';
 import type { U64 } from '../../src/formats/gotrace/u64';
+import { rng } from '../helpers/rng';
 
 /** Every candidate window start (t_i, t_i − w and the last), evaluated on the flat steps. */
 function everyCandidate(s: UtilSeries, w0: number): { mmu: number; t0: number | null } {
@@ -39,50 +41,122 @@ function everyCandidate(s: UtilSeries, w0: number): { mmu: number; t0: number | 
   return { mmu: Math.max(0, Math.min(1, best)), t0 };
 }
 
-describe('UtilSeries times that do not fit a 32-bit offset', () => {
+describe('UtilSeries storage edges', () => {
   const O = 22_178_892_710_464; // absolute ns, as in real traces
-  const LONG = 2 ** 32;
-  // Offsets from the block's first point: just below, at and past the 32-bit escape value,
-  // a gap of 5 s, then points at the usual µs pace, and times that are not whole numbers.
-  const times = [O, O + 1000, O + LONG - 2, O + LONG - 1, O + LONG, O + LONG + 3, O + 5e9, O + 5e9 + 700, O + 5e9 + 1400.5, O + 5e9 + 2000, O + 6e9];
-  const utils = [1, 0.5, 1, 0.75, 1, 0, 1, 0.5, 1, 0.25, 1];
+  // Offsets from a block's first point just below and past what 28, 24 and 32 bits hold, a
+  // gap of 5 s, points at the usual µs pace, and times that are not whole numbers.
+  const times = [O, O + 1000, O + 2 ** 24 - 1, O + 2 ** 24, O + 2 ** 28 - 1, O + 2 ** 28, O + 2 ** 32 - 1, O + 2 ** 32, O + 5e9, O + 5e9 + 700, O + 5e9 + 1400.5, O + 5e9 + 2000, O + 6e9];
+  const utils = [1, 0.5, 1, 0.75, 1, 0, 1, 0.5, 1, 0.25, 1, 0.5, 1];
 
-  it('gives back every time exactly, also after a dropped point is replaced', () => {
+  it('gives back every time and utilization exactly, also after a dropped point is replaced', () => {
     const s = new UtilSeries();
     times.forEach((t, i) => s.push(t, utils[i]));
-    for (let i = 0; i < times.length; i++) expect(s.t(i), `point ${i}`).toBe(times[i]);
-    // A long point dropped and replaced by a short one, and the other way round.
+    for (let i = 0; i < times.length; i++) {
+      expect(s.t(i), `point ${i}`).toBe(times[i]);
+      expect(s.util(i), `point ${i}`).toBe(utils[i]);
+    }
+    // A point of a block with its times whole dropped and replaced, then the same past a
+    // block's first point.
+    s.pop();
+    s.push(O + 6e9 + 0.5, 0.5);
+    expect(s.t(12)).toBe(O + 6e9 + 0.5);
+    for (let i = 13; i < 64; i++) s.push(O + 6e9 + i, 1 - (i % 2) / 2);
+    s.push(O + 7e9, 0.25); // point 64: a block of its own
+    s.push(O + 7e9 + 1, 1);
     s.pop();
     s.pop();
-    s.push(O + 5e9 + 2000, 0.25);
-    s.push(O + 6e9 + 0.5, 1);
-    expect(s.t(9)).toBe(O + 5e9 + 2000);
-    expect(s.t(10)).toBe(O + 6e9 + 0.5);
-    expect(Array.from(s.steps().t)).toEqual([...times.slice(0, 10), O + 6e9 + 0.5]);
+    s.push(O + 8e9, 1);
+    s.push(O + 8e9 + 3, 0.5);
+    expect(s.t(64)).toBe(O + 8e9);
+    expect(s.t(65)).toBe(O + 8e9 + 3);
+    expect(s.util(65)).toBe(0.5);
+    expect(Array.from(s.steps().t.subarray(0, 12))).toEqual(times.slice(0, 12));
   });
 
-  it('keeps a time whole when base + (time − base) would round to another double', () => {
+  it('keeps a time whole when base + (time − base) would round to another double, or is −0', () => {
     // 7.808142506354737 − 0.8081425063547365 computes to 7 exactly, but 0.8081425063547365 + 7
     // is 7.808142506354736: the offset must not stand for the time.
     const s = new UtilSeries();
     s.push(0.8081425063547365, 1);
     s.push(7.808142506354737, 0.5);
     expect(s.t(1)).toBe(7.808142506354737);
+    const z = new UtilSeries();
+    z.push(-0, 1);
+    z.push(1, 0.5);
+    expect(Object.is(z.t(0), -0)).toBe(true);
   });
 
-  it('keeps each block of points on its own base (a point far past the first block reads exactly)', () => {
+  it('keeps times exact when wider codes leave an offset no room (16 and 256 values)', () => {
     const s = new UtilSeries();
-    const t: number[] = [];
-    // 1000 points 20 ms apart: 20 s, so most blocks span more than 4.3 s of offsets from the series start.
-    for (let i = 0; i < 1000; i++) {
-      t.push(O + i * 20_000_001);
-      s.push(t[i], i % 3 === 0 ? 0.5 : 1);
-    }
-    for (let i = 0; i < t.length; i++) expect(s.t(i)).toBe(t[i]);
+    // Block 0: an offset of 20 ms fits beside 4-bit codes, not beside 8-bit ones.
+    s.push(O, 0);
+    s.push(O + 20e6, 1);
+    for (let k = 2; k < 64; k++) s.push(O + 20e6 + k, (k % 17) / 17); // 17 values: 8-bit codes
+    // Block 1: an offset of 2^30 ns fits beside no code, and fits once the codes have a column.
+    s.push(O + 1e9, 0.5);
+    s.push(O + 1e9 + 2 ** 30, 0.25);
+    for (let k = 0; k < 300; k++) s.push(O + 2e9 + k, k / 300); // 300 more values: codes in a column
+    expect(s.t(1)).toBe(O + 20e6);
+    expect(s.util(1)).toBe(1);
+    expect(s.t(65)).toBe(O + 1e9 + 2 ** 30);
+    expect(s.util(65)).toBe(0.25);
+    for (let k = 0; k < 300; k++) expect(s.t(66 + k)).toBe(O + 2e9 + k);
   });
 
-  it('finds the minimum of a search over every candidate across the long offsets', () => {
-    for (const w of [1, 500, 1e3, 1e6, 1e9, 3e9, 5e9, 1e10]) {
+  it('starts a dropped block afresh (its whole times are not kept for the new points)', () => {
+    const s = new UtilSeries();
+    for (let k = 0; k < 64; k++) s.push(O + k, 1 - (k % 2) / 2);
+    s.push(O + 1000, 1); // point 64 starts block 1
+    s.push(O + 1000 + 2 ** 29, 0.5); // too far for 4-bit codes: block 1's times whole
+    s.pop();
+    s.pop();
+    s.push(O + 2000, 1); // block 1 again, with offsets
+    s.push(O + 2000 + 2 ** 29, 0.5); // too far again
+    s.push(O + 2000 + 2 ** 29 + 1, 1);
+    expect([s.t(64), s.t(65), s.t(66)]).toEqual([O + 2000, O + 2000 + 2 ** 29, O + 2000 + 2 ** 29 + 1]);
+  });
+
+  it('gives back random series exactly while the codes widen (16, 256, 65536 values) and points are dropped', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = rng(seed);
+      const s = new UtilSeries();
+      const T: number[] = [];
+      const U: number[] = [];
+      let t = O + Math.floor(r() * 1e9);
+      // Distinct utilizations: a few at first, then more (seed 6: past 65536).
+      const distinct = [3, 20, 300, 300, 1000, 70_000][seed - 1];
+      const n = seed === 6 ? 140_000 : 20_000;
+      for (let i = 0; i < n; i++) {
+        const x = r();
+        // Mostly µs steps; now and then 20 ms, 300 ms, 5 s, or a fractional step.
+        t += x < 0.9 ? 1 + Math.floor(r() * 5000) : x < 0.95 ? 20e6 : x < 0.97 ? 300e6 : x < 0.98 ? 5e9 : 0.25;
+        const k = Math.floor((i / n) * distinct * r());
+        const u = k / distinct;
+        if (r() < 0.05 && s.length > 0) {
+          s.pop();
+          T.pop();
+          U.pop();
+        }
+        s.push(t, u);
+        T.push(t);
+        U.push(u);
+        if (r() < 0.05) {
+          const v = Math.floor(r() * distinct) / distinct;
+          s.setUtil(s.length - 1, v);
+          U[U.length - 1] = v;
+        }
+      }
+      expect(s.length).toBe(T.length);
+      for (let i = 0; i < T.length; i++) {
+        if (s.t(i) !== T[i] || s.util(i) !== U[i]) expect({ seed, i, t: s.t(i), u: s.util(i) }).toEqual({ seed, i, t: T[i], u: U[i] });
+      }
+      const st = s.steps();
+      expect(Array.from(st.code, (c) => st.values[c])).toEqual(U);
+    }
+  });
+
+  it('finds the minimum of a search over every candidate across blocks with whole times', () => {
+    for (const w of [1, 500, 1e3, 1e6, 3e7, 3e8, 1e9, 3e9, 5e9, 1e10]) {
       const s = new UtilSeries();
       times.forEach((t, i) => s.push(t, utils[i]));
       const want = everyCandidate(s, w);

@@ -261,11 +261,9 @@ class WaitSamples {
 
 const UTIL_SHIFT = 16;
 const UTIL_MASK = (1 << UTIL_SHIFT) - 1;
-/** Points per time base (a block): a point's time is its block's base plus a 32-bit offset. */
-const BASE_SHIFT = 8;
-const BASE_MASK = (1 << BASE_SHIFT) - 1;
-/** An offset that does not fit: the point's time is in UtilSeries.longT. */
-const LONG_OFFSET = 0xffffffff;
+/** Points per time base (a block): a point's time is its block's base plus an offset. */
+const BLOCK_SHIFT = 6;
+const BLOCK_MASK = (1 << BLOCK_SHIFT) - 1;
 
 /** The flat form of a UtilSeries: utilization values[code[i]] from t[i] until t[i + 1]. */
 export interface UtilSteps {
@@ -277,23 +275,30 @@ export interface UtilSteps {
 
 /**
  * A step function of utilization, appended point by point: a big trace's has millions of
- * points (7M for a 110 MB trace), so each takes 6 bytes, in fixed-size chunks (no growth
- * copies). Times: every block of 2^BASE_SHIFT points keeps its first point's time (a
- * double), each point its offset from it (a Uint32; trace times are whole ns and a block
- * spans far less than 4.3 s), with the rare point whose offset is not a whole number below
- * 2^32 − 1 kept whole in a map. Utilizations: codes into a table of the distinct values (a
- * handful: 1 − k/GOMAXPROCS and 0), 2 bytes (4 past 65536 distinct values). Every point
- * reads back as the same doubles (base + offset is exact when it is checked to be), so
- * results are exact; and every point can be read at random (the MMU search needs that), so
- * there is no flat copy of the times beside the chunks (it was 57 MB for a 110 MB trace).
+ * points (7M for a 110 MB trace), so each takes one 32-bit word, in fixed-size chunks (no
+ * growth copies). Utilizations are codes into a table of the distinct values (a handful:
+ * 1 − k/GOMAXPROCS and 0), in the word's low `codeBits` bits (4, widened to 8 past 16
+ * values; past 256 the codes move to a column of their own, 16 or 32 bits, and the word is
+ * all offset). Times: every block of 2^BLOCK_SHIFT points keeps its first point's time (a
+ * double) and each point its offset from it in the word's high bits (trace times are whole
+ * ns, and a block of a busy trace spans well under 2^28 ns); a block where an offset does not
+ * fit, is not a whole number or does not add back to the same double keeps its times whole
+ * instead (a "wide" block, base NaN). Every point reads back as the same doubles, so results
+ * are exact; and every point can be read at random (the MMU search needs that), so there is
+ * no flat copy beside the chunks.
  */
 export class UtilSeries {
-  private offChunks: Uint32Array[] = [];
-  private codeChunks: (Uint16Array | Uint32Array)[] = [];
-  /** Time of the first point of each block. */
+  private words: Uint32Array[] = [];
+  private codeBits = 4;
+  /** 2^codeBits, and the offsets' bound 2^(32 − codeBits). */
+  private codeScale = 16;
+  private offLimit = 2 ** 28;
+  /** The codes while they are not in the words (codeBits 0). */
+  private codeChunks: (Uint16Array | Uint32Array)[] | null = null;
+  /** Time of each block's first point; NaN for a wide block. */
   private readonly bases: number[] = [];
-  /** Times of the points whose offset is LONG_OFFSET, by point number. */
-  private readonly longT = new Map<number, number>();
+  /** The times of the wide blocks' points, by block. */
+  private readonly wide = new Map<number, Float64Array>();
   private readonly values: number[] = [];
   private readonly codeOf = new Map<number, number>();
   private flat: UtilSteps | null = null;
@@ -307,25 +312,36 @@ export class UtilSeries {
     if (this.flat) throw new Error('UtilSeries: push after steps()');
     const i = this.length;
     const c = i >>> UTIL_SHIFT;
-    if (c === this.offChunks.length) {
-      this.offChunks.push(new Uint32Array(1 << UTIL_SHIFT));
-      this.codeChunks.push(this.values.length > 0x10000 ? new Uint32Array(1 << UTIL_SHIFT) : new Uint16Array(1 << UTIL_SHIFT));
+    if (c === this.words.length) {
+      this.words.push(new Uint32Array(1 << UTIL_SHIFT));
+      this.codeChunks?.push(this.values.length > 0x10000 ? new Uint32Array(1 << UTIL_SHIFT) : new Uint16Array(1 << UTIL_SHIFT));
     }
-    if ((i & BASE_MASK) === 0) this.bases[i >>> BASE_SHIFT] = t;
-    const base = this.bases[i >>> BASE_SHIFT];
+    const b = i >>> BLOCK_SHIFT;
+    if ((i & BLOCK_MASK) === 0) {
+      // A block's first point (again, after pop(): the rest of the block went with it).
+      this.bases[b] = t;
+      if (this.wide.size > 0) this.wide.delete(b);
+    }
+    const base = this.bases[b];
     const off = t - base;
-    if (off >>> 0 === off && off !== LONG_OFFSET && base + off === t) {
-      this.offChunks[c][i & UTIL_MASK] = off;
-      // A point dropped by pop() may have left its long time behind.
-      if (this.longT.size > 0) this.longT.delete(i);
-    } else {
-      this.offChunks[c][i & UTIL_MASK] = LONG_OFFSET;
-      this.longT.set(i, t);
+    if (base === base && off >= 0 && off < this.offLimit && off === Math.floor(off) && Object.is(base + off, t)) this.words[c][i & UTIL_MASK] = off * this.codeScale;
+    else {
+      if (!this.wide.has(b)) this.widen(b, i);
+      this.wide.get(b)![i & BLOCK_MASK] = t;
+      this.words[c][i & UTIL_MASK] = 0;
     }
-    this.setCode(i, u);
     this.length++;
+    this.setCode(i, u);
     this.lastT = t;
     this.lastU = u;
+  }
+  /** Makes block b wide, with the times of its points before `upTo` (their words' offset
+   * bits are not read after). */
+  private widen(b: number, upTo: number): void {
+    const times = new Float64Array(1 << BLOCK_SHIFT);
+    for (let i = b << BLOCK_SHIFT; i < upTo; i++) times[i & BLOCK_MASK] = this.t(i);
+    this.bases[b] = NaN;
+    this.wide.set(b, times);
   }
   /** Drops the last point. */
   pop(): void {
@@ -333,22 +349,71 @@ export class UtilSeries {
     this.lastT = n > 0 ? this.t(n - 1) : NaN;
     this.lastU = n > 0 ? this.util(n - 1) : NaN;
   }
-  private setCode(i: number, u: number): void {
+  private codeOfValue(u: number): number {
+    // A handful of values, looked up on every push: a scan is quicker than the Map (which
+    // still answers past the first few, and for NaN).
+    const V = this.values;
+    for (let k = 0; k < V.length && k < 8; k++) if (V[k] === u) return k;
     let code = this.codeOf.get(u);
     if (code === undefined) {
       code = this.values.length;
       this.values.push(u);
       this.codeOf.set(u, code);
-      if (code === 0x10000) this.codeChunks = this.codeChunks.map((a) => Uint32Array.from(a));
+      if (this.codeBits > 0 && code === 1 << this.codeBits) this.moreCodeBits();
+      else if (this.codeChunks && code === 0x10000) this.codeChunks = this.codeChunks.map((a) => Uint32Array.from(a));
     }
-    this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK] = code;
+    return code;
+  }
+  /** Codes past 2^codeBits: 4 → 8 bits in the words (blocks whose offsets no longer fit turn
+   * wide), then a column of their own. */
+  private moreCodeBits(): void {
+    const n = this.length;
+    const from = this.codeBits;
+    const to = from === 4 ? 8 : 0;
+    const codes = new Uint16Array(n);
+    for (let i = 0; i < n; i++) codes[i] = this.words[i >>> UTIL_SHIFT][i & UTIL_MASK] & ((1 << from) - 1);
+    for (let b = 0; b << BLOCK_SHIFT < n; b++) {
+      if (this.bases[b] !== this.bases[b]) continue;
+      const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+      for (let i = b << BLOCK_SHIFT; i < end; i++)
+        if (this.words[i >>> UTIL_SHIFT][i & UTIL_MASK] >>> from >= 2 ** (32 - to)) {
+          this.widen(b, end);
+          break;
+        }
+    }
+    for (let i = 0; i < n; i++) {
+      const w = this.words[i >>> UTIL_SHIFT];
+      w[i & UTIL_MASK] = (w[i & UTIL_MASK] >>> from) * 2 ** to + (to > 0 ? codes[i] : 0);
+    }
+    if (to === 0) {
+      this.codeChunks = this.words.map((_, c) => {
+        const a = new Uint16Array(1 << UTIL_SHIFT);
+        a.set(codes.subarray(c << UTIL_SHIFT, Math.min(n, (c + 1) << UTIL_SHIFT)));
+        return a;
+      });
+    }
+    this.codeBits = to;
+    this.codeScale = 2 ** to;
+    this.offLimit = 2 ** (32 - to);
+  }
+  private setCode(i: number, u: number): void {
+    const code = this.codeOfValue(u);
+    if (this.codeChunks) this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK] = code;
+    else {
+      const w = this.words[i >>> UTIL_SHIFT];
+      const x = w[i & UTIL_MASK];
+      w[i & UTIL_MASK] = x - (x & ((1 << this.codeBits) - 1)) + code;
+    }
   }
   t(i: number): number {
-    const off = this.offChunks[i >>> UTIL_SHIFT][i & UTIL_MASK];
-    return off === LONG_OFFSET ? this.longT.get(i)! : this.bases[i >>> BASE_SHIFT] + off;
+    const base = this.bases[i >>> BLOCK_SHIFT];
+    return base === base ? base + (this.words[i >>> UTIL_SHIFT][i & UTIL_MASK] >>> this.codeBits) : this.wide.get(i >>> BLOCK_SHIFT)![i & BLOCK_MASK];
+  }
+  private code(i: number): number {
+    return this.codeChunks ? this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK] : this.words[i >>> UTIL_SHIFT][i & UTIL_MASK] & ((1 << this.codeBits) - 1);
   }
   util(i: number): number {
-    return this.values[this.codeChunks[i >>> UTIL_SHIFT][i & UTIL_MASK]];
+    return this.values[this.code(i)];
   }
   setUtil(i: number, u: number): void {
     this.setCode(i, u);
@@ -360,15 +425,18 @@ export class UtilSeries {
     const n = this.length;
     const t = new Float64Array(n);
     const code = this.values.length > 0x10000 ? new Uint32Array(n) : new Uint16Array(n);
-    for (let i = 0; i < n; i++) t[i] = this.t(i);
-    for (let c = 0; c * (1 << UTIL_SHIFT) < n; c++) code.set(this.codeChunks[c].subarray(0, Math.min(1 << UTIL_SHIFT, n - (c << UTIL_SHIFT))), c << UTIL_SHIFT);
+    for (let i = 0; i < n; i++) {
+      t[i] = this.t(i);
+      code[i] = this.code(i);
+    }
     this.flat = { length: n, t, code, values: Float64Array.from(this.values) };
     return this.flat;
   }
   /** Frees the points (after the last reader is done with them). */
   release(): void {
-    releaseAll(this.offChunks);
-    releaseAll(this.codeChunks);
+    releaseAll(this.words);
+    if (this.codeChunks) releaseAll(this.codeChunks);
+    this.wide.clear();
     if (this.flat) {
       releaseArray(this.flat.t);
       releaseArray(this.flat.code);
@@ -390,11 +458,15 @@ function window(t0: number, t1: number, end: number): Where {
 
 /** Goroutine states, as codes in Goroutines.state. */
 const GO_STATES: readonly GoState[] = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'];
-const STATE_CODE = new Map<string, number>(GO_STATES.map((s, i) => [s, i]));
 const NOT_EXIST = 1;
 const RUNNABLE = 2;
 const RUNNING = 3;
 const WAITING = 4;
+const SYSCALL = 5;
+/** GO_STATES.indexOf(s), as comparisons (once per transition: a Map lookup cost more). */
+function stateCode(s: GoState): number {
+  return s === 'Running' ? RUNNING : s === 'Runnable' ? RUNNABLE : s === 'Waiting' ? WAITING : s === 'NotExist' ? NOT_EXIST : s === 'Syscall' ? SYSCALL : 0;
+}
 
 /** Goroutines.flags bits: inside a mark assist range, and what GC work it counts for now. */
 const IN_ASSIST = 1;
@@ -522,14 +594,21 @@ class Goroutines {
     this.name[i] = k;
   }
   setReason(i: number, reason: string): void {
-    let k = this.reasonCode.get(reason);
-    if (k === undefined) {
-      k = this.reasons.length;
-      this.reasons.push(reason);
-      this.reasonCode.set(reason, k);
+    // Reasons repeat (and are the same strings through a generation): the last one first.
+    if (reason !== this.lastReason) {
+      let k = this.reasonCode.get(reason);
+      if (k === undefined) {
+        k = this.reasons.length;
+        this.reasons.push(reason);
+        this.reasonCode.set(reason, k);
+      }
+      this.lastReason = reason;
+      this.lastReasonCode = k;
     }
-    this.reason[i] = k;
+    this.reason[i] = this.lastReasonCode;
   }
+  private lastReason = '';
+  private lastReasonCode = 0;
   /** The goroutine's id as the evidence shows it. */
   key(i: number): string {
     return key(this.ids[i]);
@@ -818,7 +897,7 @@ class Collector {
         }
         if (G.name[g] === 0 && e.stack !== null) G.setName(g, stackRootFunc(e.stack));
         const from = G.state[g];
-        const to = STATE_CODE.get(e.to)!;
+        const to = stateCode(e.to);
         if (from === to && from !== NOT_EXIST) break;
         const was = G.since[g];
         if (from === RUNNING) {
@@ -1123,7 +1202,7 @@ class Collector {
     if (byBin !== scratch) releaseArray(byBin);
 
     // MMU per window, with the worst window's position.
-    const integral = utilIntegral(this.util);
+    const integral = halfIntegral(this.util);
     const mmuList = MMU_WINDOWS_MS.map((ms) => {
       const r = minUtilSeries(this.util, ms * 1e6, integral);
       return { windowNs: ms * 1e6, mmu: round(r.mmu, 4), where: r.t0 === null ? null : window(r.t0 - origin, r.t0 - origin + ms * 1e6, end) };
@@ -1196,6 +1275,22 @@ export function utilIntegral(s: UtilSeries): Float64Array {
 }
 
 /**
+ * utilIntegral at the even points only, H[k] = F[2k]: an odd point's F[2k + 1] is one step
+ * from F[2k], computed as utilIntegral computes it, so the same double. Half the memory for
+ * the MMU search (a big trace's 7M points: 27 MB less beside the series).
+ */
+function halfIntegral(s: UtilSeries): Float64Array {
+  const n = s.length;
+  const H = new Float64Array((n + 1) >>> 1);
+  let f = 0;
+  for (let i = 1; i < n; i++) {
+    f = f + s.util(i - 1) * (s.t(i) - s.t(i - 1));
+    if ((i & 1) === 0) H[i >>> 1] = f;
+  }
+  return H;
+}
+
+/**
  * The first index j ≥ from with T[j] − off > y (n if none), T increasing: galloping from
  * `from`, since the answer is usually there or close.
  */
@@ -1231,20 +1326,22 @@ function firstAbove(s: UtilSeries, n: number, from: number, y: number, off: numb
  * (less a margin covering the rounding of the computed means, so a skipped start could not
  * have won by rounding either). The result is the one every candidate would give.
  */
-export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float64Array): { mmu: number; t0: number | null } {
+export function minUtilSeries(s: UtilSeries, windowNs: number, half?: Float64Array): { mmu: number; t0: number | null } {
   const n = s.length;
   if (n < 2) return { mmu: 1, t0: null };
   const start = s.t(0);
   const end = s.t(n - 1);
   const w = Math.min(windowNs, end - start);
   if (w <= 0) return { mmu: 1, t0: null };
-  // A big trace's series has millions of points: the integral is computed once for all windows.
-  const F = integral ?? utilIntegral(s);
+  // A big trace's series has millions of points: the integral is computed once for all
+  // windows (`half`: halfIntegral(s), given by the caller that searches several).
+  const H = half ?? halfIntegral(s);
+  const F = (i: number): number => ((i & 1) === 0 ? H[i >>> 1] : H[i >>> 1] + s.util(i - 1) * (s.t(i) - s.t(i - 1)));
   const last = end - w;
   // Bound on the rounding error of a computed mean, doubled: the prefix sum's (n additions
-  // up to F[n − 1]) and that of the times (absolute ns), over w.
+  // up to F(n − 1)) and that of the times (absolute ns), over w.
   const eps = Number.EPSILON;
-  const margin = (4 * (n * eps * (F[n - 1] + 1) + 8 * eps * (Math.abs(start) + Math.abs(end) + w))) / w + 1e-12;
+  const margin = (4 * (n * eps * (F(n - 1) + 1) + 8 * eps * (Math.abs(start) + Math.abs(end) + w))) / w + 1e-12;
   let best = Infinity;
   let at = NaN;
   // Windows starting at a step: x = t_i; b = last step at or before x + w.
@@ -1253,8 +1350,8 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
     const x = s.t(i);
     if (x > last) break;
     b = firstAbove(s, n, b + 1, x + w, 0) - 1;
-    // ∫ from the start to y is F[c] + u_c·(y − t_c) for the step c at or before y (c = i at x).
-    const m = (F[b] + s.util(b) * (x + w - s.t(b)) - F[i]) / w;
+    // ∫ from the start to y is F(c) + u_c·(y − t_c) for the step c at or before y (c = i at x).
+    const m = (F(b) + s.util(b) * (x + w - s.t(b)) - F(i)) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
@@ -1275,7 +1372,7 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
     if (x > last) break;
     a = firstAbove(s, n, a + 1, x, 0) - 1;
     c = firstAbove(s, n, c + 1, x + w, 0) - 1;
-    const m = (F[c] + s.util(c) * (x + w - s.t(c)) - F[a] - s.util(a) * (x - s.t(a))) / w;
+    const m = (F(c) + s.util(c) * (x + w - s.t(c)) - F(a) - s.util(a) * (x - s.t(a))) / w;
     if (m < best || (m === best && x < at)) {
       best = m;
       at = x;
@@ -1285,7 +1382,7 @@ export function minUtilSeries(s: UtilSeries, windowNs: number, integral?: Float6
   }
   // The last window position (ending at the end) is a candidate too.
   const e = firstAbove(s, n, 0, last, 0) - 1;
-  const m = (F[n - 1] - F[e] - s.util(e) * (last - s.t(e))) / w;
+  const m = (F(n - 1) - F(e) - s.util(e) * (last - s.t(e))) / w;
   if (m < best) {
     best = m;
     at = last;
