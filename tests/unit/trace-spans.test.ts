@@ -1,6 +1,7 @@
 // Compact span times (src/analysis/trace/spans.ts): durations + jumps + marks give back
-// exactly the Float64 start/end of every span — rows that tile, rows with gaps, durations of
-// 2^32 ns and more, times beyond 2^32 — and the searches agree with a plain binary search.
+// exactly the Float64 start/end of every span — rows that tile, rows with gaps, durations at
+// and around the 16-bit limit and of 2^32 ns and more, times beyond 2^32 — and the searches
+// agree with a plain binary search.
 import { describe, expect, it } from 'vitest';
 import { rng } from '../helpers/rng';
 import { finishSpanTimes, firstSpanEndingAfter, forEachSpan, indexedSpanRow, LONG, MARK, spanDur, spanEnd, spanRow, spanStart, spanTimesF64 } from '../../src/analysis/trace/spans.ts';
@@ -16,7 +17,8 @@ function rows(seed: number, nRows: number) {
     const n = Math.floor(r() * 3 * MARK);
     for (let k = 0; k < n; k++) {
       if (k > 0 && r() < 0.05) t += 1 + Math.floor(r() * 1e6); // a gap
-      const d = r() < 0.03 ? 2 ** 32 - 1 + Math.floor(r() * 1e10) : 1 + Math.floor(r() * 5000);
+      const x = r();
+      const d = x < 0.03 ? 2 ** 32 - 1 + Math.floor(r() * 1e10) : x < 0.06 ? LONG - 2 + Math.floor(r() * 5) : x < 0.1 ? LONG + Math.floor(r() * 1e6) : 1 + Math.floor(r() * 5000);
       start.push(t);
       end.push(t + d);
       t += d;
@@ -24,7 +26,7 @@ function rows(seed: number, nRows: number) {
     offsets.push(start.length);
   }
   const n = start.length;
-  const dur = new Uint32Array(n);
+  const dur = new Uint16Array(n);
   const jumps: [number, number][] = [];
   const longs: [number, number][] = [];
   for (let k = 0; k < n; k++) {

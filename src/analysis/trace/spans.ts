@@ -2,22 +2,24 @@
 // state spans (29M for a 110 MB trace), so two Float64 times per span (16 B) were most of
 // the tab's memory. A goroutine's spans tile its lifetime (each begins where the previous
 // one ended), so a span needs only its duration:
-//   dur[k]     duration in ns (Uint32); LONG marks one of 2^32−1 ns or more, whose exact
-//              duration is in longNs at its position k in longIdx (sorted)
+//   dur[k]     duration in ns (Uint16); LONG marks one of 65535 ns or more, whose exact
+//              duration is in longNs at its position k in longIdx (sorted). Most spans are
+//              far shorter (99% of a 25 MB trace's 6.4M spans, 83% under 256 ns), so the
+//              sparse table holds ~1% of them
 //   jump bit   set for a span that does not begin where span k−1 ended (the first span of
 //              every row, and any gap); its start is jumpStart at k's position in jumpIdx
 //   mark[m]    the start of span m·MARK (random access walks at most MARK−1 durations)
 // Times stay exact: integers (ns relative to the trace origin) below 2^53.
-// About 4.6 B per span instead of 16.
+// About 2.7 B per span instead of 16.
 
 /** A mark every 16 spans. */
 export const MARK_SHIFT = 4;
 export const MARK = 1 << MARK_SHIFT;
 /** dur value of a span whose duration is in longNs. */
-export const LONG = 0xffffffff;
+export const LONG = 0xffff;
 
 export interface SpanTimes {
-  dur: Uint32Array;
+  dur: Uint16Array;
   longIdx: Uint32Array;
   longNs: Float64Array;
   /** Bit k set: span k starts at jumpStart[position of k in jumpIdx]. */
@@ -166,7 +168,7 @@ export function spanTimesTransferables(s: SpanTimes): ArrayBuffer[] {
  * Span times from durations in final order plus the sparse tables: `jumps` (span index,
  * start) and `longs` (span index, duration) in any order. Fills in the jump bits and marks.
  */
-export function finishSpanTimes(dur: Uint32Array, jumpIdx: Uint32Array, jumpStart: Float64Array, longIdx: Uint32Array, longNs: Float64Array): SpanTimes {
+export function finishSpanTimes(dur: Uint16Array, jumpIdx: Uint32Array, jumpStart: Float64Array, longIdx: Uint32Array, longNs: Float64Array): SpanTimes {
   const n = dur.length;
   const sortPairs = (idx: Uint32Array, v: Float64Array): void => {
     const order = Array.from(idx.keys()).sort((a, b) => idx[a] - idx[b]);

@@ -630,7 +630,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
   // (SpanBlocks); the batch's goroutines (seen index) are in batchG. A span that does not
   // start where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
   // Span positions (in jumps, longs, pSpans) are column positions, moved with their batch.
-  const sDur = new U32Chunks();
+  const sDur = new U16Chunks();
   let sKind: U8Chunks | U16Chunks | U32Chunks = new U8Chunks();
   let sStack: U16Chunks | U32Chunks = new U16Chunks();
   const jumps = { idx: [] as number[], start: [] as number[] };
@@ -860,7 +860,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     for (let i = 0; i < gSeenIds.length; i++) gOffsets[disp[i] + 1] = gSpans[i];
     for (let i = 0; i < ids.length; i++) gOffsets[i + 1] += gOffsets[i];
     blocks.place(gOffsets, disp);
-    const spanDur = sDur.scatter(blocks) as Uint32Array;
+    const spanDur = sDur.scatter(blocks);
     const spanStack = sStack.scatter(blocks) as Uint16Array | Uint32Array;
     const spanKind = sKind.scatter(blocks);
     const jumpIdx = Uint32Array.from(jumps.idx, (k) => blocks.final(k));
