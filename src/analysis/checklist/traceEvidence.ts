@@ -16,6 +16,7 @@
 // origin the Timeline view and its `timeRange` use.
 
 import type { Generation } from '../../formats/gotrace/model';
+import { IdIndex } from '../../formats/gotrace/idIndex';
 import type { U64 } from '../../formats/gotrace/u64';
 import { isSystemGoroutine } from '../trace/goroutines';
 import { stackOf, stackRootFunc, traceEvents, type GoState, type StackRef, type TraceEvent } from '../trace/states';
@@ -516,21 +517,12 @@ class Goroutines {
   readonly reasons: string[] = [''];
   private readonly reasonCode = new Map<string, number>([['', 0]]);
 
-  /** Goroutine number + 1 by id (0: not seen), for whole-number ids below 8 × (goroutines +
-   * 1024): Go numbers goroutines 1, 2, 3… (a few skipped), so this is a few bytes a goroutine
-   * where a Map was ~40. */
-  private byId = new Int32Array(0);
-  /** Goroutine numbers of the other ids (bigints, ids far past the count). Keyed by the raw id:
-   * ids keep one representation through a trace, as in goroutines.ts. */
-  private readonly byIdMap = new Map<U64, number>();
+  /** Goroutine number by id (a few bytes a goroutine where a Map was ~40). */
+  private readonly byId = new IdIndex();
 
   /** The goroutine's number, -1 if its id was not seen. */
   find(id: U64): number {
-    if (typeof id === 'number' && id < this.byId.length) {
-      const v = this.byId[id];
-      if (v > 0) return v - 1;
-    }
-    return this.byIdMap.size === 0 ? -1 : (this.byIdMap.get(id) ?? -1);
+    return this.byId.get(id);
   }
 
   /** A new goroutine (in state NotExist), its number. */
@@ -538,16 +530,7 @@ class Goroutines {
     const i = this.length++;
     if (i === this.cap) this.grow();
     this.ids.push(id);
-    const bound = 8 * (this.length + 1024);
-    if (typeof id === 'number' && id < bound) {
-      if (id >= this.byId.length) {
-        const wider = new Int32Array(Math.min(bound, Math.max(id + 1, 2 * this.byId.length)));
-        wider.set(this.byId);
-        releaseArray(this.byId);
-        this.byId = wider;
-      }
-      this.byId[id] = i + 1;
-    } else this.byIdMap.set(id, i);
+    this.byId.set(id, i);
     this.state[i] = NOT_EXIST;
     this.lockStack[i] = -1;
     this.created[i] = created;
@@ -618,8 +601,7 @@ class Goroutines {
   }
   /** Frees the columns and the id index. */
   release(): void {
-    releaseArray(this.byId);
-    this.byIdMap.clear();
+    this.byId.release();
     for (const a of [this.state, this.flags, this.workerMode, this.name, this.reason, this.lockStack, this.created, this.ended, this.since, this.assistSince, this.execNs, this.waitMaxNs, this.waitMaxT, this.waitMaxSeq]) releaseArray(a);
     this.ids.length = 0;
     this.length = 0;
