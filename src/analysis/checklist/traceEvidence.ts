@@ -23,6 +23,7 @@ import { stackOf, stackRootFunc, traceEvents, type GoState, type StackRef, type 
 import type { Where } from './types';
 import { quantileSorted, round, sortedCopy } from './stats';
 import { releaseAll, releaseArray } from '../../model/release';
+import { StringInterner } from '../../model/builder';
 
 export interface PauseStats {
   count: number;
@@ -510,12 +511,14 @@ class Goroutines {
   waitMaxT = new Float64Array(0);
   waitMaxSeq = new Float64Array(0);
 
-  readonly names: string[] = [''];
-  private readonly nameCode = new Map<string, number>([['', 0]]);
+  private readonly nameCodes = new StringInterner();
+  /** Names by code ('' = 0). */
+  readonly names = this.nameCodes.strings;
   /** Per name code: whether it names a system goroutine (isSystemGoroutine). */
   readonly systemName: boolean[] = [true];
-  readonly reasons: string[] = [''];
-  private readonly reasonCode = new Map<string, number>([['', 0]]);
+  private readonly reasonCodes = new StringInterner();
+  /** Block reasons by code ('' = 0). */
+  readonly reasons = this.reasonCodes.strings;
 
   /** Goroutine number by id (a few bytes a goroutine where a Map was ~40). */
   private readonly byId = new IdIndex();
@@ -567,26 +570,15 @@ class Goroutines {
     this.cap = cap;
   }
   setName(i: number, name: string): void {
-    let k = this.nameCode.get(name);
-    if (k === undefined) {
-      k = this.names.length;
-      this.names.push(name);
-      this.systemName.push(isSystemGoroutine(name));
-      this.nameCode.set(name, k);
-    }
+    const k = this.nameCodes.intern(name);
+    if (k === this.systemName.length) this.systemName.push(isSystemGoroutine(name));
     this.name[i] = k;
   }
   setReason(i: number, reason: string): void {
     // Reasons repeat (and are the same strings through a generation): the last one first.
     if (reason !== this.lastReason) {
-      let k = this.reasonCode.get(reason);
-      if (k === undefined) {
-        k = this.reasons.length;
-        this.reasons.push(reason);
-        this.reasonCode.set(reason, k);
-      }
+      this.lastReasonCode = this.reasonCodes.intern(reason);
       this.lastReason = reason;
-      this.lastReasonCode = k;
     }
     this.reason[i] = this.lastReasonCode;
   }

@@ -11,6 +11,7 @@ import type { Generation } from '../../formats/gotrace/model.ts';
 import { U64_MAX, type U64 } from '../../formats/gotrace/u64.ts';
 import { stackRootFunc, traceEvents, type GoTransition, type TraceEvent } from './states.ts';
 import { IdIndex } from '../../formats/gotrace/idIndex.ts';
+import { StringInterner } from '../../model/builder.ts';
 
 export interface GoroutineExecStats {
   execNs: number;
@@ -199,8 +200,8 @@ export class GoroutineSummarizer {
   private bNext = new Int32Array(1024);
   private nb = 0;
   /** Block reasons by number (and the last one looked up: transitions repeat it). */
-  private readonly reasons: string[] = [];
-  private readonly reasonIdx = new Map<string, number>();
+  private readonly reasonCodes = new StringInterner();
+  private readonly reasons = this.reasonCodes.strings;
   private lastReason: string | null = null;
   private lastReasonI = -1;
   // Rare per goroutine, by summary index.
@@ -245,15 +246,9 @@ export class GoroutineSummarizer {
 
   private reasonOf(s: string): number {
     if (s === this.lastReason) return this.lastReasonI;
-    let i = this.reasonIdx.get(s);
-    if (i === undefined) {
-      i = this.reasons.length;
-      this.reasons.push(s);
-      this.reasonIdx.set(s, i);
-    }
+    this.lastReasonI = this.reasonCodes.intern(s);
     this.lastReason = s;
-    this.lastReasonI = i;
-    return i;
+    return this.lastReasonI;
   }
 
   private addBlock(gi: number, reason: number, v: number): void {

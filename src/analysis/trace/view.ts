@@ -13,6 +13,7 @@ import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { releaseAll, releaseArray } from '../../model/release.ts';
+import { StringInterner } from '../../model/builder.ts';
 import { blockedNs, goroutineGroups, GoroutineSummarizer, type GoroutineGroup } from './goroutines.ts';
 import { IdIndex } from '../../formats/gotrace/idIndex.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
@@ -644,8 +645,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
   const pDone: number[] = [];
   // Per P (seen index): its running spans, as positions of goroutine spans.
   const pSpans: PSpanList[] = [];
-  const reasons: string[] = [''];
-  const reasonIdx = new Map<string, number>([['', 0]]);
+  const reasonCodes = new StringInterner();
   // CPU samples (the stream's order is time order).
   const smT = f64(1 << 10);
   const smG = u32(1 << 10);
@@ -791,16 +791,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     }
     const st = stateCode(e.to);
     if (st < 0) return;
-    let r = 0;
-    if (st === ST_WAITING && e.reason) {
-      let k = reasonIdx.get(e.reason);
-      if (k === undefined) {
-        k = reasons.length;
-        reasons.push(e.reason);
-        reasonIdx.set(e.reason, k);
-      }
-      r = k;
-    }
+    const r = st === ST_WAITING && e.reason ? reasonCodes.intern(e.reason) : 0;
     curState[i] = st;
     curSince[i] = t;
     curReason[i] = r;
@@ -1003,7 +994,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       gOffsets,
       spanTimes,
       spanKind,
-      reasons,
+      reasons: reasonCodes.strings,
       spanStack,
       stackOffsets: stacks.offsets.data.slice(0, stacks.offsets.length),
       stackFrames: stacks.frames.data.slice(0, stacks.frames.length),
