@@ -20,6 +20,11 @@ export class IdIndex {
   /** Ids set (each counted once). */
   private count = 0;
 
+  /** Number of distinct ids set. */
+  get size(): number {
+    return this.count;
+  }
+
   /** The value set for `id`, -1 if none. */
   get(id: U64): number {
     if (typeof id === 'number' && id < this.byNumber.length) {

@@ -215,7 +215,6 @@ export class Ordering {
   private stepTime = 0;
   /** Goroutine id -> slot, never forgotten (a goroutine id seen again keeps its slot); null without OrderOptions.slots. */
   private readonly slotOf: IdIndex | null;
-  private slotCount = 0;
 
   /**
    * `deliver` receives each event as soon as the step that makes it succeeds (a step never
@@ -235,7 +234,7 @@ export class Ordering {
     const slots = this.slotOf;
     if (slots !== null) {
       slot = slots.get(gid);
-      if (slot < 0) slots.set(gid, (slot = this.slotCount++));
+      if (slot < 0) slots.set(gid, (slot = slots.size));
     }
     const st: GState = { status, slot, seqGen: gen, seqN: 0, regions: null, ranges: null };
     this.gs.set(gid, st);
