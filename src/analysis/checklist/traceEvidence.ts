@@ -17,7 +17,7 @@
 
 import type { Generation } from '../../formats/gotrace/model';
 import { IdIndex } from '../../formats/gotrace/idIndex';
-import type { U64 } from '../../formats/gotrace/u64';
+import { u64String, type U64 } from '../../formats/gotrace/u64';
 import { isSystemGoroutine } from '../trace/goroutines';
 import { stackOf, stackRootFunc, traceEvents, type GoState, type StackRef, type TraceEvent } from '../trace/states';
 import type { Where } from './types';
@@ -448,8 +448,6 @@ export class UtilSeries {
   }
 }
 
-const key = (id: U64): string => (typeof id === 'bigint' ? id.toString() : String(id));
-
 function window(t0: number, t1: number, end: number): Where {
   // Show the interval with as much context on each side as it is long (at least 1 ms).
   const pad = Math.max(t1 - t0, 1e6);
@@ -586,7 +584,7 @@ class Goroutines {
   private lastReasonCode = 0;
   /** The goroutine's id as the evidence shows it. */
   key(i: number): string {
-    return key(this.ids[i]);
+    return u64String(this.ids[i]);
   }
   isApp(i: number): boolean {
     return !this.systemName[this.name[i]];
@@ -786,7 +784,7 @@ class Collector {
       case 'rangeBegin':
       case 'rangeActive': {
         if (e.name.startsWith('stop-the-world')) {
-          const k = e.scope.kind === 'goroutine' && e.scope.id !== null ? key(e.scope.id) : '-';
+          const k = e.scope.kind === 'goroutine' && e.scope.id !== null ? u64String(e.scope.id) : '-';
           if (!this.openStw.has(k)) {
             const gc = e.name.includes('GC');
             this.openStw.set(k, { t: e.kind === 'rangeBegin' ? t : NaN, kind: e.name.slice('stop-the-world ('.length, -1), gc });
@@ -809,7 +807,7 @@ class Collector {
       }
       case 'rangeEnd': {
         if (e.name.startsWith('stop-the-world')) {
-          const k = e.scope.kind === 'goroutine' && e.scope.id !== null ? key(e.scope.id) : '-';
+          const k = e.scope.kind === 'goroutine' && e.scope.id !== null ? u64String(e.scope.id) : '-';
           const open = this.openStw.get(k);
           if (open !== undefined) {
             this.openStw.delete(k);
@@ -842,12 +840,12 @@ class Collector {
         }
         break;
       case 'taskBegin':
-        this.tasks.set(key(e.id), { t, name: e.name });
+        this.tasks.set(u64String(e.id), { t, name: e.name });
         break;
       case 'taskEnd': {
-        const open = this.tasks.get(key(e.id));
+        const open = this.tasks.get(u64String(e.id));
         if (open !== undefined) {
-          this.tasks.delete(key(e.id));
+          this.tasks.delete(u64String(e.id));
           let d = this.taskDone.get(open.name);
           if (d === undefined) this.taskDone.set(open.name, (d = { t: [], d: [] }));
           d.t.push(t - this.origin);

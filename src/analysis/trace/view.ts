@@ -9,7 +9,7 @@
 // origin the CPU samples' `time` uses (formats/gotrace/cpuProfile.ts).
 
 import type { Generation } from '../../formats/gotrace/model.ts';
-import { decodeU64Code, U64_MAX } from '../../formats/gotrace/u64.ts';
+import { decodeU64Code, U64_MAX, u64String } from '../../formats/gotrace/u64.ts';
 import type { U64 } from '../../formats/gotrace/u64.ts';
 import { pprofDisplayName } from '../../model/names.ts';
 import { releaseAll, releaseArray } from '../../model/release.ts';
@@ -35,6 +35,9 @@ export const STATE_NAMES = ['running', 'runnable', 'waiting', 'syscall', 'syscal
  * most 31 reasons (Go writes about 20), where a state and a reason column took two.
  */
 export const SPAN_STATE_BITS = 3;
+export function spanKindOf(state: number, reason: number): number {
+  return state + reason * (1 << SPAN_STATE_BITS);
+}
 export function spanStateOf(kind: number): number {
   return kind & ((1 << SPAN_STATE_BITS) - 1);
 }
@@ -157,8 +160,6 @@ export interface TraceViewData {
   table: GoroutineTableColumns;
   groups: GoroutineGroup[];
 }
-
-const key = (id: U64): string => (typeof id === 'bigint' ? id.toString() : String(id));
 
 function stateCode(s: GoState): number {
   switch (s) {
@@ -713,7 +714,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       }
       batchG[k - batchStart] = i;
       sDur.push(Math.min(d, LONG));
-      const kind = st + curReason[i] * (1 << SPAN_STATE_BITS);
+      const kind = spanKindOf(st, curReason[i]);
       while (kind > sKind.max) sKind = (sKind as U8Chunks | U16Chunks).widened();
       sKind.push(kind);
       const st2 = curStack[i];
@@ -809,8 +810,8 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     const groups = goroutineGroups(summary.goroutines);
 
     // Display order: by group (the table's order), then name, then id.
-    const nameOf = new Map<string, string>(summary.goroutines.map((g) => [key(g.id), g.name]));
-    const seenKeys = gSeenIds.map(key);
+    const nameOf = new Map<string, string>(summary.goroutines.map((g) => [u64String(g.id), g.name]));
+    const seenKeys = gSeenIds.map(u64String);
     for (const id of seenKeys) if (!nameOf.has(id)) nameOf.set(id, '');
     const groupRank = new Map<string, number>(groups.map((g, i) => [g.name, i]));
     const ids = [...nameOf.keys()].sort((a, b) => {
@@ -826,7 +827,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     // seen index -> display index
     const disp = new Uint32Array(gSeenIds.length);
     seenKeys.forEach((k, i) => (disp[i] = gIndex.get(k)!));
-    const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(key(id)) ?? -1));
+    const gOfId = (id: U64 | null): number => (id === null ? -1 : (gIndex.get(u64String(id)) ?? -1));
     const nRows = summary.goroutines.length;
     const table: GoroutineTableColumns = {
       g: new Uint32Array(nRows),
@@ -837,7 +838,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       totalNs: new Float64Array(nRows),
     };
     summary.goroutines.forEach((g, k) => {
-      table.g[k] = gIndex.get(key(g.id))!;
+      table.g[k] = gIndex.get(u64String(g.id))!;
       table.execNs[k] = g.execNs;
       table.schedWaitNs[k] = g.schedWaitNs;
       table.blockNs[k] = blockedNs(g);
@@ -859,15 +860,15 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     const spanTimes = finishSpanTimes(spanDur, jumpIdx, Float64Array.from(jumps.start), longIdx, Float64Array.from(longs.ns));
 
     // P spans grouped by P (display order of P ids: numeric), as goroutine span indices.
-    const pIds = pSeenIds.map(key).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    const pIds = pSeenIds.map(u64String).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     const pRank = new Map(pIds.map((p, i) => [p, i]));
     const pOffsets = new Uint32Array(pIds.length + 1);
-    pSeenIds.forEach((id, i) => (pOffsets[pRank.get(key(id))! + 1] = pSpans[i].length));
+    pSeenIds.forEach((id, i) => (pOffsets[pRank.get(u64String(id))! + 1] = pSpans[i].length));
     for (let i = 0; i < pIds.length; i++) pOffsets[i + 1] += pOffsets[i];
     const pSpan = new Uint32Array(pOffsets[pIds.length]);
     pSeenIds.forEach((id, i) => {
       const c = pSpans[i];
-      const at = pOffsets[pRank.get(key(id))!];
+      const at = pOffsets[pRank.get(u64String(id))!];
       for (let j = 0; j < c.length; j++) pSpan[at + j] = blocks.final(c.get(j));
       releaseAll(c.chunks);
     });
@@ -902,8 +903,8 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     };
     const nt = tl.tasks.length;
     const taskIndex = new Map<string, number>();
-    tl.tasks.forEach((t, i) => taskIndex.set(key(t.id), i));
-    const taskOf = (id: U64): number => taskIndex.get(key(id)) ?? -1;
+    tl.tasks.forEach((t, i) => taskIndex.set(u64String(t.id), i));
+    const taskOf = (id: U64): number => taskIndex.get(u64String(id)) ?? -1;
     const taskStart = new Float64Array(nt);
     const taskEnd = new Float64Array(nt);
     const taskParent = new Int32Array(nt);
@@ -1016,7 +1017,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       gomaxprocsT: relSeries(tl.gomaxprocs.t, tl.gomaxprocs.length),
       gomaxprocsV: tl.gomaxprocs.v.slice(0, tl.gomaxprocs.length),
       userStrings,
-      taskIds: tl.tasks.map((t) => key(t.id)),
+      taskIds: tl.tasks.map((t) => u64String(t.id)),
       taskName,
       taskStart,
       taskEnd,
