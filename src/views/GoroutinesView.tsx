@@ -12,6 +12,7 @@ import type { AnalysisResult, DumpFrame, DumpGroupSummary, DumpSummary } from '.
 import { FlameView } from './FlameView';
 import { isMapInternal } from '../analysis/maps/functions';
 import { ExplainMapButton } from './maps/ExplainMapButton';
+import { nounFor } from './format';
 
 interface Props {
   source: Source;
@@ -212,7 +213,7 @@ export function GoroutinesView({ source, dump, result, settings, unit, keyMatch 
       <div className="dump-panel">
         <CrashBanner dump={dump} />
         <div className="dump-head">
-          <strong>{dump.goroutineCount.toLocaleString()}</strong> {dump.goroutineCount === 1 ? 'goroutine' : 'goroutines'} in <strong>{dump.groups.length.toLocaleString()}</strong> {dump.groups.length === 1 ? 'group' : 'groups'}
+          <strong>{dump.goroutineCount.toLocaleString()}</strong> {nounFor(dump.goroutineCount, 'goroutine')} in <strong>{dump.groups.length.toLocaleString()}</strong> {nounFor(dump.groups.length, 'group')}
           <span className="muted"> · {dump.kind} dump</span>
           {leaks > 0 && <span className="muted"> · {leaks} group(s) look like leaks</span>}
           <span

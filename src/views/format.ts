@@ -24,9 +24,14 @@ export function kindLabel(kind: number): string {
   }
 }
 
-/** "1 sample", "2,048 samples": a count with its noun, plural unless it is exactly one. */
-export function fmtCount(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? noun : plural}`;
+/** The noun for a count of n: plural unless n is exactly one. */
+export function nounFor(n: number, noun: string, plural = `${noun}s`): string {
+  return n === 1 ? noun : plural;
+}
+
+/** "1 sample", "2,048 samples": a count with its noun (nounFor). */
+export function fmtCount(n: number, noun: string, plural?: string): string {
+  return `${n.toLocaleString()} ${nounFor(n, noun, plural)}`;
 }
 
 export function fmtBytes(n: number): string {
