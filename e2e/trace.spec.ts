@@ -27,3 +27,25 @@ test('a truncated trace shows the complete generations and a warning with the by
   await waitReady(page);
   await expect(page.getByText(/cut short or damaged.*offset \d+/)).toBeVisible();
 });
+
+test('a picked trace is read by a nested worker that ends with the load; the source worker then answers for it', async ({ page }) => {
+  // Watch the browser's worker targets: the nested one is named by worker/nested.ts.
+  const cdp = await page.context().browser()!.newBrowserCDPSession();
+  const traceWorkers = new Set<string>();
+  const ended = new Set<string>();
+  cdp.on('Target.targetInfoChanged', (e) => {
+    if (e.targetInfo.type === 'worker' && e.targetInfo.title === 'stacklens-trace-load') traceWorkers.add(e.targetInfo.targetId);
+  });
+  cdp.on('Target.targetDestroyed', (e) => ended.add(e.targetId));
+  await cdp.send('Target.setDiscoverTargets', { discover: true });
+  await page.goto('/');
+  await pickFile(page, TRACE);
+  await waitReady(page);
+  expect(traceWorkers.size).toBe(1);
+  await expect.poll(() => [...traceWorkers].every((id) => ended.has(id))).toBe(true);
+  // The flame graph's queries and the trace's timeline are answered without it.
+  await expect(hooks.frames(page).first()).toBeAttached();
+  const cli = JSON.parse(execFileSync(process.execPath, [path.join(repoRoot, 'bin/stacklens.mjs'), 'top', TRACE, '--json'], { cwd: repoRoot, encoding: 'utf8' }));
+  expect((await readTopRows(page, 3)).map((r) => r.flat)).toEqual(cli.rows.slice(0, 3).map((r: { flat: number }) => r.flat));
+  await cdp.detach();
+});

@@ -11,6 +11,7 @@
 
 import { MIN_CORES_FOR_SPLIT, partJob, perfPartTransferables, scanPerfParts, type PartMessage, type PerfPartJob, type PerfPartRunner } from '../formats/perf/part';
 import type { WorkerRequest, WorkerResponse } from './protocol';
+import { nestedScript } from './nested';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -21,22 +22,6 @@ declare const self: DedicatedWorkerGlobalScope;
 export function perfPartRunner(cores: number | undefined, source?: string): PerfPartRunner | undefined {
   if ((cores ?? navigator.hardwareConcurrency ?? 1) < MIN_CORES_FOR_SPLIT) return undefined;
   return (bytes, block) => nestedPerfPart(bytes, block, source);
-}
-
-/** The blob: URL this worker made of its own source (once). */
-let ownSourceUrl: string | null = null;
-
-/**
- * Where the nested worker's script comes from. The app's bundle: this worker's own URL, as
- * a module. A report (share/report.ts) starts its source worker as a classic one from a
- * blob: URL of the page's; an opaque-origin worker may not start another from that URL, so
- * it uses one it makes from the source text the page sent (scriptUrl.ts).
- */
-function nestedScript(source: string | undefined): { url: string; type: WorkerType } {
-  if (self.location.protocol !== 'blob:') return { url: self.location.href, type: 'module' };
-  if (source === undefined) return { url: self.location.href, type: 'classic' };
-  ownSourceUrl ??= URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  return { url: ownSourceUrl, type: 'classic' };
 }
 
 function nestedPerfPart(bytes: Uint8Array, block: number, source: string | undefined): PerfPartJob {

@@ -12,7 +12,7 @@ import type { MapStats } from '../analysis/maps/stats';
 import type { MapHotspots } from '../analysis/maps/hotspots';
 import type { SimCounters, SimEvent } from '../analysis/maps/simulate';
 import type { MapSnapshot } from '../formats/mapsnap/schema';
-import type { SourceFormat, ValueType } from '../model/profile';
+import type { SourceFormat, StackProfile, ValueType } from '../model/profile';
 import type { TraceViewData } from '../analysis/trace/view';
 import type { PerfViewData } from '../analysis/perf/viewData';
 import type { PartMessage } from '../formats/perf/part';
@@ -172,8 +172,10 @@ export type WorkerRequest =
    * `workerSource`: inside a report, the worker's own source, to start that thread from
    * (scriptUrl.ts WorkerScript.source);
    * `source`: the bytes (transferred), or a picked File (a Blob: passed by reference, read by
-   * the worker; a Go trace is then streamed from it and never held whole). */
-  | { type: 'load'; job: number; name: string; source: ArrayBuffer | Blob; cores?: number; workerSource?: string }
+   * the worker; a Go trace is then streamed from it and never held whole);
+   * `nested`: sent by a source worker to the nested one that reads a Go trace for it
+   * (nested.ts), which answers `nestedLoaded` and is then ended. */
+  | { type: 'load'; job: number; name: string; source: ArrayBuffer | Blob; cores?: number; workerSource?: string; nested?: boolean }
   | { type: 'analyze'; job: number; query: AnalysisQuery }
   | { type: 'simulate'; job: number; script: string; step: number }
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
@@ -196,6 +198,9 @@ export type ExportResult = { what: 'pprof'; bytes: ArrayBuffer } | { what: 'fold
 export type WorkerResponse =
   | { type: 'progress'; job: number; phase: LoadPhase; done: number; total: number }
   | { type: 'loaded'; job: number; summary: SourceSummary }
+  /** From the nested worker that read a Go trace (nested.ts): the summary (its timeline
+   * arrays transferred), the CPU profile and the checklist's evidence (copied). */
+  | { type: 'nestedLoaded'; job: number; summary: SourceSummary; profile: StackProfile; evidence: SourceEvidence | null }
   | { type: 'analysis'; job: number; result: AnalysisResult }
   | { type: 'simulated'; job: number; result: SimulationResult }
   | { type: 'exported'; job: number; result: ExportResult }

@@ -12,7 +12,7 @@ import { gunzipNative } from '../formats/gzip';
 import type { StackProfile } from '../model/profile';
 import { traceViewTransferables } from '../analysis/trace/view';
 import { TraceLoader } from '../analysis/trace/load';
-import type { AnalysisQuery, AnalysisResult, LoadPhase, WorkerRequest, WorkerResponse } from './protocol';
+import type { AnalysisQuery, AnalysisResult, LoadPhase, SourceSummary, WorkerRequest, WorkerResponse } from './protocol';
 import { exportFolded, exportPprof, queryView, type ExportView } from '../analysis/export';
 import { gzipAsync } from '../share/compress';
 import { tagFocusMask } from '../analysis/labels';
@@ -20,6 +20,7 @@ import { looksLikeMapSnapshot, mapSourceSummary, simulateStep } from './maps';
 import type { PerfWorkspace } from '../analysis/perf/analyze';
 import { loadPerf } from '../analysis/perf/source';
 import { answerPerfPart, perfPartRunner } from './perfPart';
+import { loadTraceInNestedWorker } from './nested';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -98,6 +99,20 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       // A picked file that is a Go trace is read a chunk at a time while it is analysed
       // (decodeGoTraceBlob): the worker never holds the whole file. Anything else is read whole.
       const streamTrace = source instanceof Blob && isGoTraceHead(new Uint8Array(await source.slice(0, 16).arrayBuffer()));
+      if (streamTrace && !msg.nested) {
+        // Read by a nested worker that then ends, and its garbage with it (nested.ts).
+        const forward = (m: Extract<WorkerResponse, { type: 'progress' }>) => onProgress(m.phase, m.done, m.total);
+        const nested = await loadTraceInNestedWorker({ ...msg, source }, forward);
+        if (nested) {
+          profile = nested.profile;
+          perf = null;
+          evidenceSource = null;
+          evidence = nested.evidence;
+          const summary: SourceSummary = { ...nested.summary, decodeMs: performance.now() - t0 };
+          post({ type: 'loaded', job: msg.job, summary }, summary.trace ? traceViewTransferables(summary.trace) : []);
+          return;
+        }
+      }
       const input = streamTrace ? null : source instanceof Blob ? await readBlob(source, (d, t) => onProgress('read', d, t)) : new Uint8Array(source);
       // Map snapshots (JSON with schema stacklens.mapsnap/v1) are not profiles: sniffed here.
       if (input && looksLikeMapSnapshot(input)) {
@@ -146,6 +161,12 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
           evidenceSource = null;
           evidence = null;
         }
+      }
+      if (msg.nested) {
+        // The source worker that started this one keeps the profile and the evidence: this
+        // worker is ended as soon as the message is sent.
+        post({ type: 'nestedLoaded', job: msg.job, summary, profile, evidence: evidenceOf() }, transfer);
+        return;
       }
       post({ type: 'loaded', job: msg.job, summary }, transfer);
     } else if (msg.type === 'evidence') {
