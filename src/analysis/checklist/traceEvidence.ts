@@ -689,8 +689,12 @@ class Collector {
     return g;
   }
 
-  /** Integrates the current counts from lastT to t (whole trace and per bin). */
-  private advance(t: number): void {
+  /** The current event's time, for advance(): a double passed as an argument to a call V8 does
+   * not inline is boxed into a new heap number, one per event here (~100 MB over a 25 MB trace). */
+  private readonly now = new Float64Array(1);
+  /** Integrates the current counts from lastT to now[0] (whole trace and per bin). */
+  private advance(): void {
+    const t = this.now[0];
     if (Number.isNaN(this.lastT)) {
       this.lastT = t;
       return;
@@ -758,7 +762,8 @@ class Collector {
 
   event(e: TraceEvent): void {
     const t = e.t;
-    this.advance(t);
+    this.now[0] = t;
+    this.advance();
     switch (e.kind) {
       case 'sync':
         this.lastSync = t;
