@@ -10,7 +10,7 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, spanReasonOf, spanStateOf, tableRows, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, spanReasonOf, spanStateOf, type TraceViewData } from '../analysis/trace/view';
 import { indexedSpanRow, spanDur, spanRow } from '../analysis/trace/spans';
 import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
@@ -35,6 +35,7 @@ import {
   spanBeginning,
   spanWindowTable,
   stackLines,
+  timelineRowAt,
   timelineRows,
   type FunctionHighlight,
   type TimelineRow,
@@ -323,16 +324,16 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     const spanY = hasRegions ? SPAN_Y : 2;
     const spanH = hasRegions ? SPAN_H : ROW_H - 4;
     for (let r = first; r < last; r++) {
-      const row = rows[r];
+      const i = rows[r];
       const y = r * ROW_H - scrollTop;
-      if (row.kind === 'group') {
+      if (i < 0) {
+        const group = groups[~i];
         ctx.fillStyle = '#e7ebf0';
         ctx.fillRect(0, y, width, ROW_H);
         ctx.fillStyle = '#222';
-        label(ctx, `${row.collapsed ? '▸' : '▾'} ${row.name || '(unknown)'} ×${row.count}`, 4, y + ROW_H / 2, width - 8);
+        label(ctx, `${collapsed.has(~i) ? '▸' : '▾'} ${group.name || '(unknown)'} ×${group.count}`, 4, y + ROW_H / 2, width - 8);
         continue;
       }
-      const i = row.index;
       const match = highlight !== null && highlight.rows[i] !== 0;
       ctx.fillStyle = i === selected ? '#dbe8ff' : match ? MATCH_BG : '#fff';
       ctx.fillRect(0, y, width, ROW_H);
@@ -366,7 +367,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
     ctx.moveTo(LABEL_W - 0.5, 0);
     ctx.lineTo(LABEL_W - 0.5, gHeight);
     ctx.stroke();
-  }, [trace, width, gHeight, rows, scrollTop, v0, v1, xOf, selected, highlight, hasRegions, drawSelection]);
+  }, [trace, width, gHeight, rows, groups, collapsed, scrollTop, v0, v1, xOf, selected, highlight, hasRegions, drawSelection]);
 
   // Wheel: zoom around the pointer (processor and user tracks always; goroutine rows with
   // Ctrl / Alt, else the wheel scrolls the rows); horizontal wheel pans.
@@ -397,8 +398,7 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
 
   const rowAt = (canvas: Canvas, y: number): { kind: 'p'; index: number } | TimelineRow | null => {
     if (canvas === 'g') {
-      const r = Math.floor((y + scrollTop) / ROW_H);
-      return rows[r] ?? null;
+      return timelineRowAt(rows, groups, collapsed, Math.floor((y + scrollTop) / ROW_H));
     }
     if (canvas !== 'p') return null;
     const py = y - pTop;
@@ -692,21 +692,12 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
   const range = settings.timeRange;
   // The range's table from the spans: same numbers as Go's summarizer over the window
   // (tests/unit/trace-window-spans.test.ts), computed in a pass over the spans.
-  const windowRows = useMemo(() => (range ? spanWindowTable(trace, range[0], range[1]) : null), [trace, range]);
-  // The whole trace's table arrives as columns (transferable); its rows are made here, once.
-  const fullRows = useMemo(() => tableRows(trace), [trace]);
-  const rows = windowRows ?? fullRows;
+  const windowTable = useMemo(() => (range ? spanWindowTable(trace, range[0], range[1]) : null), [trace, range]);
+  // The whole trace's table arrives as columns (transferable) and is shown as it is.
+  const table = windowTable ?? trace.table;
   const total = source.summary.counts.samples;
   const fn = settings.selectedFunction;
   const highlight = useMemo(() => (fn !== null ? functionHighlight(trace, fn) : null), [trace, fn]);
-  const matches = useMemo(() => {
-    if (!highlight) return null;
-    const m = new Map<string, number>();
-    highlight.rows.forEach((v, i) => {
-      if (v) m.set(trace.gIds[i], v);
-    });
-    return m;
-  }, [highlight, trace]);
   return (
     <div className="trace-view" data-testid="trace-view">
       <div className="trace-bar">
@@ -746,7 +737,7 @@ export function TraceView({ source, trace, result, settings, unit, keyMatch }: P
         )}
       </div>
       <Timelines trace={trace} settings={settings} highlight={highlight} />
-      <GoroutineTable rows={rows} selected={settings.goroutine} windowed={windowRows !== null} matches={matches} fn={fn} />
+      <GoroutineTable table={table} trace={trace} selected={settings.goroutine} windowed={windowTable !== null} matches={highlight?.rows ?? null} fn={fn} />
       <div className="trace-flame-title">
         <strong>CPU samples</strong>{' '}
         <span className="muted" data-testid="trace-samples" data-kept={result.keptSamples} data-total={total}>

@@ -2,7 +2,7 @@
 // time formatting, axis ticks, row layout with collapsible groups, span lookup, group stats.
 
 import { scaleLinear } from 'd3';
-import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanReasonOf, spanStateOf, type GoroutineRow, type TraceViewData } from '../analysis/trace/view';
+import { ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanReasonOf, spanStateOf, type GoroutineTableColumns, type TraceViewData } from '../analysis/trace/view';
 import { forEachSpan, type SpanRow } from '../analysis/trace/spans';
 
 /** A duration or time in ns, e.g. "850 ns", "12.3 µs", "4.56 ms", "1.23 s". */
@@ -54,14 +54,32 @@ export function displayGroups(d: Pick<TraceViewData, 'gNames'>): GroupSpan[] {
   return out;
 }
 
-export function timelineRows(groups: readonly GroupSpan[], collapsed: ReadonlySet<number>): TimelineRow[] {
-  const rows: TimelineRow[] = [];
+/**
+ * The goroutine timeline's rows as one column (a big trace has 231k rows, which as objects
+ * stayed on the page for as long as the trace was shown): a goroutine row holds its display
+ * index i (>= 0), the header row of group g holds ~g (< 0). timelineRowAt reads one row.
+ */
+export function timelineRows(groups: readonly GroupSpan[], collapsed: ReadonlySet<number>): Int32Array {
+  let n = 0;
   groups.forEach((g, gi) => {
-    const c = collapsed.has(gi);
-    rows.push({ kind: 'group', group: gi, name: g.name, count: g.count, collapsed: c });
-    if (!c) for (let i = 0; i < g.count; i++) rows.push({ kind: 'g', index: g.first + i });
+    n += 1 + (collapsed.has(gi) ? 0 : g.count);
+  });
+  const rows = new Int32Array(n);
+  let r = 0;
+  groups.forEach((g, gi) => {
+    rows[r++] = ~gi;
+    if (!collapsed.has(gi)) for (let i = 0; i < g.count; i++) rows[r++] = g.first + i;
   });
   return rows;
+}
+
+/** Row r of timelineRows(groups, collapsed), or null past the ends. */
+export function timelineRowAt(rows: Int32Array, groups: readonly GroupSpan[], collapsed: ReadonlySet<number>, r: number): TimelineRow | null {
+  if (!(r >= 0 && r < rows.length)) return null;
+  const code = rows[r];
+  if (code >= 0) return { kind: 'g', index: code };
+  const gi = ~code;
+  return { kind: 'group', group: gi, name: groups[gi].name, count: groups[gi].count, collapsed: collapsed.has(gi) };
 }
 
 /** First k in [lo, hi) with end[k] > t (ends are sorted within a row). */
@@ -98,22 +116,80 @@ export interface GroupStats {
   maxExecNs: number;
 }
 
-/** Per start function (nearest-rank quantiles of exec time), like goroutineGroups. */
-export function groupStats(rows: readonly GoroutineRow[]): GroupStats[] {
-  const by = new Map<string, number[]>();
-  for (const r of rows) {
-    let a = by.get(r.name);
-    if (!a) by.set(r.name, (a = []));
-    a.push(r.execNs);
+/**
+ * Per start function (nearest-rank quantiles of exec time), like goroutineGroups, over the
+ * table's rows (names by display index: gNames). The exec times are gathered per function
+ * into one Float64Array (counting sort by function) and each function's part sorted in place.
+ */
+export function groupStats(t: Pick<GoroutineTableColumns, 'g' | 'execNs'>, names: readonly string[]): GroupStats[] {
+  const n = t.g.length;
+  const groupOf = new Map<string, number>();
+  const groupNames: string[] = [];
+  const rowGroup = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const name = names[t.g[k]];
+    let gi = groupOf.get(name);
+    if (gi === undefined) {
+      gi = groupNames.length;
+      groupOf.set(name, gi);
+      groupNames.push(name);
+    }
+    rowGroup[k] = gi;
   }
-  const q = (s: number[], p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  const offsets = new Uint32Array(groupNames.length + 1);
+  for (let k = 0; k < n; k++) offsets[rowGroup[k] + 1]++;
+  for (let gi = 0; gi < groupNames.length; gi++) offsets[gi + 1] += offsets[gi];
+  const next = offsets.slice(0, groupNames.length);
+  const exec = new Float64Array(n);
+  for (let k = 0; k < n; k++) exec[next[rowGroup[k]]++] = t.execNs[k];
   const out: GroupStats[] = [];
-  for (const [name, a] of by) {
-    a.sort((x, y) => x - y);
-    out.push({ name, count: a.length, totalExecNs: a.reduce((x, y) => x + y, 0), minExecNs: a[0], medianExecNs: q(a, 0.5), p99ExecNs: q(a, 0.99), maxExecNs: a[a.length - 1] });
+  for (let gi = 0; gi < groupNames.length; gi++) {
+    const a = exec.subarray(offsets[gi], offsets[gi + 1]).sort();
+    const q = (p: number) => a[Math.min(a.length - 1, Math.max(0, Math.ceil(p * a.length) - 1))];
+    let total = 0;
+    for (let j = 0; j < a.length; j++) total += a[j];
+    out.push({ name: groupNames[gi], count: a.length, totalExecNs: total, minExecNs: a[0], medianExecNs: q(0.5), p99ExecNs: q(0.99), maxExecNs: a[a.length - 1] });
   }
   out.sort((x, y) => y.totalExecNs - x.totalExecNs || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   return out;
+}
+
+export type TableSortKey = 'id' | 'name' | 'execNs' | 'schedWaitNs' | 'blockNs' | 'syscallNs' | 'totalNs' | 'match';
+
+/**
+ * The goroutine table's row order for a sort key, as a permutation of its rows (positions in
+ * t): ids shortest first then as text (numeric order of ids of any size), names A-Z, the
+ * times longest first, 'match' = goroutines containing the selected function first (by
+ * `match`, per display index: 3 = CPU samples and event stacks, then 2, then 1), then by
+ * execution. Ties keep the table's order.
+ */
+export function tableOrder(t: GoroutineTableColumns, d: Pick<TraceViewData, 'gIds' | 'gNames'>, sort: TableSortKey, match: Uint8Array | null): Uint32Array {
+  const n = t.g.length;
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  const g = t.g;
+  if (sort === 'id') {
+    const ids = d.gIds;
+    order.sort((x, y) => {
+      const a = ids[g[x]];
+      const b = ids[g[y]];
+      return a.length - b.length || (a < b ? -1 : a > b ? 1 : x - y);
+    });
+  } else if (sort === 'name') {
+    const names = d.gNames;
+    order.sort((x, y) => {
+      const a = names[g[x]];
+      const b = names[g[y]];
+      return a < b ? -1 : a > b ? 1 : x - y;
+    });
+  } else if (sort === 'match') {
+    const exec = t.execNs;
+    order.sort((x, y) => (match ? match[g[y]] - match[g[x]] : 0) || exec[y] - exec[x] || x - y);
+  } else {
+    const col = t[sort];
+    order.sort((x, y) => col[y] - col[x] || x - y);
+  }
+  return order;
 }
 
 /** Clamp a visible window to [0, end] keeping at least `minSpan` ns. */
@@ -332,35 +408,55 @@ export function spanBeginning(kind: ArrayLike<number>, lo: number, k: number): s
  * until its P was retaken = syscall (the rest is syscall-blocked, not a table column);
  * total = presence (a goroutine blocked `forever` has ended); goroutines absent from the
  * window are left out. Instant for any range, where re-summarizing the trace took seconds.
+ * Columns like the whole trace's table (view.ts GoroutineTableColumns), rows in display order.
  */
 export function spanWindowTable(
   d: Pick<TraceViewData, 'gIds' | 'gNames' | 'gOffsets' | 'spanTimes' | 'spanKind' | 'reasons'>,
   t0: number,
   t1: number,
-): GoroutineRow[] {
+): GoroutineTableColumns {
   const forever = d.reasons.indexOf('forever');
-  const rows: GoroutineRow[] = [];
-  for (let i = 0; i < d.gIds.length; i++) {
+  const nG = d.gIds.length;
+  const g = new Uint32Array(nG);
+  const execNs = new Float64Array(nG);
+  const schedWaitNs = new Float64Array(nG);
+  const blockNs = new Float64Array(nG);
+  const syscallNs = new Float64Array(nG);
+  const totalNs = new Float64Array(nG);
+  let exec = 0;
+  let sched = 0;
+  let block = 0;
+  let sys = 0;
+  let total = 0;
+  // One visitor for all goroutines (a closure per goroutine was 231k of garbage per range).
+  const visit = (k: number, start: number, end: number): boolean | void => {
+    const st = spanStateOf(d.spanKind[k]);
+    if (st === ST_WAITING && spanReasonOf(d.spanKind[k]) === forever) return false;
+    const w = Math.min(end, t1) - Math.max(start, t0);
+    if (w <= 0) return;
+    total += w;
+    if (st === ST_RUNNING) exec += w;
+    else if (st === ST_RUNNABLE) sched += w;
+    else if (st === ST_WAITING) block += w;
+    else if (st === ST_SYSCALL) sys += w;
+  };
+  let n = 0;
+  for (let i = 0; i < nG; i++) {
     const lo = d.gOffsets[i];
     const hi = d.gOffsets[i + 1];
     if (hi === lo) continue;
-    let exec = 0;
-    let sched = 0;
-    let block = 0;
-    let sys = 0;
-    let total = 0;
-    forEachSpan(d.spanTimes, lo, hi, t0, t1, (k, start, end) => {
-      const st = spanStateOf(d.spanKind[k]);
-      if (st === ST_WAITING && spanReasonOf(d.spanKind[k]) === forever) return false;
-      const w = Math.min(end, t1) - Math.max(start, t0);
-      if (w <= 0) return;
-      total += w;
-      if (st === ST_RUNNING) exec += w;
-      else if (st === ST_RUNNABLE) sched += w;
-      else if (st === ST_WAITING) block += w;
-      else if (st === ST_SYSCALL) sys += w;
-    });
-    if (total > 0) rows.push({ id: d.gIds[i], name: d.gNames[i], execNs: exec, schedWaitNs: sched, blockNs: block, syscallNs: sys, totalNs: total });
+    exec = sched = block = sys = total = 0;
+    forEachSpan(d.spanTimes, lo, hi, t0, t1, visit);
+    if (total > 0) {
+      g[n] = i;
+      execNs[n] = exec;
+      schedWaitNs[n] = sched;
+      blockNs[n] = block;
+      syscallNs[n] = sys;
+      totalNs[n] = total;
+      n++;
+    }
   }
-  return rows;
+  const cut = <T extends Uint32Array | Float64Array>(a: T): T => (n === nG ? a : (a.slice(0, n) as T));
+  return { g: cut(g), execNs: cut(execNs), schedWaitNs: cut(schedWaitNs), blockNs: cut(blockNs), syscallNs: cut(syscallNs), totalNs: cut(totalNs) };
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ST_SYSCALL_BLOCKED, spanStateOf, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
+import { ST_SYSCALL_BLOCKED, spanStateOf, tableRows, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
 import { windowTable } from '../helpers/traceWindow';
 import { traceGenerations } from '../../src/cli/trace.ts';
 import { spanWindowTable } from '../../src/views/traceModel.ts';
@@ -28,7 +28,11 @@ describe('range table from spans = Go summarizer over the window', () => {
       ].map(([a, b]) => [Math.round(a), Math.round(b)]);
       for (const [t0, t1] of windows) {
         const want = byId(windowTable(gens, d.originNs, t0, t1));
-        const got = byId(spanWindowTable(d, t0, t1));
+        const table = spanWindowTable(d, t0, t1);
+        // Columns of one length, rows in display order (each goroutine at most once).
+        for (const c of [table.execNs, table.schedWaitNs, table.blockNs, table.syscallNs, table.totalNs]) expect(c.length).toBe(table.g.length);
+        for (let k = 1; k < table.g.length; k++) expect(table.g[k]).toBeGreaterThan(table.g[k - 1]);
+        const got = byId(tableRows({ table, gIds: d.gIds, gNames: d.gNames }));
         // Goroutines present for 0 ns in the window are the summarizer's alone (it keeps
         // everything alive at t1); all others match exactly.
         for (const [id, w] of want) if (w[4] === 0) want.delete(id);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHash, encodeHash } from '../../src/state/url.ts';
 import { DEFAULT_SETTINGS } from '../../src/state/settings.ts';
 import { tableWindow } from '../../src/views/trace/GoroutineTable.tsx';
-import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, keyedView, spanAt, timelineRows } from '../../src/views/traceModel.ts';
+import { axisTicks, clampView, displayGroups, fmtNs, forEachSpanLod, gomaxprocsAt, gomaxprocsChanges, groupStats, intervalsAt, keyedView, spanAt, tableOrder, timelineRowAt, timelineRows } from '../../src/views/traceModel.ts';
 import { f64SpanRow } from '../../src/analysis/trace/spans.ts';
 
 describe('trace view model', () => {
@@ -31,10 +31,17 @@ describe('trace view model', () => {
       { name: 'b', first: 2, count: 1 },
       { name: 'c', first: 3, count: 3 },
     ]);
-    expect(timelineRows(g, new Set()).length).toBe(9);
-    const rows = timelineRows(g, new Set([2]));
-    expect(rows.length).toBe(6);
-    expect(rows[5]).toEqual({ kind: 'group', group: 2, name: 'c', count: 3, collapsed: true });
+    expect(Array.from(timelineRows(g, new Set()))).toEqual([~0, 0, 1, ~1, 2, ~2, 3, 4, 5]);
+    const collapsed = new Set([0, 2]);
+    const rows = timelineRows(g, collapsed);
+    expect(Array.from(rows)).toEqual([~0, ~1, 2, ~2]);
+    expect([0, 1, 2, 3].map((r) => timelineRowAt(rows, g, collapsed, r))).toEqual([
+      { kind: 'group', group: 0, name: 'a', count: 2, collapsed: true },
+      { kind: 'group', group: 1, name: 'b', count: 1, collapsed: false },
+      { kind: 'g', index: 2 },
+      { kind: 'group', group: 2, name: 'c', count: 3, collapsed: true },
+    ]);
+    expect([-1, 4, NaN].map((r) => timelineRowAt(rows, g, collapsed, r))).toEqual([null, null, null]);
   });
 
   it('span lookup with tolerance', () => {
@@ -47,8 +54,28 @@ describe('trace view model', () => {
   });
 
   it('group stats use nearest rank', () => {
-    const rows = [1, 2, 3, 4].map((v, i) => ({ id: String(i), name: 'f', execNs: v, schedWaitNs: 0, blockNs: 0, syscallNs: 0, totalNs: 0 }));
-    expect(groupStats(rows)).toEqual([{ name: 'f', count: 4, totalExecNs: 10, minExecNs: 1, medianExecNs: 2, p99ExecNs: 4, maxExecNs: 4 }]);
+    // Rows of goroutines 3, 0, 2, 1 (display order: names f, g, f, f).
+    const t = { g: new Uint32Array([3, 0, 2, 1]), execNs: new Float64Array([4, 7, 1, 3]) };
+    const names = ['g', 'f', 'f', 'f'];
+    expect(groupStats(t, names)).toEqual([
+      { name: 'f', count: 3, totalExecNs: 8, minExecNs: 1, medianExecNs: 3, p99ExecNs: 4, maxExecNs: 4 },
+      { name: 'g', count: 1, totalExecNs: 7, minExecNs: 7, medianExecNs: 7, p99ExecNs: 7, maxExecNs: 7 },
+    ]);
+    expect(groupStats({ g: new Uint32Array(0), execNs: new Float64Array(0) }, names)).toEqual([]);
+  });
+
+  it('table order: a permutation per sort key, ties in table order', () => {
+    const d = { gIds: ['10', '9', '100', '7'], gNames: ['b', 'a', 'b', 'a'] };
+    const z = new Float64Array(4);
+    const t = { g: new Uint32Array([0, 1, 2, 3]), execNs: new Float64Array([5, 5, 9, 0]), schedWaitNs: new Float64Array([1, 2, 3, 4]), blockNs: z, syscallNs: z, totalNs: z };
+    const ids = (o: Uint32Array) => Array.from(o, (k) => d.gIds[t.g[k]]);
+    expect(ids(tableOrder(t, d, 'id', null))).toEqual(['7', '9', '10', '100']);
+    expect(ids(tableOrder(t, d, 'name', null))).toEqual(['9', '7', '10', '100']);
+    expect(ids(tableOrder(t, d, 'execNs', null))).toEqual(['100', '10', '9', '7']);
+    expect(ids(tableOrder(t, d, 'schedWaitNs', null))).toEqual(['7', '100', '9', '10']);
+    expect(ids(tableOrder(t, d, 'blockNs', null))).toEqual(['10', '9', '100', '7']);
+    expect(ids(tableOrder(t, d, 'match', new Uint8Array([0, 1, 0, 3])))).toEqual(['7', '9', '100', '10']);
+    expect(ids(tableOrder(t, d, 'match', null))).toEqual(['100', '10', '9', '7']);
   });
 
   it('clamps the visible window', () => {

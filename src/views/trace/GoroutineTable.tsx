@@ -1,13 +1,14 @@
 // The goroutine analysis table of the trace view, per goroutine or per start function.
 // Per-goroutine mode is a windowed list: only the rows in view (plus a margin) are in the
-// DOM, between two spacer rows, so 10k+ goroutines scroll like 10.
+// DOM, between two spacer rows, so 10k+ goroutines scroll like 10. The rows stay columns
+// (typed arrays, ids and names read from the trace's gIds / gNames) and the sort order is a
+// permutation of them: 231k row objects were ~30 MB of page heap for as long as a big
+// trace was shown.
 
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { GoroutineRow } from '../../analysis/trace/view';
+import type { GoroutineTableColumns, TraceViewData } from '../../analysis/trace/view';
 import { actions } from '../../state/store';
-import { fmtNs, groupStats } from '../traceModel';
-
-type SortKey = 'id' | 'name' | 'execNs' | 'schedWaitNs' | 'blockNs' | 'syscallNs' | 'totalNs' | 'match';
+import { fmtNs, groupStats, tableOrder, type TableSortKey } from '../traceModel';
 
 /** Height of one body row in px (fixed: the window is computed from it). */
 export const TABLE_ROW_H = 21;
@@ -22,36 +23,40 @@ export function tableWindow(count: number, scrollTop: number, viewH: number, row
 }
 
 interface Props {
-  rows: GoroutineRow[];
+  /** The rows: goroutine (display index into trace.gIds / gNames) and times per row. */
+  table: GoroutineTableColumns;
+  trace: Pick<TraceViewData, 'gIds' | 'gNames'>;
   selected: string | null;
   windowed: boolean;
-  /** Goroutine id -> 1 (CPU samples) | 2 (event stacks) | 3 for the selected function, or null. */
-  matches: Map<string, number> | null;
+  /** Per goroutine (display index): 1 (CPU samples) | 2 (event stacks) | 3 for the selected function, or null. */
+  matches: Uint8Array | null;
   fn: string | null;
 }
 
-export function GoroutineTable({ rows, selected, windowed, matches, fn }: Props) {
+export function GoroutineTable({ table, trace, selected, windowed, matches, fn }: Props) {
   const [mode, setMode] = useState<'goroutines' | 'groups'>('goroutines');
-  const [sort, setSort] = useState<SortKey>('execNs');
+  const [sort, setSort] = useState<TableSortKey>('execNs');
   const [scrollTop, setScrollTop] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const sorted = useMemo(() => {
-    const a = rows.slice();
-    if (sort === 'id') a.sort((x, y) => x.id.length - y.id.length || (x.id < y.id ? -1 : 1));
-    else if (sort === 'name') a.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-    else if (sort === 'match') a.sort((x, y) => (matches?.get(y.id) ?? 0) - (matches?.get(x.id) ?? 0) || y.execNs - x.execNs);
-    else a.sort((x, y) => y[sort] - x[sort]);
-    return a;
-  }, [rows, sort, matches]);
-  const groups = useMemo(() => (mode === 'groups' ? groupStats(rows) : []), [rows, mode]);
+  const sortMatch = sort === 'match' ? matches : null;
+  const order = useMemo(() => tableOrder(table, trace, sort, sortMatch), [table, trace, sort, sortMatch]);
+  const groups = useMemo(() => (mode === 'groups' ? groupStats(table, trace.gNames) : []), [table, trace, mode]);
   // A new row set starts at the top.
   useLayoutEffect(() => {
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
     setScrollTop(0);
-  }, [rows, sort, mode]);
-  const [first, last] = tableWindow(sorted.length, scrollTop, VIEW_H);
-  const matchCount = matches ? rows.reduce((n, r) => n + (matches.get(r.id) ? 1 : 0), 0) : 0;
-  const th = (k: SortKey, text: string, num = true, title?: string) => (
+  }, [table, sort, mode]);
+  const count = order.length;
+  const [first, last] = tableWindow(count, scrollTop, VIEW_H);
+  const matchCount = useMemo(() => {
+    if (!matches) return 0;
+    let n = 0;
+    for (let k = 0; k < table.g.length; k++) if (matches[table.g[k]]) n++;
+    return n;
+  }, [table, matches]);
+  const shown: number[] = [];
+  for (let j = first; j < last; j++) shown.push(order[j]);
+  const th = (k: TableSortKey, text: string, num = true, title?: string) => (
     <th className={num ? 'num' : undefined} aria-sort={sort === k ? (k === 'id' || k === 'name' ? 'ascending' : 'descending') : 'none'} title={title}>
       <button type="button" className="link-button" onClick={() => setSort(k)}>
         {text}
@@ -62,7 +67,7 @@ export function GoroutineTable({ rows, selected, windowed, matches, fn }: Props)
     <div className="goroutine-table-wrap">
       <div className="trace-table-bar">
         <strong>Goroutines{windowed ? ' in the selected range' : ''}</strong>
-        <span className="muted">{rows.length} goroutines</span>
+        <span className="muted">{count} goroutines</span>
         {matches && fn !== null && (
           <span className="fn-match-count" data-testid="table-fn-matches" data-count={matchCount}>
             {matchCount} with <span className="mono">{fn}</span>
@@ -73,9 +78,9 @@ export function GoroutineTable({ rows, selected, windowed, matches, fn }: Props)
           group by start function
         </label>
       </div>
-      <div className="goroutine-table-scroll" ref={scrollRef} style={{ height: mode === 'goroutines' ? Math.min(VIEW_H, (sorted.length + 1) * TABLE_ROW_H + 4) : undefined }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div className="goroutine-table-scroll" ref={scrollRef} style={{ height: mode === 'goroutines' ? Math.min(VIEW_H, (count + 1) * TABLE_ROW_H + 4) : undefined }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         {mode === 'goroutines' ? (
-          <table data-testid="goroutine-table" data-mode="goroutines" data-count={sorted.length} className="data-table windowed">
+          <table data-testid="goroutine-table" data-mode="goroutines" data-count={count} className="data-table windowed">
             <thead>
               <tr>
                 {th('id', 'G')}
@@ -90,34 +95,37 @@ export function GoroutineTable({ rows, selected, windowed, matches, fn }: Props)
             </thead>
             <tbody>
               {first > 0 && <tr aria-hidden="true" className="spacer" style={{ height: first * TABLE_ROW_H }} />}
-              {sorted.slice(first, last).map((r) => {
-                const m = matches?.get(r.id) ?? 0;
-                const cls = [r.id === selected ? 'selected' : '', m ? 'fn-match' : ''].filter(Boolean).join(' ');
+              {shown.map((k) => {
+                const gi = table.g[k];
+                const id = trace.gIds[gi];
+                const name = trace.gNames[gi];
+                const m = matches?.[gi] ?? 0;
+                const cls = [id === selected ? 'selected' : '', m ? 'fn-match' : ''].filter(Boolean).join(' ');
                 return (
                   <tr
-                    key={r.id}
-                    data-goid={r.id}
-                    data-exec-ns={r.execNs}
-                    data-sched-wait-ns={r.schedWaitNs}
+                    key={id}
+                    data-goid={id}
+                    data-exec-ns={table.execNs[k]}
+                    data-sched-wait-ns={table.schedWaitNs[k]}
                     data-fn-match={m || undefined}
                     className={cls || undefined}
-                    aria-selected={r.id === selected}
-                    onClick={() => actions.selectGoroutine(r.id === selected ? null : r.id)}
+                    aria-selected={id === selected}
+                    onClick={() => actions.selectGoroutine(id === selected ? null : id)}
                   >
-                    <td className="num mono">{r.id}</td>
-                    <td className="mono name-cell" title={r.name}>
-                      {r.name || '(unknown)'}
+                    <td className="num mono">{id}</td>
+                    <td className="mono name-cell" title={name}>
+                      {name || '(unknown)'}
                     </td>
-                    <td className="num">{fmtNs(r.execNs)}</td>
-                    <td className="num">{fmtNs(r.schedWaitNs)}</td>
-                    <td className="num">{fmtNs(r.blockNs)}</td>
-                    <td className="num">{fmtNs(r.syscallNs)}</td>
-                    <td className="num">{fmtNs(r.totalNs)}</td>
+                    <td className="num">{fmtNs(table.execNs[k])}</td>
+                    <td className="num">{fmtNs(table.schedWaitNs[k])}</td>
+                    <td className="num">{fmtNs(table.blockNs[k])}</td>
+                    <td className="num">{fmtNs(table.syscallNs[k])}</td>
+                    <td className="num">{fmtNs(table.totalNs[k])}</td>
                     {matches && <td className="fn-cell">{m ? `${m & 1 ? 'S' : ''}${m & 2 ? 'E' : ''}` : ''}</td>}
                   </tr>
                 );
               })}
-              {last < sorted.length && <tr aria-hidden="true" className="spacer" style={{ height: (sorted.length - last) * TABLE_ROW_H }} />}
+              {last < count && <tr aria-hidden="true" className="spacer" style={{ height: (count - last) * TABLE_ROW_H }} />}
             </tbody>
           </table>
         ) : (
