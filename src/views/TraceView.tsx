@@ -10,7 +10,7 @@
 // or as React text: names come from the trace and are hostile text.
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, spanReasonOf, spanStateOf, type TraceViewData } from '../analysis/trace/view';
+import { OPEN_END, OPEN_START, STATE_NAMES, ST_RUNNABLE, ST_RUNNING, ST_SYSCALL, ST_SYSCALL_BLOCKED, ST_WAITING, spanGoroutine, spanReasonOf, spanStackOf, spanStateOf, type TraceViewData } from '../analysis/trace/view';
 import { indexedSpanRow, spanDur, spanRow } from '../analysis/trace/spans';
 import type { ViewSettings } from '../state/settings';
 import { actions, type Source } from '../state/store';
@@ -498,13 +498,13 @@ function Timelines({ trace, settings, highlight }: { trace: TraceViewData; setti
           .join(' › ')}`,
       );
     }
-    const stack = stackLines(trace, trace.spanStack[k]);
+    const stack = stackLines(trace, spanStackOf(trace, k));
     const began = spanBeginning(trace.spanKind, lo, k);
     if (stack.length > 0) lines.push(`${began}:`, ...stack.map((s) => `  ${s}`));
     else lines.push(`${began} (no stack recorded)`);
     // A running span's end is where the goroutine stopped: the next span's stack.
     if (st === ST_RUNNING && k + 1 < trace.gOffsets[i + 1]) {
-      const next = stackLines(trace, trace.spanStack[k + 1], 6);
+      const next = stackLines(trace, spanStackOf(trace, k + 1), 6);
       if (next.length > 0) lines.push(`stopped running — ${spanBeginning(trace.spanKind, lo, k + 1)}:`, ...next.map((s) => `  ${s}`));
     }
     return lines.join('\n');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { foldedStacks } from '../../src/analysis/collapse.ts';
 import { stackOf, traceEvents, type TraceEvent } from '../../src/analysis/trace/states.ts';
 import { traceTimeline } from '../../src/analysis/trace/timeline.ts';
-import { OPEN_START, ST_RUNNABLE, ST_WAITING, spanReasonOf, spanStateOf, traceViewData, type TraceViewData } from '../../src/analysis/trace/view.ts';
+import { OPEN_START, ST_RUNNABLE, ST_WAITING, spanReasonOf, spanStackOf, spanStateOf, traceViewData, type TraceViewData } from '../../src/analysis/trace/view.ts';
 import { spanStart } from '../../src/analysis/trace/spans.ts';
 import { traceGenerations, traceSummary } from '../../src/cli/trace.ts';
 import { decodeAny } from '../../src/formats/index.ts';
@@ -121,7 +121,7 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
         for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
           const w = want.get(`${d.gIds[i]}@${spanStart(d.spanTimes, k)}`);
           if (w === undefined) continue; // a span from the start of the trace / a generation
-          expect(frames(d, d.spanStack[k])).toEqual(w);
+          expect(frames(d, spanStackOf(d, k))).toEqual(w);
           checked++;
           if (spanStateOf(d.spanKind[k]) === ST_WAITING && w.length > 0) blocked++;
         }
@@ -138,7 +138,7 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
     for (let i = 0; i < d.gIds.length; i++) {
       if (d.gNames[i] !== 'main.chanWorker') continue;
       for (let k = d.gOffsets[i]; k < d.gOffsets[i + 1]; k++) {
-        const f = frames(d, d.spanStack[k]);
+        const f = frames(d, spanStackOf(d, k));
         if (spanStateOf(d.spanKind[k]) === ST_WAITING && d.reasons[spanReasonOf(d.spanKind[k])] === 'chan receive') {
           expect(f).toContain('main.chanWorker');
           expect(f[0]).toMatch(/^runtime\./);
@@ -149,7 +149,7 @@ describe('span stacks (chan.trace, mutex.trace)', () => {
     }
     expect(recv).toBeGreaterThan(20);
     expect(unblockedBySender).toBeGreaterThan(20);
-    const lines = stackLines(d, d.spanStack[d.gOffsets[d.gNames.indexOf('main.chanWorker')] + 1]);
+    const lines = stackLines(d, spanStackOf(d, d.gOffsets[d.gNames.indexOf('main.chanWorker')] + 1));
     for (const l of lines) expect(l).toMatch(/^\S+( {2}\S+:\d+)?$|^… \d+ more$/);
   });
 });

@@ -194,3 +194,99 @@ export function finishSpanTimes(dur: Uint16Array, jumpIdx: Uint32Array, jumpStar
   }
   return { dur, longIdx, longNs, jumpBits, jumpIdx, jumpStart, mark };
 }
+
+// Span stacks, sparse: most spans have no stack (77% of a 110 MB trace's 29M spans, 71% of
+// a 25 MB one's: Go writes the events that begin them without one, e.g. a goroutine being
+// scheduled to run), so a column of one stack index per span (2 B) was mostly zeros. Instead:
+//   bits[w]    bit k set (word k >>> 5, bit k & 31): span k has a stack
+//   rank[b]    set bits before word b·RANK_WORDS (a span's value index is this plus the
+//              set bits of at most RANK_WORDS words)
+//   values     the stacks of the spans that have one, in span order (16 bits while there
+//              are at most 65535 stacks, else 32)
+// 1.25 bits per span plus 16 per stacked span instead of 16 per span (17.5 MiB instead of
+// 55.9 for the 29M spans).
+
+/** A rank entry every RANK_WORDS bit words (128 spans). */
+export const RANK_SHIFT = 2;
+export const RANK_WORDS = 1 << RANK_SHIFT;
+
+export interface SpanStacks {
+  bits: Uint32Array;
+  rank: Uint32Array;
+  values: Uint16Array | Uint32Array;
+}
+
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** The rank directory of presence bits (SpanStacks.rank). */
+export function rankDirectory(bits: Uint32Array): Uint32Array {
+  const rank = new Uint32Array((bits.length + RANK_WORDS - 1) >>> RANK_SHIFT);
+  let r = 0;
+  for (let w = 0; w < bits.length; w++) {
+    if ((w & (RANK_WORDS - 1)) === 0) rank[w >>> RANK_SHIFT] = r;
+    r += popcount32(bits[w]);
+  }
+  return rank;
+}
+
+/** Spans before span k that have a stack (k's value index when it has one). */
+export function stackRank(s: Pick<SpanStacks, 'bits' | 'rank'>, k: number): number {
+  const w = k >>> 5;
+  let r = s.rank[w >>> RANK_SHIFT];
+  for (let j = (w >>> RANK_SHIFT) << RANK_SHIFT; j < w; j++) r += popcount32(s.bits[j]);
+  return r + popcount32(s.bits[w] & ((1 << (k & 31)) - 1));
+}
+
+/** The stack of span k (0: none). */
+export function stackAt(s: SpanStacks, k: number): number {
+  const bit = 1 << (k & 31);
+  return (s.bits[k >>> 5] & bit) === 0 ? 0 : s.values[stackRank(s, k)];
+}
+
+/**
+ * Calls visit(k, stack) for the spans of [lo, hi) that have a stack, in order (stops when it
+ * returns false): the cost is the words of the range plus the stacked spans, not the spans.
+ */
+export function forEachSpanStack(s: SpanStacks, lo: number, hi: number, visit: (k: number, stack: number) => boolean | void): void {
+  if (lo >= hi) return;
+  let r = stackRank(s, lo);
+  const last = (hi - 1) >>> 5;
+  let w = lo >>> 5;
+  let word = s.bits[w] & (-1 << (lo & 31));
+  for (;;) {
+    if (w === last && (hi & 31) !== 0) word &= (1 << (hi & 31)) - 1;
+    while (word !== 0) {
+      const low = word & -word;
+      if (visit(w * 32 + 31 - Math.clz32(low), s.values[r++]) === false) return;
+      word ^= low;
+    }
+    if (++w > last) return;
+    word = s.bits[w];
+  }
+}
+
+/** Span stacks from one stack per span (tests; small data). */
+export function sparseSpanStacks(dense: ArrayLike<number>): SpanStacks {
+  const bits = new Uint32Array((dense.length + 31) >>> 5);
+  let m = 0;
+  let wide = false;
+  for (let k = 0; k < dense.length; k++) {
+    if (dense[k] === 0) continue;
+    bits[k >>> 5] |= 1 << (k & 31);
+    m++;
+    if (dense[k] > 0xffff) wide = true;
+  }
+  const values = wide ? new Uint32Array(m) : new Uint16Array(m);
+  m = 0;
+  for (let k = 0; k < dense.length; k++) if (dense[k] !== 0) values[m++] = dense[k];
+  return { bits, rank: rankDirectory(bits), values };
+}
+
+export function spanStacksTransferables(s: SpanStacks): ArrayBuffer[] {
+  return [s.bits, s.rank, s.values].map((a) => a.buffer as ArrayBuffer);
+}

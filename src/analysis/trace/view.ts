@@ -18,7 +18,7 @@ import { blockedNs, goroutineGroups, GoroutineSummarizer, type GoroutineGroup } 
 import { IdIndex } from '../../formats/gotrace/idIndex.ts';
 import { traceEvents, type GoState, type GoTransition, type StackRef, type TraceEvent } from './states.ts';
 import { TimelineCollector } from './timeline.ts';
-import { finishSpanTimes, LONG, spanTimesTransferables, type SpanTimes } from './spans.ts';
+import { finishSpanTimes, LONG, rankDirectory, spanStacksTransferables, spanTimesTransferables, stackAt, stackRank, type SpanStacks, type SpanTimes } from './spans.ts';
 
 /** Span states (index into STATE_NAMES). */
 export const ST_RUNNING = 0;
@@ -43,6 +43,11 @@ export function spanStateOf(kind: number): number {
 }
 export function spanReasonOf(kind: number): number {
   return kind >>> SPAN_STATE_BITS;
+}
+
+/** The stack of span k (index into the stack table, 0 = none). */
+export function spanStackOf(d: Pick<TraceViewData, 'spanStack'>, k: number): number {
+  return stackAt(d.spanStack, k);
 }
 
 /** Flags of tasks and regions. */
@@ -99,8 +104,9 @@ export interface TraceViewData {
    * Stack of the event that began the span (index into the stack table, 0 = none): the
    * blocking / preempting / syscall stack, the unblocking goroutine's stack for a
    * runnable span after a wait, the creator's stack for the first span of a goroutine.
+   * Sparse (spans.ts SpanStacks: most spans have none): read with spanStackOf / forEachSpanStack.
    */
-  spanStack: Uint16Array | Uint32Array;
+  spanStack: SpanStacks;
   /** Stack s is stackFrames[stackOffsets[s] .. stackOffsets[s+1]), leaf first; stack 0 is empty. */
   stackOffsets: Uint32Array;
   stackFrames: Uint32Array;
@@ -372,8 +378,9 @@ const u32 = (n = 1024) => new Column(new Uint32Array(n), (k) => new Uint32Array(
  * batch it has spans in, and the blocks tile the columns in order. The final layout (a
  * goroutine's spans together, goroutines in display order) is then a copy block by block
  * that drops each chunk once it is copied: no goroutine column and no destination per span.
+ * (Exported for the span stacks' test.)
  */
-class SpanBlocks {
+export class SpanBlocks {
   readonly start = u32();
   readonly len = u32();
   /** The goroutine (seen index) of each block; after `place`, its first span's final position. */
@@ -438,7 +445,100 @@ class SpanBlocks {
   }
 }
 
+const BIT_CHUNK_SHIFT = CHUNK_SHIFT - 5;
+const BIT_CHUNK_MASK = (1 << BIT_CHUNK_SHIFT) - 1;
 
+/**
+ * The span stacks while reading, sparse like the final SpanStacks: presence bits by column
+ * position (chunks of 2^20 spans) and the non-zero stacks in column order. A batch is
+ * appended once it is regrouped (its stacks wait in one dense batch array until then), so
+ * nothing here is ever permuted; `layout` moves the blocks to their final positions.
+ * (Exported for its test.)
+ */
+export class SpanStackColumn {
+  private bitChunks: Uint32Array[] = [];
+  private values: U16Chunks | U32Chunks = new U16Chunks();
+  /** Spans appended. */
+  length = 0;
+
+  /** Appends the stacks of spans length .. length + n - 1 (0: none). */
+  append(stacks: Uint32Array, n: number): void {
+    const end = this.length + n;
+    while (this.bitChunks.length * (1 << CHUNK_SHIFT) < end) this.bitChunks.push(new Uint32Array(1 << BIT_CHUNK_SHIFT));
+    let values = this.values;
+    for (let p = 0; p < n; p++) {
+      const s = stacks[p];
+      if (s === 0) continue;
+      const k = this.length + p;
+      this.bitChunks[k >>> CHUNK_SHIFT][(k >>> 5) & BIT_CHUNK_MASK] |= 1 << (k & 31);
+      if (s > values.max) values = this.values = (values as U16Chunks).widened();
+      values.push(s);
+    }
+    this.length = end;
+  }
+
+  /**
+   * The stacks laid out by `blocks` (after `place`): the presence bits block by block, then
+   * each block's values, which are contiguous both in column order and in the final order.
+   * Drops the column's chunks as it goes.
+   */
+  layout(blocks: SpanBlocks): SpanStacks {
+    const nb = blocks.start.length;
+    const start = blocks.start.data;
+    const len = blocks.len.data;
+    const at = blocks.at.data;
+    const bits = new Uint32Array((this.length + 31) >>> 5);
+    // Value index (column order) of each block's first stack; blocks tile the column in order.
+    const blockValue = new Uint32Array(nb + 1);
+    let v = 0;
+    for (let b = 0; b < nb; b++) {
+      blockValue[b] = v;
+      const from = start[b];
+      const to = at[b];
+      const end = from + len[b];
+      const last = (end - 1) >>> 5;
+      for (let w = from >>> 5; w <= last; w++) {
+        let word = this.bitChunks[w >>> BIT_CHUNK_SHIFT][w & BIT_CHUNK_MASK];
+        if (w === from >>> 5) word &= -1 << (from & 31);
+        if (w === last && (end & 31) !== 0) word &= (1 << (end & 31)) - 1;
+        while (word !== 0) {
+          const low = word & -word;
+          const d = to + w * 32 + 31 - Math.clz32(low) - from;
+          bits[d >>> 5] |= 1 << (d & 31);
+          v++;
+          word ^= low;
+        }
+      }
+      // Chunks wholly before the next block are done.
+      for (let c = from >>> CHUNK_SHIFT; c < end >>> CHUNK_SHIFT; c++) releaseArray(this.bitChunks[c]);
+    }
+    blockValue[nb] = v;
+    releaseAll(this.bitChunks);
+    const rank = rankDirectory(bits);
+    const src = this.values;
+    const values = src instanceof U16Chunks ? new Uint16Array(v) : new Uint32Array(v);
+    const size = 1 << CHUNK_SHIFT;
+    for (let b = 0; b < nb; b++) {
+      let from = blockValue[b];
+      let n = blockValue[b + 1] - from;
+      if (n === 0) continue;
+      let to = stackRank({ bits, rank }, at[b]);
+      while (n > 0) {
+        const c = from >>> CHUNK_SHIFT;
+        const o = from & CHUNK_MASK;
+        const m = Math.min(n, size - o);
+        values.set(src.chunks[c].subarray(o, o + m), to);
+        if (o + m === size) releaseArray(src.chunks[c]);
+        from += m;
+        to += m;
+        n -= m;
+      }
+    }
+    releaseAll(src.chunks);
+    releaseArray(blockValue);
+    return { bits, rank, values };
+  }
+}
 
 /**
  * Frames and stacks of all generations, deduplicated by content (the same stack gets new
@@ -629,17 +729,19 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
 
   // Span columns: duration (ns; LONG with the duration in `longs`), kind, stack, in
   // closing order within a batch of BATCH spans, regrouped by goroutine when the batch is full
-  // (SpanBlocks); the batch's goroutines (seen index) are in batchG. A span that does not
+  // (SpanBlocks); the batch's goroutines (seen index) are in batchG, its stacks in
+  // batchStack until the regrouped batch is appended to the sparse sStack. A span that does not
   // start where its goroutine's last one ended (its first span, or after a gap) is in `jumps`.
   // Span positions (in jumps, longs, pSpans) are column positions, moved with their batch.
   const sDur = new U16Chunks();
   let sKind: U8Chunks | U16Chunks | U32Chunks = new U8Chunks();
-  let sStack: U16Chunks | U32Chunks = new U16Chunks();
+  const sStack = new SpanStackColumn();
   const jumps = { idx: [] as number[], start: [] as number[] };
   const longs = { idx: [] as number[], ns: [] as number[] };
   const blocks = new SpanBlocks();
   let batchStart = 0;
   const batchG = new Uint32Array(batch);
+  const batchStack = new Uint32Array(batch);
   // Entries of jumps, longs and each P's spans before the batch (already moved).
   let jumpsDone = 0;
   let longsDone = 0;
@@ -682,7 +784,10 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     for (let j = 0; j < len; j++) dest[j] = at[batchG[j]]++;
     sDur.regroup(batchStart, dest);
     sKind.regroup(batchStart, dest);
-    sStack.regroup(batchStart, dest);
+    const stackAtPos = new Uint32Array(len);
+    for (let j = 0; j < len; j++) stackAtPos[dest[j]] = batchStack[j];
+    sStack.append(stackAtPos, len);
+    releaseArray(stackAtPos);
     const b0 = batchStart;
     for (let q = jumpsDone; q < jumps.idx.length; q++) jumps.idx[q] = b0 + dest[jumps.idx[q] - b0];
     for (let q = longsDone; q < longs.idx.length; q++) longs.idx[q] = b0 + dest[longs.idx[q] - b0];
@@ -717,9 +822,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
       const kind = spanKindOf(st, curReason[i]);
       while (kind > sKind.max) sKind = (sKind as U8Chunks | U16Chunks).widened();
       sKind.push(kind);
-      const st2 = curStack[i];
-      if (st2 > sStack.max) sStack = (sStack as U16Chunks).widened();
-      sStack.push(st2);
+      batchStack[k - batchStart] = curStack[i];
       if (st === ST_RUNNING && curP[i] >= 0) pSpans[curP[i]].push(k);
       if (k + 1 - batchStart === batch) endBatch();
     }
@@ -853,7 +956,7 @@ export function traceViewBuilder(origin = NaN, opts: { batch?: number } = {}): T
     for (let i = 0; i < ids.length; i++) gOffsets[i + 1] += gOffsets[i];
     blocks.place(gOffsets, disp);
     const spanDur = sDur.scatter(blocks);
-    const spanStack = sStack.scatter(blocks) as Uint16Array | Uint32Array;
+    const spanStack = sStack.layout(blocks);
     const spanKind = sKind.scatter(blocks);
     const jumpIdx = Uint32Array.from(jumps.idx, (k) => blocks.final(k));
     const longIdx = Uint32Array.from(longs.idx, (k) => blocks.final(k));
@@ -1065,7 +1168,6 @@ export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
   const a = [
     d.gOffsets,
     d.spanKind,
-    d.spanStack,
     d.stackOffsets,
     d.stackFrames,
     d.pOffsets,
@@ -1109,5 +1211,5 @@ export function traceViewTransferables(d: TraceViewData): ArrayBuffer[] {
     d.table.syscallNs,
     d.table.totalNs,
   ];
-  return [...new Set([...a.map((x) => x.buffer as ArrayBuffer), ...spanTimesTransferables(d.spanTimes)])];
+  return [...new Set([...a.map((x) => x.buffer as ArrayBuffer), ...spanTimesTransferables(d.spanTimes), ...spanStacksTransferables(d.spanStack)])];
 }
