@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ST_SYSCALL_BLOCKED, spanStateOf, tableRows, traceViewData, type GoroutineRow } from '../../src/analysis/trace/view.ts';
-import { windowTable } from '../helpers/traceWindow';
+import { ST_SYSCALL_BLOCKED, spanStateOf, traceViewData } from '../../src/analysis/trace/view.ts';
+import { tableRows, windowTable, type GoroutineRow } from '../helpers/traceWindow';
 import { traceGenerations } from '../../src/cli/trace.ts';
 import { spanWindowTable } from '../../src/views/traceModel.ts';
 

@@ -57,22 +57,10 @@ export const OPEN_END = 2; // still open at its end
 /** Tasks are laid out in at most this many lanes (deeper ones share the last). */
 export const MAX_TASK_LANES = 12;
 
-export interface GoroutineRow {
-  /** Goroutine id as text (ids may exceed 2^53). */
-  id: string;
-  name: string;
-  execNs: number;
-  schedWaitNs: number;
-  blockNs: number;
-  syscallNs: number;
-  totalNs: number;
-}
-
 /**
  * The goroutine analysis table as columns (transferable: a big trace has 231k rows, which as
  * objects existed in the worker, in the message and in the page at once), one entry per row
  * in the summarizer's order; the row's goroutine is display index g[k] (gIds, gNames).
- * tableRows() gives the rows.
  */
 export interface GoroutineTableColumns {
   g: Uint32Array;
@@ -180,20 +168,6 @@ function stateCode(s: GoState): number {
     default:
       return -1;
   }
-}
-
-/** The goroutine table's rows, in the summarizer's order. */
-export function tableRows(d: Pick<TraceViewData, 'table' | 'gIds' | 'gNames'>): GoroutineRow[] {
-  const t = d.table;
-  return Array.from(t.g, (g, k) => ({
-    id: d.gIds[g],
-    name: d.gNames[g],
-    execNs: t.execNs[k],
-    schedWaitNs: t.schedWaitNs[k],
-    blockNs: t.blockNs[k],
-    syscallNs: t.syscallNs[k],
-    totalNs: t.totalNs[k],
-  }));
 }
 
 /** The goroutine (display index) a span belongs to. */
