@@ -181,7 +181,8 @@ export type WorkerRequest =
   | { type: 'export'; job: number; what: ExportKind; query: AnalysisQuery }
   | { type: 'mapHotspots'; job: number }
   /** The checklist's evidence of this source: computed on first request (the checklist or a
-   * lesson is shown), so loading a big trace does not pay for it. */
+   * lesson is shown), so loading a big profile does not pay for it; a picked Go trace's comes
+   * computed from the nested worker that read it (nested.ts, a few ms once the read is done). */
   | { type: 'evidence'; job: number }
   /** To a nested source worker (worker/perfPart.ts): scan this part of a perf script dump,
    * block by block. */
